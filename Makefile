@@ -1,0 +1,74 @@
+# SmartTrees: `make run` serves the app with demo data; `make test` runs every test.
+# Both install what is missing. DATABASE_URL points them at an existing PostgreSQL/PostGIS.
+SHELL := /bin/bash
+VENV := .venv
+FLASK := $(VENV)/bin/flask --app wsgi
+DEMO_TREES ?= 5000
+FULL_TREES ?= 1130000
+TEST_DB := smarttrees_test
+# The server that already runs on this machine, used to prove the DATABASE_URL path.
+EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/smarttrees_external
+
+.PHONY: run test lint stop psql demo-full prepare database migrate reference demo \
+        test-local test-external translations
+
+run: prepare database migrate reference demo
+	scripts/serve.sh
+
+test: prepare lint test-local test-external
+
+prepare: $(VENV)/.installed node_modules/.installed translations
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	scripts/bootstrap.sh
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	scripts/bootstrap.sh
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d smarttrees/translations
+
+database:
+	scripts/db.sh ensure smarttrees
+
+migrate: database
+	$(FLASK) db upgrade
+
+reference: migrate
+	$(FLASK) reference load
+
+demo: reference
+	$(FLASK) demo load --trees $(DEMO_TREES)
+
+demo-full: prepare migrate reference
+	$(FLASK) demo load --trees $(FULL_TREES)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check smarttrees tests migrations bench
+	$(VENV)/bin/ruff format --check smarttrees tests bench
+	$(VENV)/bin/lint-imports
+
+test-local: prepare
+	scripts/db.sh ensure $(TEST_DB)
+	TEST_DATABASE_URL=$$(scripts/db.sh url $(TEST_DB)) $(VENV)/bin/pytest -q
+
+# Run the suite again against the external server when one answers (skipped, and said so, if not).
+test-external: prepare
+	@if pg_isready -q -d "$(EXTERNAL_DATABASE_URL)"; then \
+	  echo "== the same suite against an external server: $(EXTERNAL_DATABASE_URL)"; \
+	  DATABASE_URL=$(EXTERNAL_DATABASE_URL) scripts/db.sh ensure smarttrees_external_test && \
+	  TEST_DATABASE_URL=$$(DATABASE_URL=$(EXTERNAL_DATABASE_URL) scripts/db.sh url smarttrees_external_test) \
+	    $(VENV)/bin/pytest -q -m external; \
+	else echo "== no PostgreSQL answers at $(EXTERNAL_DATABASE_URL): external-server run not done"; fi
+
+stop:
+	scripts/stop-app.sh
+	scripts/db.sh stop
+
+psql:
+	@scripts/db.sh psql smarttrees

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# System tools the project needs before its own set-up: Python venv support and npm.
+set -euo pipefail
+. "$(dirname "$0")/system.sh"
+
+missing=()
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+command -v npm >/dev/null || missing+=(npm)
+command -v pg_isready >/dev/null || missing+=(postgresql-client)
+if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi

@@ -1,0 +1,23 @@
+"""JSON and GeoJSON under /api/v1. Browsers use their session; other clients a bearer token."""
+
+from flask import Blueprint, Flask, request
+
+from smarttrees.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@bp.before_request
+def _protect_session_writes() -> None:
+    """Bearer-token clients carry no cookie to forge; cookie clients must send X-CSRFToken."""
+    if request.method not in SAFE_METHODS and "Authorization" not in request.headers:
+        csrf.protect()
+
+
+def register(app: Flask) -> None:
+    from smarttrees.api import catalog, trees  # noqa: F401  (attach routes to bp)
+
+    # Token clients cannot hold a CSRF token; session clients must send X-CSRFToken on writes.
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

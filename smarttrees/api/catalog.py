@@ -1,0 +1,33 @@
+"""Species and communes."""
+
+from flask import request
+
+from smarttrees.api import bp
+from smarttrees.api.serialize import commune_feature, species_dict
+from smarttrees.auth import role_required
+from smarttrees.models import Role
+from smarttrees.services import catalog
+
+
+@bp.get("/species")
+@role_required(Role.VIEWER)
+def list_species():
+    return {"species": [species_dict(s) for s in catalog.list_species(request.args.get("q"))]}
+
+
+@bp.get("/communes")
+@role_required(Role.VIEWER)
+def list_communes():
+    counts = catalog.commune_tree_counts()
+    units = catalog.list_communes(request.args.get("q"))
+    return {
+        "type": "FeatureCollection",
+        "features": [commune_feature(u, tree_count=counts.get(u.id, 0)) for u in units],
+    }
+
+
+@bp.get("/communes/<code>")
+@role_required(Role.VIEWER)
+def get_commune(code: str):
+    unit = catalog.get_commune(code)
+    return commune_feature(unit, tree_count=catalog.commune_tree_counts().get(unit.id, 0))

@@ -1,0 +1,117 @@
+"""Trees as GeoJSON: list with bbox, filters and cursor; one tree; create, edit, inspect."""
+
+from flask import request, url_for
+from flask_login import current_user
+
+from smarttrees.api import bp
+from smarttrees.api.serialize import inspection_dict, tree_feature
+from smarttrees.auth import role_required
+from smarttrees.errors import ValidationFailed
+from smarttrees.models import Condition, Role, TreeCategory
+from smarttrees.services import trees
+from smarttrees.services.trees import TreeQuery
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValidationFailed(
+            "Some parameters are not valid.", details={name: "Enter a whole number."}
+        )
+    return int(value)
+
+
+def _enum_arg(name: str, enum_type):
+    value = request.args.get(name, "").strip().lower()
+    if not value:
+        return None
+    try:
+        return enum_type(value)
+    except ValueError:
+        raise ValidationFailed(
+            "Some parameters are not valid.", details={name: "Choose one of the listed values."}
+        ) from None
+
+
+def _bbox_arg() -> tuple[float, float, float, float] | None:
+    value = request.args.get("bbox", "").strip()
+    if not value:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in value.split(","))
+    except ValueError:
+        raise ValidationFailed(
+            "Some parameters are not valid.", details={"bbox": "Use bbox=west,south,east,north."}
+        ) from None
+    if west >= east or south >= north:
+        raise ValidationFailed(
+            "Some parameters are not valid.", details={"bbox": "Use bbox=west,south,east,north."}
+        )
+    return west, south, east, north
+
+
+def query_from_args() -> TreeQuery:
+    return TreeQuery(
+        species_id=_int_arg("species_id"),
+        category=_enum_arg("category", TreeCategory),
+        condition=_enum_arg("condition", Condition),
+        commune_id=_int_arg("commune_id"),
+        q=request.args.get("q"),
+        bbox=_bbox_arg(),
+        after=_int_arg("cursor"),
+        limit=_int_arg("limit") or 100,
+    )
+
+
+@bp.get("/trees")
+@role_required(Role.VIEWER)
+def list_trees():
+    rows, next_cursor = trees.list_trees(query_from_args())
+    links = {}
+    if next_cursor is not None:
+        args = dict(request.args, cursor=next_cursor)
+        links["next"] = url_for("api.list_trees", _external=True, **args)
+    return {
+        "type": "FeatureCollection",
+        "features": [tree_feature(tree) for tree in rows],
+        "next_cursor": next_cursor,
+        "links": links,
+    }
+
+
+@bp.get("/trees/<code>")
+@role_required(Role.VIEWER)
+def get_tree(code: str):
+    tree = trees.get_tree(code)
+    feature = tree_feature(tree)
+    feature["properties"]["inspections"] = [inspection_dict(i) for i in tree.inspections]
+    return feature
+
+
+def _payload() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationFailed("Send a JSON object.", details={"body": "Send a JSON object."})
+    return body
+
+
+@bp.post("/trees")
+@role_required(Role.FIELD)
+def create_tree():
+    tree = trees.plant_tree(_payload(), actor=current_user)
+    return tree_feature(tree), 201, {"Location": url_for("api.get_tree", code=tree.code)}
+
+
+@bp.patch("/trees/<code>")
+@role_required(Role.MANAGER)
+def update_tree(code: str):
+    return tree_feature(trees.edit_tree(code, _payload(), actor=current_user))
+
+
+@bp.post("/trees/<code>/inspections")
+@role_required(Role.FIELD)
+def inspect_tree(code: str):
+    inspection = trees.record_inspection(code, _payload(), actor=current_user)
+    return inspection_dict(inspection), 201

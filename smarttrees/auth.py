@@ -1,0 +1,44 @@
+"""Sign-in: sessions for browsers (Flask-Login), bearer tokens for other clients, roles."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, Request, abort, request
+from flask_login import current_user
+
+from smarttrees.extensions import login
+from smarttrees.models import Role
+from smarttrees.services import users
+
+
+def init_login(app: Flask) -> None:
+    login.login_view = "pages.login"
+    login.login_message = None
+    login.user_loader(lambda user_id: users.get_user(int(user_id)))
+    login.request_loader(_user_from_bearer)
+
+
+def _user_from_bearer(request: Request):
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return users.user_for_token(header.removeprefix("Bearer ").strip())
+    return None
+
+
+def role_required(role: Role) -> Callable:
+    """Let the view run only for a signed-in user whose role is at least `role`."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if request.blueprint == "api":
+                    abort(401)
+                return login.unauthorized()
+            if not current_user.can(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate

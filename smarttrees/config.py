@@ -1,0 +1,54 @@
+"""Settings from environment variables, with safe defaults for a local installation."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL_PGPORT = os.environ.get("SMARTTREES_PGPORT", "55432")
+
+
+def local_database_url(name: str = "smarttrees") -> str:
+    """The URL of the project's own cluster under var/ (started by scripts/db.sh)."""
+    return f"postgresql://smarttrees@127.0.0.1:{LOCAL_PGPORT}/{name}"
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Turn a libpq-style URL (postgres://, postgresql://) into SQLAlchemy's psycopg2 form."""
+    parts = urlsplit(url)
+    if parts.scheme in ("postgres", "postgresql"):
+        parts = parts._replace(scheme="postgresql+psycopg2")
+    return urlunsplit(parts)
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one kept in var/ so sessions survive restarts."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = ROOT / "var" / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Read once per app: each attribute is a Flask config key."""
+
+    def __init__(self) -> None:
+        self.DATABASE_URL = os.environ.get("DATABASE_URL") or local_database_url()
+        self.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(self.DATABASE_URL)
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 5}
+        self.SECRET_KEY = _secret_key()
+        self.BASE_URL = os.environ.get("SMARTTREES_BASE_URL", "http://127.0.0.1:5000")
+        self.MIGRATIONS_DIR = str(ROOT / "migrations")
+        self.NODE_MODULES = str(ROOT / "node_modules")
+        self.REFERENCE_DIR = str(ROOT / "data" / "reference")
+        self.BABEL_DEFAULT_LOCALE = "vi"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "smarttrees" / "translations")
+        self.LANGUAGES = ("vi", "en")
+        self.PAGE_SIZE = 50
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.WTF_CSRF_TIME_LIMIT = None

@@ -1,0 +1,81 @@
+"""One place that turns errors into responses: the JSON error shape for the API, pages for people.
+
+API errors always look like {"error": {"code": ..., "message": ..., "details": ...}}.
+"""
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from smarttrees.errors import DomainError
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "validation_failed",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+
+MESSAGES = {
+    400: "The request is not valid.",
+    401: "Sign in first.",
+    403: "You do not have permission to do this.",
+    404: "Nothing was found at this address.",
+    405: "This method is not allowed here.",
+    413: "The upload is too large.",
+    500: "Something went wrong on the server; nothing was saved.",
+}
+CSRF_MESSAGE = "The form has expired or was sent twice; reload the page and try again."
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def translate_details(details):
+    """Translate field messages (msgids) in a details mapping; leave other values as they are."""
+    if isinstance(details, dict):
+        return {
+            key: gettext(value) if isinstance(value, str) else value
+            for key, value in details.items()
+        }
+    return details
+
+
+def error_response(*, status: int, code: str, message: str, details=None):
+    if wants_json():
+        body = {"error": {"code": code, "message": message, "details": details or {}}}
+        return jsonify(body), status
+    page = render_template("error.html", status=status, message=message, details=details)
+    return page, status
+
+
+def _domain_error(error: DomainError):
+    message = gettext(error.message, **error.params)
+    return error_response(
+        status=error.status,
+        code=error.code,
+        message=message,
+        details=translate_details(error.details),
+    )
+
+
+def _http_error(error: HTTPException):
+    status = error.code or 500
+    message = CSRF_MESSAGE if isinstance(error, CSRFError) else MESSAGES.get(status, error.name)
+    return error_response(
+        status=status, code=HTTP_CODES.get(status, "http_error"), message=gettext(message)
+    )
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(HTTPException, _http_error)

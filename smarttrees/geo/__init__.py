@@ -1,0 +1,1 @@
+"""Coordinates and geometry: pure functions, no Flask, no database."""

@@ -1,0 +1,36 @@
+"""Language selection and day-first date formats (Flask-Babel)."""
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, format_date, format_datetime
+from flask_login import current_user
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The ?lang= choice (remembered in the session), else the user's own, else Vietnamese."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+    if session.get("lang") in languages:
+        return session["lang"]
+    if current_user and getattr(current_user, "locale", None) in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def day_first(value: date | datetime | None) -> str:
+    """dd/mm/yyyy (and the time in the local zone for timestamps): never month first."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "dd/MM/yyyy HH:mm")
+    return format_date(value, "dd/MM/yyyy")
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["day_first"] = day_first

@@ -1,0 +1,57 @@
+"""Background jobs on a PostgreSQL-backed queue (procrastinate): no extra server to run.
+
+Jobs survive a web restart because they live in the database; `flask jobs worker` runs them.
+"""
+
+from collections.abc import Callable
+from functools import cache, wraps
+
+import procrastinate
+
+from smarttrees.config import Config
+
+tasks = procrastinate.Blueprint()
+
+
+@cache
+def queue_app(database_url: str) -> procrastinate.App:
+    """The queue client for one database, with every SmartTrees task registered (one per
+    process: registering a blueprint's tasks twice would rename them)."""
+    connector = procrastinate.PsycopgConnector(conninfo=database_url)
+    app = procrastinate.App(connector=connector)
+    app.add_tasks_from(tasks, namespace="smarttrees")
+    return app
+
+
+@cache
+def _flask_app():
+    from smarttrees import create_app
+
+    return create_app()
+
+
+def in_app_context(function: Callable) -> Callable:
+    """Run a task inside a Flask application context, so services reach the database."""
+
+    @wraps(function)
+    def run(*args, **kwargs):
+        with _flask_app().app_context():
+            return function(*args, **kwargs)
+
+    return run
+
+
+@tasks.task(name="analyze_inventory", queue="maintenance")
+@in_app_context
+def analyze_inventory() -> None:
+    """Refresh the planner's statistics after large changes."""
+    from smarttrees.services import reference
+
+    reference.analyze()
+
+
+def defer(task_name: str, **kwargs) -> int:
+    """Queue a task by name; returns the job id."""
+    app = queue_app(Config().DATABASE_URL)
+    with app.open():
+        return app.configure_task(f"smarttrees:{task_name}").defer(**kwargs)

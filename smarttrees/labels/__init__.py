@@ -1,0 +1,1 @@
+"""Label codes and rendering: pure, no Flask, no database."""

@@ -1,0 +1,37 @@
+"""Database models, one module per aggregate. Models never commit and never build URLs."""
+
+from smarttrees.models.audit import AuditLog
+from smarttrees.models.import_batch import ImportBatch, ImportRowError, ImportStatus
+from smarttrees.models.nursery import LotEvent, LotEventKind, Nursery, SeedlingLot
+from smarttrees.models.place import AdminLevel, AdminUnit
+from smarttrees.models.product import ProductBatch, ProductKind, product_lineage
+from smarttrees.models.species import Species
+from smarttrees.models.stand import ForestFunction, Stand
+from smarttrees.models.tree import Condition, Inspection, Tree, TreeCategory
+from smarttrees.models.user import ApiToken, Role, User
+
+__all__ = [
+    "AdminLevel",
+    "AdminUnit",
+    "ApiToken",
+    "AuditLog",
+    "Condition",
+    "ForestFunction",
+    "ImportBatch",
+    "ImportRowError",
+    "ImportStatus",
+    "Inspection",
+    "LotEvent",
+    "LotEventKind",
+    "Nursery",
+    "ProductBatch",
+    "ProductKind",
+    "Role",
+    "SeedlingLot",
+    "Species",
+    "Stand",
+    "Tree",
+    "TreeCategory",
+    "User",
+    "product_lineage",
+]

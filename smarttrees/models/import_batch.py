@@ -1,0 +1,61 @@
+"""Uploaded survey files and the row-level errors found in them."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ARRAY, BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smarttrees.extensions import db
+from smarttrees.models.columns import created_at, enum_column
+
+
+class ImportStatus(enum.Enum):
+    UPLOADED = "uploaded"
+    VALIDATING = "validating"
+    REVIEW = "review"
+    COMMITTING = "committing"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ImportBatch(db.Model):
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(80))  # with each row's external id: the upsert key
+    filename: Mapped[str] = mapped_column(String(255))
+    file_format: Mapped[str | None] = mapped_column(String(20))
+    layer: Mapped[str | None] = mapped_column(String(120))
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    crs: Mapped[str | None] = mapped_column(String(40))
+    mapping: Mapped[dict | None] = mapped_column(JSONB)
+    status: Mapped[ImportStatus] = enum_column(
+        ImportStatus, "import_status", default=ImportStatus.UPLOADED
+    )
+    rows_total: Mapped[int | None] = mapped_column(Integer)
+    rows_done: Mapped[int] = mapped_column(Integer, server_default="0")
+    summary: Mapped[dict | None] = mapped_column(JSONB)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at()
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    errors = relationship("ImportRowError", back_populates="batch", passive_deletes=True)
+
+
+class ImportRowError(db.Model):
+    __tablename__ = "import_row_errors"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), index=True
+    )
+    row_number: Mapped[int]  # as the user sees it in the file
+    code: Mapped[str] = mapped_column(String(40))  # from the importer's error catalogue
+    severity: Mapped[str] = mapped_column(String(10))  # error | warning
+    columns: Mapped[list[str]] = mapped_column(ARRAY(String(120)), server_default="{}")
+    value: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
+
+    batch = relationship("ImportBatch", back_populates="errors")

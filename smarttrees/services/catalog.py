@@ -1,0 +1,48 @@
+"""Read-only reference lists: species and administrative units."""
+
+from sqlalchemy import func, or_, select
+
+from smarttrees.errors import NotFound
+from smarttrees.extensions import db
+from smarttrees.models import AdminLevel, AdminUnit, Species, Tree
+from smarttrees.vietnamese import fold
+
+
+def list_species(q: str | None = None) -> list[Species]:
+    """Species sorted by Vietnamese name, optionally matching a diacritics-free search."""
+    stmt = select(Species).order_by(Species.vi_name_folded, Species.scientific_name)
+    if q and q.strip():
+        pattern = f"%{fold(q)}%"
+        stmt = stmt.where(
+            or_(
+                Species.vi_name_folded.like(pattern),
+                func.lower(Species.scientific_name).like(pattern),
+                func.lower(Species.en_name).like(pattern),
+            )
+        )
+    return list(db.session.scalars(stmt))
+
+
+def list_communes(q: str | None = None) -> list[AdminUnit]:
+    """Communes and wards sorted by name, optionally matching a diacritics-free search."""
+    stmt = (
+        select(AdminUnit)
+        .where(AdminUnit.level != AdminLevel.PROVINCE)
+        .order_by(AdminUnit.name_folded)
+    )
+    if q and q.strip():
+        stmt = stmt.where(AdminUnit.name_folded.like(f"%{fold(q)}%"))
+    return list(db.session.scalars(stmt))
+
+
+def get_commune(code: str) -> AdminUnit:
+    unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == code))
+    if unit is None or unit.level == AdminLevel.PROVINCE:
+        raise NotFound("No commune has this code.", details={"code": code})
+    return unit
+
+
+def commune_tree_counts() -> dict[int, int]:
+    """Trees per commune id."""
+    rows = db.session.execute(select(Tree.commune_id, func.count()).group_by(Tree.commune_id))
+    return {commune_id: count for commune_id, count in rows}

@@ -1,0 +1,109 @@
+"""Parse raw field values (form posts, JSON) into typed values, collecting errors per field.
+
+Messages are untranslated msgids; the web and API layers translate them.
+"""
+
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from smarttrees.vietnamese import nfc
+
+RANGES = {
+    "dbh_cm": (0, 500, "DBH must be more than 0 and at most 500 cm."),
+    "height_m": (0, 120, "Height must be more than 0 and at most 120 m."),
+    "crown_m": (0, 80, "Crown width must be more than 0 and at most 80 m."),
+    "accuracy_m": (0, 100000, "GPS accuracy must be a positive number of metres."),
+}
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+@dataclass
+class Fields:
+    """Values parsed so far and the errors met, keyed by field name."""
+
+    raw: Mapping[str, Any]
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+    def present(self, name: str) -> bool:
+        value = self.raw.get(name)
+        return value is not None and str(value).strip() != ""
+
+    def text(self, name: str, *, max_length: int = 2000) -> None:
+        if name in self.raw:
+            value = nfc(str(self.raw[name])) if self.raw[name] is not None else None
+            if value and len(value) > max_length:
+                self.errors[name] = "This text is too long."
+            self.values[name] = value
+
+    def number(self, name: str, *, required: bool = False) -> None:
+        if not self.present(name):
+            if required:
+                self.errors[name] = "This field is required."
+            elif name in self.raw:
+                self.values[name] = None
+            return
+        try:
+            value = Decimal(str(self.raw[name]).strip().replace(",", "."))
+        except InvalidOperation:
+            self.errors[name] = "Enter a number."
+            return
+        low, high, message = RANGES.get(name, (None, None, None))
+        if low is not None and not (low < value <= high):
+            self.errors[name] = message
+            return
+        self.values[name] = value
+
+    def choice(self, name: str, enum_type: type[enum.Enum], *, required: bool = False) -> None:
+        if not self.present(name):
+            if required:
+                self.errors[name] = "This field is required."
+            elif name in self.raw:
+                self.values[name] = None
+            return
+        try:
+            self.values[name] = enum_type(str(self.raw[name]).strip().lower())
+        except ValueError:
+            self.errors[name] = "Choose one of the listed values."
+
+    def integer(self, name: str, *, required: bool = False) -> None:
+        if not self.present(name):
+            if required:
+                self.errors[name] = "This field is required."
+            return
+        try:
+            self.values[name] = int(str(self.raw[name]).strip())
+        except ValueError:
+            self.errors[name] = "Enter a whole number."
+
+    def day(self, name: str) -> None:
+        if not self.present(name):
+            if name in self.raw:
+                self.values[name] = None
+            return
+        try:
+            value = parse_day(str(self.raw[name]))
+        except ValueError:
+            self.errors[name] = "Enter a date as dd/mm/yyyy."
+            return
+        if value > date.today():
+            self.errors[name] = "The date cannot be in the future."
+            return
+        self.values[name] = value
+
+    def flag(self, name: str) -> None:
+        self.values[name] = str(self.raw.get(name, "")).lower() in ("1", "true", "on", "yes", "y")
+
+
+def parse_day(text: str) -> date:
+    """A day-first date (dd/mm/yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd."""
+    text = text.strip()
+    if match := _DAY_FIRST.match(text):
+        day, month, year = (int(part) for part in match.groups())
+        return date(year, month, day)
+    return datetime.strptime(text[:10], "%Y-%m-%d").date()

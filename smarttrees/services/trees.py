@@ -1,0 +1,246 @@
+"""Trees: plant (create), edit, inspect, find and list with keyset pagination."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from geoalchemy2.shape import from_shape
+from shapely.geometry import Point
+from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy.exc import IntegrityError
+
+from smarttrees.errors import NotFound, ValidationFailed
+from smarttrees.extensions import db
+from smarttrees.labels import codes
+from smarttrees.models import Condition, Inspection, Species, Tree, TreeCategory, User
+from smarttrees.services.fields import Fields
+from smarttrees.vietnamese import fold
+
+EDITABLE = (
+    "species_id",
+    "category",
+    "dbh_cm",
+    "height_m",
+    "crown_m",
+    "condition",
+    "planted_on",
+    "notes",
+)
+MAX_PAGE = 1000
+
+
+def service_area_enabled() -> bool:
+    """Trees must lie inside a commune of the province unless SMARTTREES_SERVICE_AREA=none."""
+    return os.environ.get("SMARTTREES_SERVICE_AREA", "province").lower() != "none"
+
+
+def _parse_location(fields: Fields, *, required: bool) -> None:
+    if not (fields.present("lon") or fields.present("lat")):
+        if required:
+            fields.errors["location"] = "Give the tree's longitude and latitude."
+        return
+    try:
+        lon = float(str(fields.raw.get("lon")).replace(",", "."))
+        lat = float(str(fields.raw.get("lat")).replace(",", "."))
+    except ValueError:
+        fields.errors["location"] = "Longitude and latitude must be numbers."
+        return
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        fields.errors["location"] = "Longitude must be within ±180 and latitude within ±90."
+        return
+    fields.values["geom"] = Point(lon, lat)
+
+
+def _parse_tree(raw: Mapping[str, Any], *, creating: bool) -> Fields:
+    fields = Fields(raw)
+    _parse_location(fields, required=creating)
+    fields.integer("species_id", required=creating)
+    fields.choice("category", TreeCategory, required=creating)
+    for name in ("dbh_cm", "height_m", "crown_m"):
+        fields.number(name)
+    fields.choice("condition", Condition)
+    fields.day("planted_on")
+    fields.text("notes")
+    if creating:
+        fields.text("code", max_length=20)
+    return fields
+
+
+def _check_rules(fields: Fields) -> None:
+    """Rules that need the database: species exists, point inside the province, code free."""
+    values, errors = fields.values, fields.errors
+    if values.get("species_id") and db.session.get(Species, values["species_id"]) is None:
+        errors["species_id"] = "Unknown species."
+    if "geom" in values and service_area_enabled():
+        point = func.ST_SetSRID(func.ST_MakePoint(values["geom"].x, values["geom"].y), 4326)
+        if db.session.scalar(select(func.commune_at(point))) is None:
+            errors["location"] = "The point is outside Thái Nguyên province."
+    if values.get("code"):
+        code = codes.normalize(values["code"])
+        if len(code) != codes.PAYLOAD_LENGTH + 1 or not codes.is_valid(code):
+            errors["code"] = "This code is not valid: check its last character."
+        elif db.session.scalar(select(Tree.id).where(Tree.code == code)):
+            errors["code"] = "This code belongs to another tree."
+        values["code"] = code
+    if errors:
+        raise ValidationFailed("Some fields are not valid.", details=errors)
+
+
+def next_tree_code() -> str:
+    """A fresh code from the tree sequence (also used to reserve blocks for printing)."""
+    return codes.encode(db.session.scalar(text("SELECT nextval('tree_code_seq')")))
+
+
+def reserve_tree_codes(count: int) -> int:
+    """Reserve `count` consecutive code numbers (for bulk loads and pre-printed rolls).
+
+    Returns the first number. Concurrent callers may interleave with the sequence; then the
+    numbers are not consecutive and the reservation is retried.
+    """
+    sql = text(
+        "SELECT min(n), max(n) FROM (SELECT nextval('tree_code_seq') AS n "
+        "FROM generate_series(1, :count)) AS taken"
+    )
+    while True:
+        first, last = db.session.execute(sql, {"count": count}).one()
+        if last - first + 1 == count:
+            return first
+
+
+def _apply(tree: Tree, values: dict) -> None:
+    for name in EDITABLE:
+        if name in values:
+            setattr(tree, name, values[name])
+    if "geom" in values:
+        tree.geom = from_shape(values["geom"], srid=4326)
+
+
+def _save(tree: Tree, *, actor: User | None) -> Tree:
+    db.session.info["actor_id"] = actor.id if actor else None
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise ValidationFailed(
+            "The database refused these values.", details={"form": str(error.orig).split("\n")[0]}
+        ) from error
+    db.session.commit()
+    db.session.refresh(tree)  # commune and stand are set by the database
+    return tree
+
+
+def plant_tree(raw: Mapping[str, Any], *, actor: User | None) -> Tree:
+    """Create a tree from raw field values; its commune and stand are found spatially."""
+    fields = _parse_tree(raw, creating=True)
+    _check_rules(fields)
+    tree = Tree(code=fields.values.get("code") or next_tree_code())
+    _apply(tree, fields.values)
+    tree.created_by_id = tree.updated_by_id = actor.id if actor else None
+    db.session.add(tree)
+    return _save(tree, actor=actor)
+
+
+def edit_tree(code: str, raw: Mapping[str, Any], *, actor: User | None) -> Tree:
+    """Change a tree's recorded values; measurements normally come through inspections."""
+    tree = get_tree(code)
+    fields = _parse_tree(raw, creating=False)
+    _check_rules(fields)
+    _apply(tree, fields.values)
+    tree.updated_by_id = actor.id if actor else None
+    return _save(tree, actor=actor)
+
+
+def get_tree(code: str) -> Tree:
+    tree = db.session.scalar(select(Tree).where(Tree.code == codes.normalize(code)))
+    if tree is None:
+        raise NotFound("No tree has this code.", details={"code": code})
+    return tree
+
+
+def record_inspection(code: str, raw: Mapping[str, Any], *, actor: User | None) -> Inspection:
+    """Append an inspection; the tree's current values follow it (a database trigger)."""
+    tree = get_tree(code)
+    fields = Fields(raw)
+    for name in ("dbh_cm", "height_m", "crown_m", "accuracy_m"):
+        fields.number(name)
+    fields.choice("condition", Condition)
+    fields.text("notes")
+    fields.flag("moved")
+    _parse_location(fields, required=False)
+    if fields.values["moved"] and "geom" not in fields.values:
+        fields.errors["location"] = "Give the new position to move the tree."
+    measured = ("dbh_cm", "height_m", "crown_m", "condition", "notes")
+    if not fields.errors and not any(fields.values.get(name) for name in measured):
+        fields.errors["form"] = "Record at least one measurement, the condition or a note."
+    if fields.errors:
+        raise ValidationFailed("Some fields are not valid.", details=fields.errors)
+    values = dict(fields.values)
+    geom = values.pop("geom", None)
+    inspection = Inspection(tree_id=tree.id, inspector_id=actor.id if actor else None, **values)
+    if geom is not None:
+        inspection.geom = from_shape(geom, srid=4326)
+    db.session.add(inspection)
+    _save(inspection, actor=actor)
+    db.session.refresh(tree)
+    return inspection
+
+
+@dataclass(frozen=True)
+class TreeQuery:
+    """Filters for listing trees. `after` is the keyset cursor: the last id already seen."""
+
+    species_id: int | None = None
+    category: TreeCategory | None = None
+    condition: Condition | None = None
+    commune_id: int | None = None
+    q: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    after: int | None = None
+    limit: int = 50
+
+
+def _text_filter(q: str):
+    """Code prefix, or Vietnamese / scientific / English species name, diacritics ignored."""
+    folded = fold(q)
+    pattern = f"%{folded}%"
+    species_ids = select(Species.id).where(
+        or_(
+            Species.vi_name_folded.like(pattern),
+            func.lower(Species.scientific_name).like(pattern),
+            func.lower(Species.en_name).like(pattern),
+        )
+    )
+    conditions = [Tree.species_id.in_(species_ids)]
+    code = codes.normalize(q)
+    if code.isalnum() and len(code) >= 3:
+        conditions.append(Tree.code.like(code + "%"))
+    return or_(*conditions)
+
+
+def _filtered(query: TreeQuery) -> Select:
+    stmt = select(Tree)
+    for column, value in (
+        (Tree.species_id, query.species_id),
+        (Tree.category, query.category),
+        (Tree.condition, query.condition),
+        (Tree.commune_id, query.commune_id),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if query.q and query.q.strip():
+        stmt = stmt.where(_text_filter(query.q))
+    if query.bbox:
+        stmt = stmt.where(Tree.geom.intersects(func.ST_MakeEnvelope(*query.bbox, 4326)))
+    return stmt
+
+
+def list_trees(query: TreeQuery) -> tuple[list[Tree], int | None]:
+    """One page of trees, newest first, and the cursor of the next page (None at the end)."""
+    limit = max(1, min(query.limit, MAX_PAGE))
+    stmt = _filtered(query)
+    if query.after is not None:
+        stmt = stmt.where(Tree.id < query.after)
+    rows = list(db.session.scalars(stmt.order_by(Tree.id.desc()).limit(limit + 1)))
+    next_cursor = rows[limit - 1].id if len(rows) > limit else None
+    return rows[:limit], next_cursor

@@ -1,0 +1,89 @@
+"""Accounts: creation, password checks (argon2) and API tokens."""
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from smarttrees.errors import Conflict, NotFound, ValidationFailed
+from smarttrees.extensions import db
+from smarttrees.models import ApiToken, Role, User
+from smarttrees.vietnamese import nfc
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+
+
+def create_user(*, email: str, name: str, password: str, role: Role, locale: str = "vi") -> User:
+    """Create an account; the email is its unique login."""
+    email = (email or "").strip().lower()
+    errors = {}
+    if "@" not in email:
+        errors["email"] = "Enter a valid email address."
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = "The password must have at least 8 characters."
+    if errors:
+        raise ValidationFailed("Some fields are not valid.", details=errors)
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise Conflict("A user with this email exists already.", details={"email": "taken"})
+    user = User(email=email, name=nfc(name) or email, role=role, locale=locale)
+    user.password_hash = _hasher.hash(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def ensure_user(*, email: str, name: str, password: str, role: Role) -> User:
+    """The user with this email, created when missing (for the demo login)."""
+    user = db.session.scalar(select(User).where(User.email == email.lower()))
+    return user or create_user(email=email, name=name, password=password, role=role)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user whose email and password match, else None."""
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None or not user.active:
+        _hasher.hash(password or "")  # spend the same time whether or not the user exists
+        return None
+    try:
+        _hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    return user
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def find_user(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFound("No user has this email.", details={"email": email})
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, *, name: str) -> str:
+    """Create an API token for a user; the plain token is returned once and never stored."""
+    token = "st_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token)))
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user owning a valid, unrevoked token; records when it was last used."""
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+    )
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = func.now()
+    db.session.commit()
+    return row.user

@@ -1,0 +1,20 @@
+"""HTML pages, by area. Views parse the request, call one service, and render."""
+
+from flask import Blueprint, Flask
+from flask_babel import get_locale
+
+from smarttrees.models import Role
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.app_context_processor
+def _template_globals() -> dict:
+    return {"Role": Role, "get_locale": get_locale}
+
+
+def register(app: Flask) -> None:
+    from smarttrees.web import account, assets, home, trees  # noqa: F401  (attach routes)
+
+    app.register_blueprint(bp)
+    app.register_blueprint(assets.vendor)

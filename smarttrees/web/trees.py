@@ -1,0 +1,147 @@
+"""Tree pages: list with filters, detail with history, create, edit, record an inspection."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from geoalchemy2.shape import to_shape
+
+from smarttrees.auth import role_required
+from smarttrees.error_handlers import translate_details
+from smarttrees.errors import ValidationFailed
+from smarttrees.models import Condition, Role, TreeCategory
+from smarttrees.services import catalog, trees
+from smarttrees.services.trees import TreeQuery
+from smarttrees.web import bp
+
+FILTERS = ("species_id", "category", "condition", "commune_id", "q")
+
+
+def _choices() -> dict:
+    """Options for the select boxes, as (value, translated label) pairs."""
+    return {
+        "species_options": [(s.id, s.label) for s in catalog.list_species()],
+        "commune_options": [(c.id, c.name) for c in catalog.list_communes()],
+        "category_options": [(c.value, gettext(c.value)) for c in TreeCategory],
+        "condition_options": [(c.value, gettext(c.value)) for c in Condition],
+    }
+
+
+def _list_query() -> tuple[TreeQuery, dict]:
+    """Filters from the query string; a bad value is ignored and shown as not applied."""
+    args = {name: request.args.get(name, "").strip() for name in FILTERS}
+
+    def as_int(name):
+        return int(args[name]) if args[name].isdigit() else None
+
+    def as_enum(name, enum_type):
+        return next((m for m in enum_type if m.value == args[name]), None)
+
+    query = TreeQuery(
+        species_id=as_int("species_id"),
+        category=as_enum("category", TreeCategory),
+        condition=as_enum("condition", Condition),
+        commune_id=as_int("commune_id"),
+        q=args["q"] or None,
+        after=int(request.args["after"]) if request.args.get("after", "").isdigit() else None,
+    )
+    return query, args
+
+
+@bp.get("/trees")
+@role_required(Role.VIEWER)
+def tree_list():
+    query, args = _list_query()
+    rows, next_cursor = trees.list_trees(query)
+    active = {name: value for name, value in args.items() if value}
+    next_url = url_for("pages.tree_list", after=next_cursor, **active) if next_cursor else None
+    return render_template(
+        "trees/list.html",
+        trees=rows,
+        args=args,
+        active=active,
+        next_url=next_url,
+        first=query.after is None,
+        **_choices(),
+    )
+
+
+@bp.get("/trees/<code>")
+@role_required(Role.VIEWER)
+def tree_detail(code: str):
+    tree = trees.get_tree(code)
+    return render_template("trees/detail.html", tree=tree, point=to_shape(tree.geom))
+
+
+def _form_page(template: str, *, values: dict, errors: dict | None = None, tree=None):
+    status = 422 if errors else 200
+    page = render_template(template, values=values, errors=errors or {}, tree=tree, **_choices())
+    return page, status
+
+
+@bp.route("/trees/new", methods=["GET", "POST"])
+@role_required(Role.FIELD)
+def tree_new():
+    if request.method == "GET":
+        return _form_page("trees/form.html", values=request.args)
+    try:
+        tree = trees.plant_tree(request.form, actor=current_user)
+    except ValidationFailed as error:
+        return _form_page(
+            "trees/form.html", values=request.form, errors=translate_details(error.details)
+        )
+    flash(gettext("Tree %(code)s was added.", code=tree.code))
+    return redirect(url_for("pages.tree_detail", code=tree.code))
+
+
+def _tree_values(tree) -> dict:
+    point = to_shape(tree.geom)
+    return {
+        "lon": point.x,
+        "lat": point.y,
+        "species_id": tree.species_id,
+        "category": tree.category.value,
+        "dbh_cm": tree.dbh_cm,
+        "height_m": tree.height_m,
+        "crown_m": tree.crown_m,
+        "condition": tree.condition.value if tree.condition else "",
+        "planted_on": tree.planted_on.strftime("%d/%m/%Y") if tree.planted_on else "",
+        "notes": tree.notes or "",
+    }
+
+
+@bp.route("/trees/<code>/edit", methods=["GET", "POST"])
+@role_required(Role.MANAGER)
+def tree_edit(code: str):
+    tree = trees.get_tree(code)
+    if request.method == "GET":
+        return _form_page("trees/form.html", values=_tree_values(tree), tree=tree)
+    try:
+        trees.edit_tree(code, request.form, actor=current_user)
+    except ValidationFailed as error:
+        return _form_page(
+            "trees/form.html",
+            values=request.form,
+            tree=tree,
+            errors=translate_details(error.details),
+        )
+    flash(gettext("Changes saved."))
+    return redirect(url_for("pages.tree_detail", code=tree.code))
+
+
+@bp.route("/trees/<code>/inspect", methods=["GET", "POST"])
+@role_required(Role.FIELD)
+def tree_inspect(code: str):
+    tree = trees.get_tree(code)
+    if request.method == "GET":
+        return _form_page("trees/inspect.html", values={}, tree=tree)
+    try:
+        trees.record_inspection(code, request.form, actor=current_user)
+    except ValidationFailed as error:
+        return _form_page(
+            "trees/inspect.html",
+            values=request.form,
+            tree=tree,
+            errors=translate_details(error.details),
+        )
+    flash(gettext("Inspection recorded."))
+    return redirect(url_for("pages.tree_detail", code=tree.code))

@@ -1,0 +1,89 @@
+"""Fixtures: a real PostGIS database migrated by the real migrations; app, client, runner."""
+
+import contextvars
+import os
+import re
+
+import flask_migrate
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from smarttrees import create_app
+from smarttrees.config import ROOT, local_database_url, sqlalchemy_url
+from smarttrees.extensions import db
+from smarttrees.services import reference
+
+# Tables emptied after every test; reference data (communes, species) stays loaded.
+MUTABLE_TABLES = (
+    "audit_log, lot_events, seedling_lots, nurseries, inspections, trees, stands, "
+    "product_lineage, product_batches, import_row_errors, import_batches, api_tokens, users, "
+    "procrastinate_jobs"
+)
+
+
+def _database_url() -> str:
+    return os.environ.get("TEST_DATABASE_URL") or local_database_url("smarttrees_test")
+
+
+def reset_schema(url: str) -> None:
+    """An empty public schema with PostGIS, so the migrations start from nothing."""
+    engine = create_engine(sqlalchemy_url(url))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text("CREATE EXTENSION postgis"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app():
+    url = _database_url()
+    reset_schema(url)
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": url, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url)}
+    )
+    with app.app_context():
+        flask_migrate.upgrade()
+        reference.load_reference(ROOT / "data" / "reference")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.execute(text(f"TRUNCATE {MUTABLE_TABLES} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+        db.session.info.clear()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in production: the test's own app context
+    (its session, g, cached locale, signed-in user) does not leak into the request."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(client, path: str = "/login") -> str:
+    """The CSRF token a page hands to the browser."""
+    page = client.get(path).get_data(as_text=True)
+    return CSRF_INPUT.search(page).group(1)

@@ -1,0 +1,62 @@
+"""Small factories for test data, going through the same services as the product."""
+
+from itertools import count
+
+from sqlalchemy import func, select
+
+from smarttrees.extensions import db
+from smarttrees.models import AdminUnit, Role, Species, User
+from smarttrees.services import trees, users
+
+PASSWORD = "correct horse battery"
+_serial = count(1)
+
+
+def make_user(role: Role = Role.VIEWER, **fields) -> User:
+    number = next(_serial)
+    return users.create_user(
+        email=fields.get("email", f"user{number}@example.vn"),
+        name=fields.get("name", f"Người dùng {number}"),
+        password=fields.get("password", PASSWORD),
+        role=role,
+    )
+
+
+def species_named(scientific_name: str) -> Species:
+    return db.session.scalar(select(Species).where(Species.scientific_name == scientific_name))
+
+
+def commune_named(name: str) -> AdminUnit:
+    return db.session.scalar(select(AdminUnit).where(AdminUnit.name == name))
+
+
+def point_in(unit: AdminUnit) -> tuple[float, float]:
+    """A (lon, lat) inside the unit's polygon."""
+    point = db.session.execute(
+        select(
+            func.ST_X(func.ST_PointOnSurface(unit.geom)),
+            func.ST_Y(func.ST_PointOnSurface(unit.geom)),
+        )
+    ).one()
+    return float(point[0]), float(point[1])
+
+
+def tree_fields(**overrides) -> dict:
+    """Raw fields of a valid urban tree in ward Phan Đình Phùng."""
+    lon, lat = point_in(commune_named(overrides.pop("commune", "Phan Đình Phùng")))
+    fields = {
+        "lon": lon,
+        "lat": lat,
+        "species_id": species_named("Lagerstroemia speciosa").id,
+        "category": "urban",
+        "dbh_cm": "32,5",
+        "height_m": "11",
+        "condition": "good",
+        "planted_on": "15/03/2012",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def make_tree(actor: User | None = None, **overrides):
+    return trees.plant_tree(tree_fields(**overrides), actor=actor)
