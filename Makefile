@@ -9,7 +9,7 @@ TEST_DB := smarttrees_test
 # The server that already runs on this machine, used to prove the DATABASE_URL path.
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/smarttrees_external
 
-.PHONY: run test lint stop psql demo-full prepare database migrate reference demo \
+.PHONY: run test lint stop psql demo-full bench prepare database migrate reference demo \
         test-local test-external translations
 
 run: prepare database migrate reference demo
@@ -65,6 +65,9 @@ test-external: prepare
 	  TEST_DATABASE_URL=$$(DATABASE_URL=$(EXTERNAL_DATABASE_URL) scripts/db.sh url smarttrees_external_test) \
 	    $(VENV)/bin/pytest -q -m external; \
 	else echo "== no PostgreSQL answers at $(EXTERNAL_DATABASE_URL): external-server run not done"; fi
+
+bench: prepare migrate
+	PYTHONPATH=. $(VENV)/bin/python bench/pagination.py
 
 stop:
 	scripts/stop-app.sh

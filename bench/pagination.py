@@ -1,24 +1,20 @@
 """Keyset pagination of the tree list against OFFSET, at increasing depth.
 
-Run after `make demo-full` (or any inventory): .venv/bin/python bench/pagination.py
+Run after `make demo-full` (or with any inventory): make bench
 Prints the median time to fetch one 50-row page at each depth through the service (keyset) and
 through the same query with OFFSET (the reference), and their ratio.
 """
 
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sqlalchemy import func, select, text
 
-from sqlalchemy import func, select, text  # noqa: E402
-
-from smarttrees import create_app  # noqa: E402
-from smarttrees.extensions import db  # noqa: E402
-from smarttrees.models import Tree  # noqa: E402
-from smarttrees.services import trees  # noqa: E402
-from smarttrees.services.trees import TreeQuery  # noqa: E402
+from smarttrees import create_app
+from smarttrees.extensions import db
+from smarttrees.models import Tree
+from smarttrees.services import trees
+from smarttrees.services.trees import TreeQuery
 
 PAGE = 50
 REPEATS = 7
