@@ -76,9 +76,10 @@ def users_token(email: str, name: str) -> None:
 @click.option("--once", is_flag=True, help="Run the waiting jobs, then stop.")
 def jobs_worker(once: bool) -> None:
     """Run the job worker."""
-    from smarttrees.jobs import queue_app
+    from smarttrees import jobs
 
-    queue = queue_app(current_app.config["DATABASE_URL"])
+    jobs.use_app(current_app._get_current_object())
+    queue = jobs.queue_app(current_app.config["DATABASE_URL"])
     with queue.open():
         queue.run_worker(wait=not once, install_signal_handlers=not once)
 

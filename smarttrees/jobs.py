@@ -23,11 +23,20 @@ def queue_app(database_url: str) -> procrastinate.App:
     return app
 
 
-@cache
-def _flask_app():
-    from smarttrees import create_app
+_worker_app = {}
 
-    return create_app()
+
+def use_app(app) -> None:
+    """Run tasks in this Flask app (the worker command passes its own, with its config)."""
+    _worker_app["app"] = app
+
+
+def _flask_app():
+    if "app" not in _worker_app:
+        from smarttrees import create_app
+
+        use_app(create_app())
+    return _worker_app["app"]
 
 
 def in_app_context(function: Callable) -> Callable:
