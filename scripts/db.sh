@@ -5,7 +5,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VAR="$ROOT/var"
-PORT="${SMARTTREES_PGPORT:-55432}"
+PORT_FILE="$VAR/pgport"
 DBUSER=smarttrees
 
 . "$(dirname "$0")/system.sh"
@@ -48,10 +48,24 @@ cluster_dir() {
   echo "$dir"
 }
 
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# The cluster's port: SMARTTREES_PGPORT, else the one recorded in var/pgport, else the first free
+# port from 55432 (another checkout's cluster may hold 55432). The app reads the same file.
+cluster_port() {
+  if [ -n "${SMARTTREES_PGPORT:-}" ]; then echo "$SMARTTREES_PGPORT"; return; fi
+  if [ -f "$PORT_FILE" ]; then cat "$PORT_FILE"; return; fi
+  local port=55432
+  while port_taken "$port"; do port=$((port + 1)); done
+  mkdir -p "$VAR" && echo "$port" >"$PORT_FILE"
+  echo "$port"
+}
+
 start_cluster() {
   local bindir dir
   bindir=$(pg_bindir)
   mkdir -p "$VAR"
+  PORT=$(cluster_port)
   dir=$(cluster_dir)
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     log "db: initialising a cluster in $dir/data"
@@ -60,12 +74,17 @@ start_cluster() {
   fi
   if ! run_as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     log "db: starting PostgreSQL on 127.0.0.1:$PORT"
+    if port_taken "$PORT"; then
+      log "db: port $PORT is taken by another server; set SMARTTREES_PGPORT to a free port"
+      exit 1
+    fi
     run_as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-      -o "-p $PORT -k $dir -c listen_addresses=127.0.0.1" start >/dev/null
+      -o "-p $PORT -k $dir -c listen_addresses=127.0.0.1" start >/dev/null \
+      || { log "db: PostgreSQL did not start; its log says:"; tail -n 5 "$dir/postgres.log" >&2; exit 1; }
   fi
 }
 
-local_url() { echo "postgresql://$DBUSER@127.0.0.1:$PORT/$1"; }
+local_url() { echo "postgresql://$DBUSER@127.0.0.1:$(cluster_port)/$1"; }
 
 # The URL for database $1: DATABASE_URL when set (its database name replaced), else the local one.
 url_for() {

@@ -5,12 +5,19 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCAL_PGPORT = os.environ.get("SMARTTREES_PGPORT", "55432")
+
+
+def local_pgport() -> str:
+    """The port of the project's own cluster: as scripts/db.sh chose it (var/pgport)."""
+    if port := os.environ.get("SMARTTREES_PGPORT"):
+        return port
+    recorded = ROOT / "var" / "pgport"
+    return recorded.read_text().strip() if recorded.exists() else "55432"
 
 
 def local_database_url(name: str = "smarttrees") -> str:
     """The URL of the project's own cluster under var/ (started by scripts/db.sh)."""
-    return f"postgresql://smarttrees@127.0.0.1:{LOCAL_PGPORT}/{name}"
+    return f"postgresql://smarttrees@127.0.0.1:{local_pgport()}/{name}"
 
 
 def sqlalchemy_url(url: str) -> str:
