@@ -1,8 +1,12 @@
 """HTML pages: sign-in with CSRF, roles, lists, forms with field errors, Vietnamese first."""
 
-import pytest
+import re
 
-from smarttrees.models import Role
+import pytest
+from sqlalchemy import func, select
+
+from smarttrees.extensions import db
+from smarttrees.models import Role, Tree
 from smarttrees.services import trees
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD, make_tree, make_user, tree_fields
@@ -125,3 +129,31 @@ def test_front_end_packages_are_served_by_the_app(client):
     response = client.get("/vendor/leaflet/dist/leaflet.js")
     assert response.status_code == 200 and b"Leaflet" in response.data[:2000]
     assert client.get("/vendor/left-pad/index.js").status_code == 404
+
+
+def test_a_double_submitted_form_adds_one_tree(client):
+    sign_in(client, Role.FIELD)
+    page = client.get("/trees/new").get_data(as_text=True)
+    client_id = re.search(r'name="client_id" value="([^"]+)"', page).group(1)
+    data = dict(tree_fields(), csrf_token=csrf_from(client, "/trees/new"), client_id=client_id)
+    first = client.post("/trees/new", data=data)
+    second = client.post("/trees/new", data=data)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 1
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "không có gì bị thêm hai lần" in page
+
+
+def test_a_double_submitted_inspection_is_recorded_once(client):
+    sign_in(client, Role.FIELD)
+    tree = make_tree()
+    page = client.get(f"/trees/{tree.code}/inspect").get_data(as_text=True)
+    client_id = re.search(r'name="client_id" value="([^"]+)"', page).group(1)
+    data = {
+        "dbh_cm": "36",
+        "client_id": client_id,
+        "csrf_token": csrf_from(client, f"/trees/{tree.code}/inspect"),
+    }
+    client.post(f"/trees/{tree.code}/inspect", data=data)
+    client.post(f"/trees/{tree.code}/inspect", data=data)
+    assert len(trees.get_tree(tree.code).inspections) == 1

@@ -113,7 +113,8 @@ def _urban_and_scattered(units, species, trees, rng) -> list[Batch]:
 
 def _plantations(units, species, planted, rng) -> list[Batch]:
     communes = [u for u in units if u.level == AdminLevel.COMMUNE]
-    stand_count = max(1, -(-planted // TREES_PER_STAND))
+    # Large demos fill stands of about TREES_PER_STAND; small ones still get a couple of dozen.
+    stand_count = max(1, -(-planted // TREES_PER_STAND), min(24, planted // 120))
     batches = []
     for number, count in enumerate(_spread(planted, stand_count)):
         unit = communes[number * 7 % len(communes)]

@@ -17,6 +17,7 @@ from smarttrees.models import Condition, Inspection, Species, Tree, TreeCategory
 from smarttrees.services.fields import Fields
 from smarttrees.vietnamese import fold
 
+CLIENT_SOURCE = "app"  # trees created through the forms and the field app
 EDITABLE = (
     "species_id",
     "category",
@@ -130,15 +131,39 @@ def _save(tree: Tree, *, actor: User | None) -> Tree:
     return tree
 
 
+def tree_from_client(client_id: str | None) -> Tree | None:
+    """The tree a form or device already created under this client-generated id, if any."""
+    if not client_id:
+        return None
+    return db.session.scalar(
+        select(Tree).where(Tree.source == CLIENT_SOURCE, Tree.external_id == str(client_id))
+    )
+
+
 def plant_tree(raw: Mapping[str, Any], *, actor: User | None) -> Tree:
-    """Create a tree from raw field values; its commune and stand are found spatially."""
+    """Create a tree from raw field values; its commune and stand are found spatially.
+
+    A `client_id` (made by the form or device) makes the call idempotent: sending the same
+    form twice returns the tree the first one created.
+    """
+    client_id = raw.get("client_id") or None
+    if existing := tree_from_client(client_id):
+        return existing
     fields = _parse_tree(raw, creating=True)
     _check_rules(fields)
     tree = Tree(code=fields.values.get("code") or next_tree_code())
     _apply(tree, fields.values)
+    if client_id:
+        tree.source, tree.external_id = CLIENT_SOURCE, str(client_id)[:120]
     tree.created_by_id = tree.updated_by_id = actor.id if actor else None
     db.session.add(tree)
-    return _save(tree, actor=actor)
+    try:
+        return _save(tree, actor=actor)
+    except ValidationFailed:
+        # A simultaneous twin of this request won the unique (source, external_id) race.
+        if existing := tree_from_client(client_id):
+            return existing
+        raise
 
 
 def edit_tree(code: str, raw: Mapping[str, Any], *, actor: User | None) -> Tree:
@@ -161,7 +186,11 @@ def get_tree(code: str) -> Tree:
 def record_inspection(code: str, raw: Mapping[str, Any], *, actor: User | None) -> Inspection:
     """Append an inspection; the tree's current values follow it (a database trigger)."""
     tree = get_tree(code)
+    client_id = raw.get("client_id") or None
+    if client_id and (done := inspection_from_client(client_id)):
+        return done
     fields = Fields(raw)
+    fields.text("client_id", max_length=64)
     for name in ("dbh_cm", "height_m", "crown_m", "accuracy_m"):
         fields.number(name)
     fields.choice("condition", Condition)
@@ -181,9 +210,21 @@ def record_inspection(code: str, raw: Mapping[str, Any], *, actor: User | None) 
     if geom is not None:
         inspection.geom = from_shape(geom, srid=4326)
     db.session.add(inspection)
-    _save(inspection, actor=actor)
+    try:
+        _save(inspection, actor=actor)
+    except ValidationFailed:
+        if client_id and (done := inspection_from_client(client_id)):
+            return done
+        raise
     db.session.refresh(tree)
     return inspection
+
+
+def inspection_from_client(client_id: str | None) -> Inspection | None:
+    """The inspection already recorded under this client-generated id, if any."""
+    if not client_id:
+        return None
+    return db.session.scalar(select(Inspection).where(Inspection.client_id == str(client_id)))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Tree pages: list with filters, detail with history, create, edit, record an inspection."""
 
+import uuid
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
@@ -78,11 +80,23 @@ def _form_page(template: str, *, values: dict, errors: dict | None = None, tree=
     return page, status
 
 
+def _fresh_form(values=None) -> dict:
+    """Form values with a new client id, which makes a double submission harmless."""
+    return {**(values or {}), "client_id": uuid.uuid4().hex}
+
+
+def _already_saved(tree_code: str):
+    flash(gettext("This form had already been saved; nothing was added twice."))
+    return redirect(url_for("pages.tree_detail", code=tree_code))
+
+
 @bp.route("/trees/new", methods=["GET", "POST"])
 @role_required(Role.FIELD)
 def tree_new():
     if request.method == "GET":
-        return _form_page("trees/form.html", values=request.args)
+        return _form_page("trees/form.html", values=_fresh_form(request.args))
+    if earlier := trees.tree_from_client(request.form.get("client_id")):
+        return _already_saved(earlier.code)
     try:
         tree = trees.plant_tree(request.form, actor=current_user)
     except ValidationFailed as error:
@@ -133,7 +147,9 @@ def tree_edit(code: str):
 def tree_inspect(code: str):
     tree = trees.get_tree(code)
     if request.method == "GET":
-        return _form_page("trees/inspect.html", values={}, tree=tree)
+        return _form_page("trees/inspect.html", values=_fresh_form(), tree=tree)
+    if trees.inspection_from_client(request.form.get("client_id")):
+        return _already_saved(tree.code)
     try:
         trees.record_inspection(code, request.form, actor=current_user)
     except ValidationFailed as error:
