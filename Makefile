@@ -54,6 +54,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/lint-imports
 
 test-local: prepare
+	scripts/bootstrap.sh test
 	scripts/db.sh ensure $(TEST_DB)
 	TEST_DATABASE_URL=$$(scripts/db.sh url $(TEST_DB)) $(VENV)/bin/pytest -q
 

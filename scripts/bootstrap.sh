@@ -7,4 +7,6 @@ missing=()
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 command -v npm >/dev/null || missing+=(npm)
 command -v pg_isready >/dev/null || missing+=(postgresql-client)
+# Browser tests drive Debian's Chromium (a test tool's own browser download is not possible).
+if [ "${1:-}" = test ]; then command -v chromium >/dev/null || missing+=(chromium); fi
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi

@@ -1,0 +1,62 @@
+"""Pages in a real headless Chromium: sign in, list, open a tree, its map drawn offline."""
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from smarttrees.models import Role
+from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, LiveServer, OffsiteRequests, chromium_path
+from tests.factories import PASSWORD, make_tree, make_user
+
+
+@pytest.fixture(scope="module")
+def live_server(app):
+    server = LiveServer(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(live_server):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.offsite = OffsiteRequests(page, live_server.url)
+        yield page
+        browser.close()
+
+
+def test_sign_in_browse_and_open_a_tree_with_its_map(page, live_server):
+    user = make_user(Role.FIELD)
+    tree = make_tree()
+    page.goto(live_server.url + "/trees")
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Cây xanh")).to_be_visible()
+    page.get_by_label("Tìm kiếm").fill("bang lang")
+    page.get_by_role("button", name="Lọc").click()
+    page.get_by_role("link", name=tree.code).click()
+    expect(page.locator("h1")).to_contain_text("Bằng lăng nước")
+    expect(page.locator("#tree-map.leaflet-container path.leaflet-interactive")).to_have_count(1)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "tree-detail.png"), full_page=True)
+    assert page.offsite.blocked == []
+
+
+def test_the_new_tree_form_shows_field_errors_in_place(page, live_server):
+    user = make_user(Role.FIELD)
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(live_server.url + "/trees/new?lang=en")
+    page.get_by_label("Latitude").fill("21.03")
+    page.get_by_label("Longitude").fill("105.85")
+    page.get_by_label("DBH (cm)").fill("900")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".field-error").filter(has_text="at most 500 cm")).to_be_visible()
+    expect(page.locator(".field-error").filter(has_text="outside Thái Nguyên")).to_be_visible()
+    expect(page.get_by_label("DBH (cm)")).to_have_value("900")
+    page.screenshot(path=str(ARTIFACTS / "tree-form-errors.png"), full_page=True)
