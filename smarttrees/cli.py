@@ -35,7 +35,7 @@ def reference_load() -> None:
 @click.option("--trees", default=5000, show_default=True, help="How many demo trees.")
 @click.option("--seed", default=20250701, show_default=True)
 def demo_load(trees: int, seed: int) -> None:
-    """Load the demo inventory and demo accounts once; a second run changes nothing."""
+    """Bring the demo inventory up to --trees trees, with demo accounts; idempotent."""
     started = time.perf_counter()
     result = demo.load_demo(trees=trees, seed=seed)
     elapsed = time.perf_counter() - started
@@ -44,7 +44,11 @@ def demo_load(trees: int, seed: int) -> None:
         users.ensure_user(email=email, name=name, role=role, password=DEMO_LOGIN["password"])
     if result["created"]:
         rate = result["created"] / elapsed
-        click.echo(f"demo: {result['created']:,} trees in {elapsed:.1f} s ({rate:,.0f} trees/s)")
+        total = result["created"] + result["existing"]
+        click.echo(
+            f"demo: {result['created']:,} trees in {elapsed:.1f} s ({rate:,.0f} trees/s); "
+            f"{total:,} demo trees in all"
+        )
     else:
         click.echo(f"demo: already loaded ({result['existing']:,} trees); nothing changed")
     click.echo(f"demo login: {DEMO_LOGIN['email']} / {DEMO_LOGIN['password']}")

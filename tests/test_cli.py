@@ -112,3 +112,14 @@ def test_a_deferred_job_is_run_by_the_worker(runner, app):
         text("SELECT status FROM procrastinate_jobs WHERE id = :id"), {"id": job_id}
     )
     assert status == "succeeded"
+
+
+def test_a_larger_demo_tops_up_the_existing_one(runner):
+    runner.invoke(args=["demo", "load", "--trees", "400"])
+    lots_before = db.session.scalar(select(func.count()).select_from(SeedlingLot))
+    result = runner.invoke(args=["demo", "load", "--trees", "1000"])
+    assert "600 trees" in result.output and "1,000 demo trees in all" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 1000
+    assert db.session.scalar(select(func.count()).select_from(SeedlingLot)) == lots_before
+    codes = db.session.scalar(select(func.count(func.distinct(Tree.code))))
+    assert codes == 1000

@@ -60,26 +60,33 @@ def demo_tree_count() -> int:
 
 
 def load_demo(*, trees: int, seed: int = 20250701) -> dict:
-    """Load the demo inventory once; a second call finds it and changes nothing."""
+    """Bring the demo inventory up to `trees` trees; at that size already, change nothing.
+
+    A first load also creates the demo nurseries and lots. A larger N later adds the missing
+    trees (and their stands) from a generator seeded with both numbers, so `make demo-full`
+    after `make run` tops the small demo up to full scale.
+    """
     existing = demo_tree_count()
-    if existing:
+    if existing >= trees:
         return {"created": 0, "existing": existing}
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, existing])
     units = list(
         db.session.scalars(
             select(AdminUnit).where(AdminUnit.level != AdminLevel.PROVINCE).order_by(AdminUnit.code)
         )
     )
     species = _species_by_use()
-    batches = _urban_and_scattered(units, species, trees, rng)
-    planted = trees - sum(len(b.points) for b in batches)
+    wanted = trees - existing
+    batches = _urban_and_scattered(units, species, wanted, rng)
+    planted = wanted - sum(len(b.points) for b in batches)
     batches += _plantations(units, species, planted, rng)
     written = _copy_trees(batches, rng)
-    demo_nursery.load(species=species, rng=rng)
+    if not existing:
+        demo_nursery.load(species=species, rng=rng)
     db.session.commit()
     db.session.execute(text("ANALYZE trees"))
     db.session.commit()
-    return {"created": written, "existing": 0}
+    return {"created": written, "existing": existing}
 
 
 def _species_by_use() -> dict[str, list[int]]:
@@ -116,7 +123,8 @@ def _plantations(units, species, planted, rng) -> list[Batch]:
     # Large demos fill stands of about TREES_PER_STAND; small ones still get a couple of dozen.
     stand_count = max(1, -(-planted // TREES_PER_STAND), min(24, planted // 120))
     batches = []
-    for number, count in enumerate(_spread(planted, stand_count)):
+    first = db.session.scalar(select(func.count()).select_from(Stand))
+    for number, count in enumerate(_spread(planted, stand_count), start=first):
         unit = communes[number * 7 % len(communes)]
         stand = _make_stand(unit, count, species["plantation"], number, rng)
         points = planting_grid(to_shape(stand.geom).geoms[0], count, rng)
