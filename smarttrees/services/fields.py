@@ -34,6 +34,16 @@ class Fields:
         value = self.raw.get(name)
         return value is not None and str(value).strip() != ""
 
+    def _absent(self, name: str, *, required: bool) -> bool:
+        """True when the field is empty: an error if required, else None where it was sent."""
+        if self.present(name):
+            return False
+        if required:
+            self.errors[name] = "This field is required."
+        elif name in self.raw:
+            self.values[name] = None
+        return True
+
     def text(self, name: str, *, max_length: int = 2000) -> None:
         if name in self.raw:
             value = nfc(str(self.raw[name])) if self.raw[name] is not None else None
@@ -42,11 +52,7 @@ class Fields:
             self.values[name] = value
 
     def number(self, name: str, *, required: bool = False) -> None:
-        if not self.present(name):
-            if required:
-                self.errors[name] = "This field is required."
-            elif name in self.raw:
-                self.values[name] = None
+        if self._absent(name, required=required):
             return
         try:
             value = Decimal(str(self.raw[name]).strip().replace(",", "."))
@@ -60,11 +66,7 @@ class Fields:
         self.values[name] = value
 
     def choice(self, name: str, enum_type: type[enum.Enum], *, required: bool = False) -> None:
-        if not self.present(name):
-            if required:
-                self.errors[name] = "This field is required."
-            elif name in self.raw:
-                self.values[name] = None
+        if self._absent(name, required=required):
             return
         try:
             self.values[name] = enum_type(str(self.raw[name]).strip().lower())
@@ -72,9 +74,7 @@ class Fields:
             self.errors[name] = "Choose one of the listed values."
 
     def integer(self, name: str, *, required: bool = False) -> None:
-        if not self.present(name):
-            if required:
-                self.errors[name] = "This field is required."
+        if self._absent(name, required=required):
             return
         try:
             self.values[name] = int(str(self.raw[name]).strip())
@@ -82,9 +82,7 @@ class Fields:
             self.errors[name] = "Enter a whole number."
 
     def day(self, name: str) -> None:
-        if not self.present(name):
-            if name in self.raw:
-                self.values[name] = None
+        if self._absent(name, required=False):
             return
         try:
             value = parse_day(str(self.raw[name]))

@@ -1,6 +1,7 @@
 """Tree pages: list with filters, detail with history, create, edit, record an inspection."""
 
 import uuid
+from collections.abc import Callable
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -80,6 +81,17 @@ def _form_page(template: str, *, values: dict, errors: dict | None = None, tree=
     return page, status
 
 
+def _submit(template: str, save: Callable, *, done: Callable, tree=None):
+    """Run a form's service call: back to the form with field errors, or on to the tree."""
+    try:
+        saved = save()
+    except ValidationFailed as error:
+        errors = translate_details(error.details)
+        return _form_page(template, values=request.form, tree=tree, errors=errors)
+    flash(done(saved))
+    return redirect(url_for("pages.tree_detail", code=saved.code))
+
+
 def _fresh_form(values=None) -> dict:
     """Form values with a new client id, which makes a double submission harmless."""
     return {**(values or {}), "client_id": uuid.uuid4().hex}
@@ -97,14 +109,11 @@ def tree_new():
         return _form_page("trees/form.html", values=_fresh_form(request.args))
     if earlier := trees.tree_from_client(request.form.get("client_id")):
         return _already_saved(earlier.code)
-    try:
-        tree = trees.plant_tree(request.form, actor=current_user)
-    except ValidationFailed as error:
-        return _form_page(
-            "trees/form.html", values=request.form, errors=translate_details(error.details)
-        )
-    flash(gettext("Tree %(code)s was added.", code=tree.code))
-    return redirect(url_for("pages.tree_detail", code=tree.code))
+    return _submit(
+        "trees/form.html",
+        lambda: trees.plant_tree(request.form, actor=current_user),
+        done=lambda tree: gettext("Tree %(code)s was added.", code=tree.code),
+    )
 
 
 def _tree_values(tree) -> dict:
@@ -129,17 +138,12 @@ def tree_edit(code: str):
     tree = trees.get_tree(code)
     if request.method == "GET":
         return _form_page("trees/form.html", values=_tree_values(tree), tree=tree)
-    try:
-        trees.edit_tree(code, request.form, actor=current_user)
-    except ValidationFailed as error:
-        return _form_page(
-            "trees/form.html",
-            values=request.form,
-            tree=tree,
-            errors=translate_details(error.details),
-        )
-    flash(gettext("Changes saved."))
-    return redirect(url_for("pages.tree_detail", code=tree.code))
+    return _submit(
+        "trees/form.html",
+        lambda: trees.edit_tree(code, request.form, actor=current_user),
+        tree=tree,
+        done=lambda _: gettext("Changes saved."),
+    )
 
 
 @bp.route("/trees/<code>/inspect", methods=["GET", "POST"])
@@ -150,14 +154,9 @@ def tree_inspect(code: str):
         return _form_page("trees/inspect.html", values=_fresh_form(), tree=tree)
     if trees.inspection_from_client(request.form.get("client_id")):
         return _already_saved(tree.code)
-    try:
-        trees.record_inspection(code, request.form, actor=current_user)
-    except ValidationFailed as error:
-        return _form_page(
-            "trees/inspect.html",
-            values=request.form,
-            tree=tree,
-            errors=translate_details(error.details),
-        )
-    flash(gettext("Inspection recorded."))
-    return redirect(url_for("pages.tree_detail", code=tree.code))
+    return _submit(
+        "trees/inspect.html",
+        lambda: trees.record_inspection(code, request.form, actor=current_user).tree,
+        tree=tree,
+        done=lambda _: gettext("Inspection recorded."),
+    )
