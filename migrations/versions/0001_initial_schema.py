@@ -138,7 +138,7 @@ def upgrade():
     op.create_index(op.f('ix_import_row_errors_batch_id'), 'import_row_errors', ['batch_id'], unique=False)
     op.create_table('seedling_lots',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=12), nullable=False),
+    sa.Column('code', sa.String(length=12, collation='C'), nullable=False),
     sa.Column('species_id', sa.Integer(), nullable=False),
     sa.Column('nursery_id', sa.Integer(), nullable=False),
     sa.Column('seed_source', sa.String(length=200), nullable=True),
@@ -202,7 +202,7 @@ def upgrade():
     op.create_index(op.f('ix_lot_events_lot_id'), 'lot_events', ['lot_id'], unique=False)
     op.create_table('product_batches',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=12), nullable=False),
+    sa.Column('code', sa.String(length=12, collation='C'), nullable=False),
     sa.Column('kind', sa.Enum('log', 'timber', 'firewood', 'chips', name='product_kind'), nullable=False),
     sa.Column('stand_id', sa.Integer(), nullable=True),
     sa.Column('volume_m3', sa.Numeric(precision=10, scale=3), nullable=False),
@@ -217,7 +217,7 @@ def upgrade():
     op.create_index(op.f('ix_product_batches_stand_id'), 'product_batches', ['stand_id'], unique=False)
     op.create_geospatial_table('trees',
     sa.Column('id', sa.BigInteger(), nullable=False),
-    sa.Column('code', sa.String(length=12), nullable=False),
+    sa.Column('code', sa.String(length=12, collation='C'), nullable=False),
     sa.Column('category', sa.Enum('urban', 'scattered', 'plantation', name='tree_category'), nullable=False),
     sa.Column('species_id', sa.Integer(), nullable=True),
     sa.Column('dbh_cm', sa.Numeric(precision=5, scale=1), nullable=True),

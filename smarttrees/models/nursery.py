@@ -54,7 +54,8 @@ class SeedlingLot(db.Model):
     __table_args__ = (CheckConstraint("quantity_on_hand >= 0", name="stock_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(12), unique=True)
+    # ASCII in the "C" collation, so a prefix LIKE can use the unique index.
+    code: Mapped[str] = mapped_column(String(12, collation="C"), unique=True)
     species_id: Mapped[int] = mapped_column(ForeignKey("species.id"))
     nursery_id: Mapped[int] = mapped_column(ForeignKey("nurseries.id"), index=True)
     seed_source: Mapped[str | None] = mapped_column(String(200))

@@ -30,7 +30,8 @@ class ProductBatch(db.Model):
     __table_args__ = (CheckConstraint("volume_m3 > 0", name="volume_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(12), unique=True)
+    # ASCII in the "C" collation, so a prefix LIKE can use the unique index.
+    code: Mapped[str] = mapped_column(String(12, collation="C"), unique=True)
     kind: Mapped[ProductKind] = enum_column(ProductKind, "product_kind")
     stand_id: Mapped[int | None] = mapped_column(ForeignKey("stands.id"), index=True)
     volume_m3: Mapped[float] = mapped_column(Numeric(10, 3))

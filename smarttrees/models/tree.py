@@ -61,7 +61,8 @@ class Tree(db.Model):
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    code: Mapped[str] = mapped_column(String(12), unique=True)
+    # ASCII in the "C" collation, so a prefix LIKE can use the unique index.
+    code: Mapped[str] = mapped_column(String(12, collation="C"), unique=True)
     category: Mapped[TreeCategory] = enum_column(TreeCategory, "tree_category")
     species_id: Mapped[int | None] = mapped_column(ForeignKey("species.id"))
     dbh_cm: Mapped[float | None] = mapped_column(Numeric(5, 1))

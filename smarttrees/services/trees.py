@@ -242,21 +242,27 @@ class TreeQuery:
 
 
 def _text_filter(q: str):
-    """Code prefix, or Vietnamese / scientific / English species name, diacritics ignored."""
-    folded = fold(q)
-    pattern = f"%{folded}%"
-    species_ids = select(Species.id).where(
-        or_(
-            Species.vi_name_folded.like(pattern),
-            func.lower(Species.scientific_name).like(pattern),
-            func.lower(Species.en_name).like(pattern),
+    """Species names (Vietnamese, scientific, English; diacritics ignored) or a code prefix.
+
+    Never both at once: an OR of the two defeats the indexes. Text with a digit, or matching
+    no species, is read as the start of a label code.
+    """
+    pattern = f"%{fold(q)}%"
+    species_ids = list(
+        db.session.scalars(
+            select(Species.id).where(
+                or_(
+                    Species.vi_name_folded.like(pattern),
+                    func.lower(Species.scientific_name).like(pattern),
+                    func.lower(Species.en_name).like(pattern),
+                )
+            )
         )
     )
-    conditions = [Tree.species_id.in_(species_ids)]
     code = codes.normalize(q)
-    if code.isalnum() and len(code) >= 3:
-        conditions.append(Tree.code.like(code + "%"))
-    return or_(*conditions)
+    if species_ids and not any(ch.isdigit() for ch in q):
+        return Tree.species_id.in_(species_ids)
+    return Tree.code.like(code.replace("%", "").replace("_", "") + "%")
 
 
 def _filtered(query: TreeQuery) -> Select:
