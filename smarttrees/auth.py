@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, Request, abort, request
+from flask import Flask, Request, abort, current_app, request
 from flask_login import current_user
 
 from smarttrees.extensions import login
@@ -25,6 +25,18 @@ def _user_from_bearer(request: Request):
     return None
 
 
+def public_or_viewer(view: Callable) -> Callable:
+    """Open to everyone when the public map is on; otherwise to viewers and up."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if current_app.config["PUBLIC_MAP"]:
+            return view(*args, **kwargs)
+        return role_required(Role.VIEWER)(view)(*args, **kwargs)
+
+    return guarded
+
+
 def role_required(role: Role) -> Callable:
     """Let the view run only for a signed-in user whose role is at least `role`."""
 
@@ -32,7 +44,7 @@ def role_required(role: Role) -> Callable:
         @wraps(view)
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
-                if request.blueprint == "api":
+                if request.blueprint in ("api", "tiles"):
                     abort(401)
                 return login.unauthorized()
             if not current_user.can(role):

@@ -57,5 +57,9 @@ class Config:
         self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "smarttrees" / "translations")
         self.LANGUAGES = ("vi", "en")
         self.PAGE_SIZE = 50
+        # The read-only public map (trees, stands, communes, public tree cards) without login.
+        self.PUBLIC_MAP = os.environ.get("SMARTTREES_PUBLIC_MAP", "0").lower() in ("1", "on")
+        # A basemap URL template ({z}/{x}/{y}); empty: no basemap, the communes are the base.
+        self.BASEMAP_URL = os.environ.get("SMARTTREES_BASEMAP_URL", "")
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.WTF_CSRF_TIME_LIMIT = None

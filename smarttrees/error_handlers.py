@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from smarttrees.errors import DomainError
 
 HTTP_CODES = {
+    304: "not_modified",
     400: "bad_request",
     401: "unauthorized",
     403: "forbidden",
@@ -37,7 +38,7 @@ CSRF_MESSAGE = "The form has expired or was sent twice; reload the page and try 
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(("/api/", "/tiles/"))
 
 
 def translate_details(details):

@@ -1,5 +1,7 @@
 """Pages in a real headless Chromium: sign in, list, open a tree, its map drawn offline."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -60,3 +62,45 @@ def test_the_new_tree_form_shows_field_errors_in_place(page, live_server):
     expect(page.locator(".field-error").filter(has_text="outside Thái Nguyên")).to_be_visible()
     expect(page.get_by_label("DBH (cm)")).to_have_value("900")
     page.screenshot(path=str(ARTIFACTS / "tree-form-errors.png"), full_page=True)
+
+
+DRAWN_PIXELS = """(pane) => {
+  let drawn = 0;
+  document.querySelectorAll(`.leaflet-${pane}-pane canvas`).forEach((canvas) => {
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) drawn++;
+  });
+  return drawn;
+}"""
+
+
+@pytest.fixture
+def public_map(app):
+    app.config["PUBLIC_MAP"] = True
+    yield
+    app.config["PUBLIC_MAP"] = False
+
+
+def test_the_province_map_draws_trees_offline_and_opens_a_card(page, live_server, public_map):
+    from geoalchemy2.shape import to_shape
+
+    for _ in range(3):
+        make_tree(commune="Gia Sàng")
+    tree = make_tree(commune="Quan Triều", category="scattered")
+    point = to_shape(tree.geom)
+    page.goto(f"{live_server.url}/map#map=9/{point.y}/{point.x}")
+    page.wait_for_function(f"({DRAWN_PIXELS})('st-trees') > 0")
+    page.wait_for_function(f"({DRAWN_PIXELS})('st-communes') > 0")
+    page.screenshot(path=str(ARTIFACTS / "map-clusters.png"))
+    page.goto(f"{live_server.url}/map#map=20/{point.y}/{point.x}")
+    page.reload()
+    page.wait_for_function(f"({DRAWN_PIXELS})('st-trees') > 0")
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    card = page.locator(".tree-card")
+    expect(card).to_contain_text(tree.code)
+    expect(card).to_contain_text("Bằng lăng nước")
+    page.screenshot(path=str(ARTIFACTS / "map-tree-card.png"))
+    page.select_option("#st-condition", "poor")
+    expect(page).to_have_url(re.compile(r"condition=poor"))
+    assert page.offsite.blocked == []

@@ -16,8 +16,9 @@ def _protect_session_writes() -> None:
 
 
 def register(app: Flask) -> None:
-    from smarttrees.api import catalog, trees  # noqa: F401  (attach routes to bp)
+    from smarttrees.api import catalog, tiles, trees  # noqa: F401  (attach routes to bp)
 
     # Token clients cannot hold a CSRF token; session clients must send X-CSRFToken on writes.
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    app.register_blueprint(tiles.bp)

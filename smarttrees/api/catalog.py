@@ -4,9 +4,10 @@ from flask import request
 
 from smarttrees.api import bp
 from smarttrees.api.serialize import commune_feature, species_dict
-from smarttrees.auth import role_required
+from smarttrees.auth import public_or_viewer, role_required
+from smarttrees.errors import NotFound
 from smarttrees.models import Role
-from smarttrees.services import catalog
+from smarttrees.services import catalog, figures
 
 
 @bp.get("/species")
@@ -31,3 +32,23 @@ def list_communes():
 def get_commune(code: str):
     unit = catalog.get_commune(code)
     return commune_feature(unit, tree_count=catalog.commune_tree_counts().get(unit.id, 0))
+
+
+@bp.get("/communes/<code>/summary")
+@public_or_viewer
+def commune_summary(code: str):
+    return figures.commune_summary(code)
+
+
+@bp.get("/stands/<stand_id>")
+@public_or_viewer
+def stand_summary(stand_id: str):
+    if not stand_id.isdigit():
+        raise NotFound("No stand has this id.", details={"id": stand_id})
+    return figures.stand_summary(int(stand_id))
+
+
+@bp.get("/search")
+@public_or_viewer
+def search():
+    return {"results": figures.search(request.args.get("q", ""))}

@@ -75,3 +75,21 @@ def commune_feature(unit: AdminUnit, *, tree_count: int | None = None) -> dict:
         "geometry": mapping(to_shape(unit.geom)),
         "properties": dict(commune_dict(unit), area_ha=_num(unit.area_ha), trees=tree_count),
     }
+
+
+def tree_card_dict(tree: Tree) -> dict:
+    """The public card of a tree: what anyone may see on the map."""
+    point = to_shape(tree.geom)
+    last = tree.inspections[0].inspected_at.date().isoformat() if tree.inspections else None
+    return {
+        "code": tree.code,
+        "category": tree.category.value,
+        "condition": tree.condition.value if tree.condition else None,
+        "species": species_dict(tree.species),
+        "dbh_cm": _num(tree.dbh_cm),
+        "height_m": _num(tree.height_m),
+        "crown_m": _num(tree.crown_m),
+        "commune": commune_dict(tree.commune),
+        "last_inspection": last,
+        "point": [point.x, point.y],
+    }

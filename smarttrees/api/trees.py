@@ -4,8 +4,8 @@ from flask import request, url_for
 from flask_login import current_user
 
 from smarttrees.api import bp
-from smarttrees.api.serialize import inspection_dict, tree_feature
-from smarttrees.auth import role_required
+from smarttrees.api.serialize import inspection_dict, tree_card_dict, tree_feature
+from smarttrees.auth import public_or_viewer, role_required
 from smarttrees.errors import ValidationFailed
 from smarttrees.models import Condition, Role, TreeCategory
 from smarttrees.services import trees
@@ -115,3 +115,10 @@ def update_tree(code: str):
 def inspect_tree(code: str):
     inspection = trees.record_inspection(code, _payload(), actor=current_user)
     return inspection_dict(inspection), 201
+
+
+@bp.get("/trees/<code>/card")
+@public_or_viewer
+def tree_card(code: str):
+    """What the map shows on a click; public when the public map is on."""
+    return tree_card_dict(trees.get_tree(code))

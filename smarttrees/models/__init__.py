@@ -7,6 +7,7 @@ from smarttrees.models.place import AdminLevel, AdminUnit
 from smarttrees.models.product import ProductBatch, ProductKind, product_lineage
 from smarttrees.models.species import Species
 from smarttrees.models.stand import ForestFunction, Stand
+from smarttrees.models.tally import CommuneTally, LayerVersion, TileVersion, TreeCell
 from smarttrees.models.tree import Condition, Inspection, Tree, TreeCategory
 from smarttrees.models.user import ApiToken, Role, User
 
@@ -15,12 +16,14 @@ __all__ = [
     "AdminUnit",
     "ApiToken",
     "AuditLog",
+    "CommuneTally",
     "Condition",
     "ForestFunction",
     "ImportBatch",
     "ImportRowError",
     "ImportStatus",
     "Inspection",
+    "LayerVersion",
     "LotEvent",
     "LotEventKind",
     "Nursery",
@@ -30,8 +33,10 @@ __all__ = [
     "SeedlingLot",
     "Species",
     "Stand",
+    "TileVersion",
     "Tree",
     "TreeCategory",
+    "TreeCell",
     "User",
     "product_lineage",
 ]

@@ -46,3 +46,16 @@ def commune_tree_counts() -> dict[int, int]:
     """Trees per commune id."""
     rows = db.session.execute(select(Tree.commune_id, func.count()).group_by(Tree.commune_id))
     return {commune_id: count for commune_id, count in rows}
+
+
+def province_bounds() -> tuple[float, float, float, float]:
+    """(west, south, east, north) of all communes and wards."""
+    extent = db.session.execute(
+        select(
+            func.ST_XMin(func.ST_Extent(AdminUnit.geom)),
+            func.ST_YMin(func.ST_Extent(AdminUnit.geom)),
+            func.ST_XMax(func.ST_Extent(AdminUnit.geom)),
+            func.ST_YMax(func.ST_Extent(AdminUnit.geom)),
+        ).where(AdminUnit.level != AdminLevel.PROVINCE)
+    ).one()
+    return tuple(float(v) for v in extent)

@@ -199,7 +199,7 @@ def record_inspection(code: str, raw: Mapping[str, Any], *, actor: User | None) 
     _parse_location(fields, required=False)
     if fields.values["moved"] and "geom" not in fields.values:
         fields.errors["location"] = "Give the new position to move the tree."
-    measured = ("dbh_cm", "height_m", "crown_m", "condition", "notes")
+    measured = ("dbh_cm", "height_m", "crown_m", "condition", "notes", "moved")
     if not fields.errors and not any(fields.values.get(name) for name in measured):
         fields.errors["form"] = "Record at least one measurement, the condition or a note."
     if fields.errors:

@@ -1,0 +1,1 @@
+"""Map pages built with Folium: pure, given plain values (URLs, bounds, strings)."""

@@ -1,0 +1,115 @@
+"""Figures behind the map: a commune's or a stand's trees, and the search box."""
+
+from geoalchemy2.shape import to_shape
+from sqlalchemy import func, select
+
+from smarttrees.errors import NotFound
+from smarttrees.extensions import db
+from smarttrees.labels import codes
+from smarttrees.models import AdminLevel, AdminUnit, CommuneTally, Species, Stand, Tree
+from smarttrees.services.catalog import get_commune
+from smarttrees.vietnamese import fold
+
+SPECIES_MIX_SIZE = 8
+
+
+def _species_mix(condition) -> list[dict]:
+    rows = db.session.execute(
+        select(Species.vi_name, Species.scientific_name, func.count().label("trees"))
+        .select_from(Tree)
+        .outerjoin(Species, Species.id == Tree.species_id)
+        .where(condition)
+        .group_by(Species.vi_name, Species.scientific_name)
+        .order_by(func.count().desc())
+        .limit(SPECIES_MIX_SIZE)
+    )
+    return [
+        {"vi_name": r.vi_name, "scientific_name": r.scientific_name, "trees": r.trees} for r in rows
+    ]
+
+
+def commune_summary(code: str) -> dict:
+    """Trees, area, density, categories, conditions and the main species of a commune."""
+    unit = get_commune(code)
+    tallies = db.session.execute(
+        select(CommuneTally.category, CommuneTally.condition, CommuneTally.trees).where(
+            CommuneTally.commune_id == unit.id
+        )
+    ).all()
+    by_category, by_condition = {}, {}
+    for category, condition, trees in tallies:
+        by_category[category.value] = by_category.get(category.value, 0) + trees
+        key = condition.value if condition else "unknown"
+        by_condition[key] = by_condition.get(key, 0) + trees
+    total = sum(by_category.values())
+    area = float(unit.area_ha or 0)
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.level.value,
+        "area_ha": area,
+        "trees": total,
+        "trees_per_ha": round(total / area, 2) if area else None,
+        "by_category": by_category,
+        "by_condition": by_condition,
+        "species": _species_mix(Tree.commune_id == unit.id),
+        "bbox": list(to_shape(unit.geom).bounds),
+    }
+
+
+def stand_summary(stand_id: int) -> dict:
+    """A stand's plot identifiers, area, planting and its trees."""
+    stand = db.session.get(Stand, stand_id)
+    if stand is None:
+        raise NotFound("No stand has this id.", details={"id": stand_id})
+    trees = db.session.scalar(select(func.count()).where(Tree.stand_id == stand.id))
+    area = float(stand.area_ha)
+    return {
+        "id": stand.id,
+        "name": stand.name,
+        "species": stand.species.vi_name if stand.species else None,
+        "scientific_name": stand.species.scientific_name if stand.species else None,
+        "planting_year": stand.planting_year,
+        "area_ha": round(area, 2),
+        "density_per_ha": stand.density_per_ha,
+        "trees": trees,
+        "trees_per_ha": round(trees / area, 1) if area else None,
+        "plot": {"tieu_khu": stand.tieu_khu, "khoanh": stand.khoanh, "lo": stand.lo},
+        "owner": stand.owner,
+        "commune": stand.commune.name if stand.commune else None,
+        "bbox": list(to_shape(stand.geom).bounds),
+    }
+
+
+def search(q: str, *, limit: int = 8) -> list[dict]:
+    """Places to fly to: trees by code, communes by name (diacritics ignored)."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    results = []
+    code = codes.normalize(q)
+    if code.isalnum():
+        trees = db.session.scalars(
+            select(Tree).where(Tree.code.like(code + "%")).order_by(Tree.code).limit(limit)
+        )
+        for tree in trees:
+            point = to_shape(tree.geom)
+            results.append(
+                {"kind": "tree", "label": tree.code, "code": tree.code, "point": [point.x, point.y]}
+            )
+    units = db.session.scalars(
+        select(AdminUnit)
+        .where(AdminUnit.level != AdminLevel.PROVINCE, AdminUnit.name_folded.like(f"%{fold(q)}%"))
+        .order_by(AdminUnit.name_folded)
+        .limit(limit)
+    )
+    for unit in units:
+        results.append(
+            {
+                "kind": "commune",
+                "label": unit.name,
+                "code": unit.code,
+                "bbox": list(to_shape(unit.geom).bounds),
+            }
+        )
+    return results[:limit]

@@ -1,0 +1,114 @@
+"""The province map page for planners (public and read-only when the public map is on)."""
+
+from flask import current_app, request, url_for
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+
+from smarttrees.auth import public_or_viewer
+from smarttrees.maps.province import province_map
+from smarttrees.models import Condition, TreeCategory
+from smarttrees.services import catalog
+from smarttrees.web import bp
+
+MAP_STRINGS = (
+    "Trees",
+    "Plantation stands",
+    "Communes and wards",
+    "Colour trees by",
+    "Category",
+    "Condition",
+    "Species",
+    "Commune",
+    "Planting year",
+    "All",
+    "Search a code or a commune",
+    "trees",
+    "trees per ha",
+    "Area",
+    "Open the tree's page",
+    "Last inspection",
+    "DBH (cm)",
+    "Height (m)",
+    "Crown width (m)",
+    "Click to zoom in",
+    "Main species",
+    "Plot",
+    "Planted",
+    "Density",
+    "Nothing found.",
+    "Filters",
+    "Sign in",
+    "Trees per ha",
+    "No basemap: the commune layer is the background.",
+    "Reset filters",
+    "Legend",
+    "urban",
+    "scattered",
+    "plantation",
+    "good",
+    "fair",
+    "poor",
+    "dead",
+    "removed",
+    "unknown",
+    "ha",
+    "Tree inventory",
+    "Loading…",
+)
+
+
+def _template(endpoint: str, **placeholders) -> str:
+    """A URL with {name} placeholders for the page's script to fill in."""
+    url = url_for(endpoint, **{name: f"__{name}__" for name in placeholders})
+    for name, value in placeholders.items():
+        url = url.replace(f"__{name}__", value)
+    return url
+
+
+def _assets() -> dict[str, str]:
+    vendor = lambda package, path: url_for("vendor.asset", package=package, filename=path)  # noqa: E731
+    return {
+        "leaflet_js": vendor("leaflet", "dist/leaflet.js"),
+        "leaflet_css": vendor("leaflet", "dist/leaflet.css"),
+        "vectorgrid_js": vendor("leaflet.vectorgrid", "dist/Leaflet.VectorGrid.bundled.min.js"),
+        "map_js": url_for("static", filename="js/province-map.js"),
+        "map_css": url_for("static", filename="css/map.css"),
+    }
+
+
+def _config() -> dict:
+    tile = {"z": "{z}", "x": "{x}", "y": "{y}"}
+    return {
+        "locale": str(get_locale()),
+        "tiles": {
+            name: _template(f"tiles.{name}", **tile) for name in ("trees", "stands", "communes")
+        },
+        "api": {
+            "card": _template("api.tree_card", code="{code}"),
+            "commune": _template("api.commune_summary", code="{code}"),
+            "stand": _template("api.stand_summary", stand_id="{id}"),
+            "search": url_for("api.search"),
+        },
+        "tree_page": _template("pages.tree_detail", code="{code}")
+        if current_user.is_authenticated
+        else None,
+        "login": url_for("pages.login", next=request.full_path),
+        "basemap": current_app.config["BASEMAP_URL"],
+        "species": [[s.id, s.label] for s in catalog.list_species()],
+        "communes": [[c.id, c.name] for c in catalog.list_communes()],
+        "categories": [c.value for c in TreeCategory],
+        "conditions": [c.value for c in Condition],
+        "strings": {text: gettext(text) for text in MAP_STRINGS},
+    }
+
+
+@bp.get("/map")
+@public_or_viewer
+def province():
+    page = province_map(
+        title=gettext("Tree inventory") + " · SmartTrees",
+        bounds=catalog.province_bounds(),
+        assets=_assets(),
+        config=_config(),
+    )
+    return page, 200, {"Content-Type": "text/html; charset=utf-8"}
