@@ -9,7 +9,7 @@ TEST_DB := smarttrees_test
 # The server that already runs on this machine, used to prove the DATABASE_URL path.
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/smarttrees_external
 
-.PHONY: run test lint stop psql demo-full bench prepare database migrate reference demo \
+.PHONY: run test lint stop psql demo-full bench bench-tiles prepare database migrate reference demo \
         test-local test-external translations
 
 run: prepare database migrate reference demo
@@ -75,6 +75,9 @@ test-external: prepare
 
 bench: prepare migrate
 	PYTHONPATH=. $(VENV)/bin/python bench/pagination.py
+
+bench-tiles: prepare migrate
+	PYTHONPATH=. $(VENV)/bin/python bench/tiles.py
 
 stop:
 	scripts/stop-app.sh

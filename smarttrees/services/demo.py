@@ -26,6 +26,7 @@ SHARES = {"urban": 0.2, "scattered": 0.2}  # the rest are plantation trees
 DENSITY_PER_HA = 1600  # acacia and eucalyptus are planted at about 1,600 trees a hectare
 TREES_PER_STAND = 6000
 CHUNK = 50_000
+CLUSTER_FROM = 100_000  # a load this large also reorders the table spatially
 COLUMNS = (
     "code",
     "category",
@@ -84,6 +85,9 @@ def load_demo(*, trees: int, seed: int = 20250701) -> dict:
     if not existing:
         demo_nursery.load(species=species, rng=rng)
     db.session.commit()
+    if written >= CLUSTER_FROM:
+        # Neighbours on the map become neighbours on disk: tiles read far fewer pages.
+        db.session.execute(text("CLUSTER trees USING idx_trees_geom"))
     db.session.execute(text("ANALYZE trees"))
     db.session.commit()
     return {"created": written, "existing": existing}

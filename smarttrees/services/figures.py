@@ -52,6 +52,11 @@ def commune_summary(code: str) -> dict:
         "trees_per_ha": round(total / area, 2) if area else None,
         "by_category": by_category,
         "by_condition": by_condition,
+        "poor_share": round(
+            100 * (by_condition.get("poor", 0) + by_condition.get("dead", 0)) / total, 1
+        )
+        if total
+        else None,
         "species": _species_mix(Tree.commune_id == unit.id),
         "bbox": list(to_shape(unit.geom).bounds),
     }

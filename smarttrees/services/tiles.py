@@ -14,8 +14,8 @@ from smarttrees.geo.tiles import Tile, cell_range, version_area
 from smarttrees.models import Condition, TreeCategory
 from smarttrees.models.tally import CELLS_PER_TILE, MAX_ZOOM, MIN_ZOOM, VERSION_ZOOM
 
-POINTS_FROM_ZOOM = 14  # below this, trees always come as clusters
-POINT_LIMIT = 6000  # a tile holding more trees than this shows clusters instead
+POINTS_FROM_ZOOM = 15  # below this, trees always come as clusters
+POINT_LIMIT = 4000  # a tile holding more trees than this shows clusters instead
 # Tallies are kept at 8 cells a tile side (32 px); clusters pair them up to 4 a side (64 px).
 GROUP_BITS = 1
 CLUSTERS_PER_TILE = CELLS_PER_TILE >> GROUP_BITS
@@ -156,8 +156,14 @@ def _point_tile(tile: Tile, filters: TileFilter) -> bytes:
     return bytes(db.session.scalar(text(sql), params))
 
 
+def _no_parallel_query() -> None:
+    """Tile queries are many and small: parallel workers only add start-up time."""
+    db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+
+
 def tree_tile(tile: Tile, filters: TileFilter) -> bytes:
     """Trees of a tile: clusters with counts when zoomed out or dense, else each tree."""
+    _no_parallel_query()
     if tile.z >= POINTS_FROM_ZOOM and _trees_in_tile(tile, filters, limit=POINT_LIMIT) <= (
         POINT_LIMIT
     ):
@@ -186,11 +192,13 @@ def commune_tile(tile: Tile) -> bytes:
       SELECT u.code, u.name, u.level::text AS level, u.area_ha::float8 AS area_ha,
              coalesce(t.trees, 0) AS trees,
              round(coalesce(t.trees, 0) / nullif(u.area_ha, 0), 4)::float8 AS trees_per_ha,
+             round(100.0 * t.poor / nullif(t.trees, 0), 1)::float8 AS poor_share,
              ST_AsMVTGeom(ST_Transform(ST_Simplify(u.geom, :tolerance), 3857),
                           ST_TileEnvelope(:z, :x, :y), {EXTENT}, 64) AS geom
         FROM admin_units AS u
-        LEFT JOIN (SELECT commune_id, sum(trees)::int AS trees FROM commune_tallies
-                    GROUP BY commune_id) AS t ON t.commune_id = u.id
+        LEFT JOIN (SELECT commune_id, sum(trees)::int AS trees,
+                          sum(trees) FILTER (WHERE condition IN ('poor', 'dead'))::int AS poor
+                     FROM commune_tallies GROUP BY commune_id) AS t ON t.commune_id = u.id
        WHERE u.level <> 'province'
          AND u.geom && ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326)
     ) AS q

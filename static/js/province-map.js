@@ -17,8 +17,13 @@ var SmartTreesMap = (function () {
     category: { urban: "#d95f02", scattered: "#7570b3", plantation: "#1b9e77" },
     condition: { good: "#1a9850", fair: "#e6c229", poor: "#f46d43", dead: "#555555", removed: "#555555", unknown: "#9a9a9a" }
   };
-  var DENSITY_BREAKS = [0, 1, 5, 20, 100, 500];
-  var DENSITY_COLOURS = ["#f7fcf5", "#d9f0d3", "#a6dba0", "#5aae61", "#1b7837", "#00441b"];
+  // Choropleth measures of the commune layer: the property, its class breaks and colours.
+  var MEASURES = {
+    trees_per_ha: { breaks: [0, 1, 5, 20, 100, 500], colours: ["#f7fcf5", "#d9f0d3", "#a6dba0", "#5aae61", "#1b7837", "#00441b"] },
+    trees: { breaks: [0, 1000, 5000, 20000, 50000, 100000], colours: ["#f7fcf5", "#d9f0d3", "#a6dba0", "#5aae61", "#1b7837", "#00441b"] },
+    poor_share: { breaks: [0, 2, 5, 8, 12, 20], colours: ["#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"] }
+  };
+  var MEASURE_LABELS = { trees_per_ha: "Trees per ha", trees: "trees", poor_share: "Poor or dead (%)" };
   var FILTERS = ["category", "condition", "species", "commune", "year"];
 
   var map, config, text, state, layers = {};
@@ -42,6 +47,7 @@ var SmartTreesMap = (function () {
     var params = new URLSearchParams(location.hash.replace(/^#/, ""));
     var view = (params.get("map") || "").split("/").map(Number);
     var result = { colour: params.get("colour") === "condition" ? "condition" : "category", view: null };
+    result.measure = MEASURES[params.get("measure")] ? params.get("measure") : "trees_per_ha";
     if (view.length === 3 && view.every(isFinite)) result.view = view;
     FILTERS.forEach(function (name) { result[name] = params.get(name) || ""; });
     return result;
@@ -52,6 +58,7 @@ var SmartTreesMap = (function () {
     var params = new URLSearchParams();
     params.set("map", [map.getZoom(), centre.lat.toFixed(5), centre.lng.toFixed(5)].join("/"));
     if (state.colour !== "category") params.set("colour", state.colour);
+    if (state.measure !== "trees_per_ha") params.set("measure", state.measure);
     FILTERS.forEach(function (name) { if (state[name]) params.set(name, state[name]); });
     history.replaceState(null, "", "#" + params.toString().replace(/%2F/g, "/"));
   }
@@ -96,8 +103,8 @@ var SmartTreesMap = (function () {
   }
 
   function communeStyle(props) {
-    var density = props.trees_per_ha || 0, colour = DENSITY_COLOURS[0];
-    DENSITY_BREAKS.forEach(function (limit, i) { if (density >= limit) colour = DENSITY_COLOURS[i]; });
+    var measure = MEASURES[state.measure], value = props[state.measure] || 0, colour = measure.colours[0];
+    measure.breaks.forEach(function (limit, i) { if (value >= limit) colour = measure.colours[i]; });
     return { weight: 1, color: "#52605a", opacity: 0.7, fill: true, fillColor: colour, fillOpacity: 0.55 };
   }
 
@@ -210,7 +217,7 @@ var SmartTreesMap = (function () {
       var mix = c.species.map(function (s) { return (s.vi_name || t("unknown")) + ": " + number(s.trees); }).join(", ");
       card.setContent('<div class="st-card"><h2>' + escapeHtml(c.name) + "</h2>" + rows([
         [t("trees"), number(c.trees)], [t("Area"), number(Math.round(c.area_ha)) + " " + t("ha")],
-        [t("Trees per ha"), c.trees_per_ha], [t("urban"), number(c.by_category.urban || 0)],
+        [t("Trees per ha"), c.trees_per_ha], [t("Poor or dead (%)"), c.poor_share], [t("urban"), number(c.by_category.urban || 0)],
         [t("scattered"), number(c.by_category.scattered || 0)], [t("plantation"), number(c.by_category.plantation || 0)],
         [t("Main species"), mix]
       ]) + "</div>");
@@ -255,6 +262,8 @@ var SmartTreesMap = (function () {
       select("species", t("Species"), config.species) +
       select("commune", t("Commune"), config.communes) +
       select("year", t("Planting year"), years) +
+      '<label for="st-measure">' + escapeHtml(t("Communes coloured by")) + '</label><select id="st-measure">' +
+      Object.keys(MEASURES).map(function (key) { return option(key, t(MEASURE_LABELS[key]), state.measure); }).join("") + "</select>" +
       '<button type="button" id="st-reset">' + escapeHtml(t("Reset filters")) + "</button>" +
       '<div class="st-legend" id="st-legend"></div>' +
       (config.basemap ? "" : '<div class="st-note">' + escapeHtml(t("No basemap: the commune layer is the background.")) + "</div>");
@@ -262,6 +271,12 @@ var SmartTreesMap = (function () {
       box.addEventListener("change", function () { state[box.dataset.filter] = box.value; refreshTrees(); });
     });
     panel.querySelector("#st-colour").addEventListener("change", function (e) { state.colour = e.target.value; refreshTrees(); });
+    panel.querySelector("#st-measure").addEventListener("change", function (e) {
+      state.measure = e.target.value;
+      layers.communes.redraw();
+      writeState();
+      renderLegend();
+    });
     panel.querySelector("#st-reset").addEventListener("click", function () {
       FILTERS.forEach(function (name) { state[name] = ""; });
       panel.querySelectorAll("select[data-filter]").forEach(function (box) { box.value = ""; });
@@ -277,9 +292,10 @@ var SmartTreesMap = (function () {
     var html = "<b>" + escapeHtml(t("Legend")) + "</b><br>" + keys.map(function (key) {
       return '<i style="background:' + COLOURS[state.colour][key] + '"></i>' + escapeHtml(t(key));
     }).join("<br>");
-    html += "<br><b>" + escapeHtml(t("Trees per ha")) + "</b><br>" + DENSITY_BREAKS.map(function (limit, i) {
-      var next = DENSITY_BREAKS[i + 1];
-      return '<i class="square" style="background:' + DENSITY_COLOURS[i] + '"></i>' + limit + (next ? "–" + next : "+");
+    var measure = MEASURES[state.measure];
+    html += "<br><b>" + escapeHtml(t(MEASURE_LABELS[state.measure])) + "</b><br>" + measure.breaks.map(function (limit, i) {
+      var next = measure.breaks[i + 1];
+      return '<i class="square" style="background:' + measure.colours[i] + '"></i>' + number(limit) + (next ? "–" + number(next) : "+");
     }).join("<br>");
     box.innerHTML = html;
   }
@@ -313,11 +329,11 @@ var SmartTreesMap = (function () {
   function flyTo(result) {
     if (result.kind === "tree") {
       var at = L.latLng(result.point[1], result.point[0]);
-      map.setView(at, 19);
-      showTree(result.code, at);
+      map.flyTo(at, 19);
+      map.once("moveend", function () { showTree(result.code, at); });
     } else {
       var b = result.bbox;
-      map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+      map.flyToBounds([[b[1], b[0]], [b[3], b[2]]]);
     }
   }
 
