@@ -7,6 +7,12 @@ missing=()
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 command -v npm >/dev/null || missing+=(npm)
 command -v pg_isready >/dev/null || missing+=(postgresql-client)
+# Labels embed DejaVu Sans, a TrueType font with every Vietnamese glyph.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
 # Browser tests drive Debian's Chromium (a test tool's own browser download is not possible).
-if [ "${1:-}" = test ]; then command -v chromium >/dev/null || missing+=(chromium); fi
+# Label tests rasterise PDFs with poppler's pdftoppm.
+if [ "${1:-}" = test ]; then
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+fi
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi

@@ -1,4 +1,4 @@
-"""flask commands, grouped by noun: reference, demo, users, jobs."""
+"""flask commands, grouped by noun: reference, demo, users, jobs, labels."""
 
 import json
 import time
@@ -8,13 +8,28 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from smarttrees.errors import DomainError
+from smarttrees.labels.sheets import LAYOUTS, Fonts, register_fonts
 from smarttrees.models import Role
-from smarttrees.services import demo, reference, users
+from smarttrees.services import demo, labels, reference, users
 
-reference_cli = AppGroup("reference", help="Reference data: communes, species.")
-demo_cli = AppGroup("demo", help="The demo inventory.")
-users_cli = AppGroup("users", help="Accounts and API tokens.")
-jobs_cli = AppGroup("jobs", help="The background job queue.")
+
+class DomainGroup(AppGroup):
+    """Commands whose domain errors end in a one-line message and exit status 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DomainError as error:
+            details = f" {json.dumps(error.details, ensure_ascii=False)}" if error.details else ""
+            raise click.ClickException(f"{error.message}{details}") from None
+
+
+reference_cli = DomainGroup("reference", help="Reference data: communes, species.")
+demo_cli = DomainGroup("demo", help="The demo inventory.")
+users_cli = DomainGroup("users", help="Accounts and API tokens.")
+jobs_cli = DomainGroup("jobs", help="The background job queue.")
+labels_cli = DomainGroup("labels", help="Printable labels with QR codes.")
 
 DEMO_LOGIN = {"email": "admin@smarttrees.local", "password": "smarttrees-demo"}
 DEMO_TEAM = (
@@ -88,6 +103,54 @@ def jobs_worker(once: bool) -> None:
         queue.run_worker(wait=not once, install_signal_handlers=not once)
 
 
+@labels_cli.command("sheet")
+@click.option("--codes", help="Tree codes, comma-separated.")
+@click.option("--import-batch", type=int, help="Every tree of an import.")
+@click.option("--commune", help="Every tree of a commune (national code).")
+@click.option("--lots", help="Seedling lot codes, comma-separated.")
+@click.option("--layout", type=click.Choice(sorted(LAYOUTS)), default="a4-3x8", show_default=True)
+@click.option("--code128", is_flag=True, help="Add a Code 128 barcode for laser scanners.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
+def labels_sheet(codes, import_batch, commune, lots, layout, code128, output) -> None:
+    """Write a PDF of labels for trees or seedling lots."""
+    chosen = [
+        name
+        for name, value in (
+            ("--codes", codes),
+            ("--import-batch", import_batch),
+            ("--commune", commune),
+            ("--lots", lots),
+        )
+        if value
+    ]
+    if len(chosen) != 1:
+        raise click.UsageError("Give exactly one of --codes, --import-batch, --commune, --lots.")
+    selection = labels.Selection(
+        codes=_split(codes), import_batch_id=import_batch, commune_code=commune, lots=_split(lots)
+    )
+    started = time.perf_counter()
+    with open(output, "wb") as out:
+        count = labels.write_labels(
+            selection,
+            out,
+            base_url=current_app.config["BASE_URL"],
+            layout=layout,
+            fonts=label_fonts(current_app.config),
+            code128=code128,
+            limit=current_app.config["LABEL_LIMIT"],
+        )
+    elapsed = time.perf_counter() - started
+    click.echo(f"{count:,} labels in {output} ({elapsed:.1f} s, {count / elapsed:,.0f} labels/s)")
+
+
+def _split(text: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (text or "").split(",") if part.strip())
+
+
+def label_fonts(config) -> Fonts:
+    return register_fonts(config["LABEL_FONT"], config["LABEL_FONT_BOLD"])
+
+
 def register(app: Flask) -> None:
-    for group in (reference_cli, demo_cli, users_cli, jobs_cli):
+    for group in (reference_cli, demo_cli, users_cli, jobs_cli, labels_cli):
         app.cli.add_command(group)

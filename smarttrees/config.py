@@ -57,6 +57,12 @@ class Config:
         self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "smarttrees" / "translations")
         self.LANGUAGES = ("vi", "en")
         self.PAGE_SIZE = 50
+        fonts = "/usr/share/fonts/truetype/dejavu"
+        self.LABEL_FONT = os.environ.get("SMARTTREES_LABEL_FONT", f"{fonts}/DejaVuSans.ttf")
+        self.LABEL_FONT_BOLD = os.environ.get(
+            "SMARTTREES_LABEL_FONT_BOLD", f"{fonts}/DejaVuSans-Bold.ttf"
+        )
+        self.LABEL_LIMIT = 20_000  # labels in one PDF
         # The read-only public map (trees, stands, communes, public tree cards) without login.
         self.PUBLIC_MAP = os.environ.get("SMARTTREES_PUBLIC_MAP", "0").lower() in ("1", "on")
         # A basemap URL template ({z}/{x}/{y}); empty: no basemap, the communes are the base.

@@ -265,7 +265,8 @@ def _text_filter(q: str):
     return Tree.code.like(code.replace("%", "").replace("_", "") + "%")
 
 
-def _filtered(query: TreeQuery) -> Select:
+def filtered_trees(query: TreeQuery) -> Select:
+    """Trees matching the query's filters (its cursor and limit aside)."""
     stmt = select(Tree)
     for column, value in (
         (Tree.species_id, query.species_id),
@@ -285,7 +286,7 @@ def _filtered(query: TreeQuery) -> Select:
 def list_trees(query: TreeQuery) -> tuple[list[Tree], int | None]:
     """One page of trees, newest first, and the cursor of the next page (None at the end)."""
     limit = max(1, min(query.limit, MAX_PAGE))
-    stmt = _filtered(query)
+    stmt = filtered_trees(query)
     if query.after is not None:
         stmt = stmt.where(Tree.id < query.after)
     rows = list(db.session.scalars(stmt.order_by(Tree.id.desc()).limit(limit + 1)))

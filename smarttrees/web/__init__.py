@@ -14,7 +14,7 @@ def _template_globals() -> dict:
 
 
 def register(app: Flask) -> None:
-    from smarttrees.web import account, assets, home, map, trees  # noqa: F401  (attach routes)
+    from smarttrees.web import account, assets, field, home, map, trees  # noqa: F401  (routes)
 
     app.register_blueprint(bp)
     app.register_blueprint(assets.vendor)

@@ -1,9 +1,10 @@
 """Tree pages: list with filters, detail with history, create, edit, record an inspection."""
 
+import io
 import uuid
 from collections.abc import Callable
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
@@ -11,8 +12,9 @@ from geoalchemy2.shape import to_shape
 from smarttrees.auth import role_required
 from smarttrees.error_handlers import translate_details
 from smarttrees.errors import ValidationFailed
+from smarttrees.labels.sheets import LAYOUTS, register_fonts
 from smarttrees.models import Condition, Role, TreeCategory
-from smarttrees.services import catalog, trees
+from smarttrees.services import catalog, labels, trees
 from smarttrees.services.trees import TreeQuery
 from smarttrees.web import bp
 
@@ -64,6 +66,7 @@ def tree_list():
         active=active,
         next_url=next_url,
         first=query.after is None,
+        layouts=sorted(LAYOUTS),
         **_choices(),
     )
 
@@ -160,3 +163,24 @@ def tree_inspect(code: str):
         tree=tree,
         done=lambda _: gettext("Inspection recorded."),
     )
+
+
+@bp.get("/trees/labels.pdf")
+@role_required(Role.FIELD)
+def tree_labels():
+    """Labels for the trees the list shows (its filters), as a PDF to print."""
+    query, _ = _list_query()
+    buffer = io.BytesIO()
+    labels.write_labels(
+        labels.Selection(query=query),
+        buffer,
+        base_url=current_app.config["BASE_URL"],
+        layout=request.args.get("layout", "a4-3x8"),
+        fonts=register_fonts(
+            current_app.config["LABEL_FONT"], current_app.config["LABEL_FONT_BOLD"]
+        ),
+        code128=bool(request.args.get("code128")),
+        limit=current_app.config["LABEL_LIMIT"],
+    )
+    buffer.seek(0)
+    return send_file(buffer, mimetype="application/pdf", download_name="labels.pdf")

@@ -1,0 +1,115 @@
+"""Labels for a selection of trees or seedling lots, streamed from the database to a PDF."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from smarttrees.errors import NotFound, ValidationFailed
+from smarttrees.extensions import db
+from smarttrees.labels import codes
+from smarttrees.labels.sheets import LAYOUTS, Fonts, Label, render_sheet
+from smarttrees.models import AdminUnit, ImportBatch, SeedlingLot, Tree
+from smarttrees.services.trees import TreeQuery, filtered_trees
+
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to print: exactly one of these is set."""
+
+    codes: tuple[str, ...] = ()
+    import_batch_id: int | None = None
+    commune_code: str | None = None
+    query: TreeQuery | None = None
+    lots: tuple[str, ...] = ()
+
+
+def _tree_statement(selection: Selection) -> Select:
+    if selection.codes:
+        wanted = [codes.normalize(code) for code in selection.codes]
+        stmt = select(Tree).where(Tree.code.in_(wanted))
+        found = set(db.session.scalars(select(Tree.code).where(Tree.code.in_(wanted))))
+        if missing := [code for code in wanted if code not in found]:
+            raise NotFound("Some codes belong to no tree.", details={"codes": missing[:20]})
+        return stmt
+    if selection.import_batch_id is not None:
+        if db.session.get(ImportBatch, selection.import_batch_id) is None:
+            raise NotFound(
+                "No import has this number.", details={"import_batch": selection.import_batch_id}
+            )
+        return select(Tree).where(Tree.import_batch_id == selection.import_batch_id)
+    if selection.commune_code:
+        unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == selection.commune_code))
+        if unit is None:
+            raise NotFound("No commune has this code.", details={"commune": selection.commune_code})
+        return select(Tree).where(Tree.commune_id == unit.id)
+    return filtered_trees(selection.query or TreeQuery())
+
+
+def _lot_statement(selection: Selection) -> Select:
+    wanted = [codes.normalize(code) for code in selection.lots]
+    found = set(db.session.scalars(select(SeedlingLot.code).where(SeedlingLot.code.in_(wanted))))
+    if missing := [code for code in wanted if code not in found]:
+        raise NotFound("Some codes belong to no seedling lot.", details={"lots": missing[:20]})
+    return select(SeedlingLot).where(SeedlingLot.code.in_(wanted))
+
+
+def count_labels(selection: Selection) -> int:
+    stmt = _lot_statement(selection) if selection.lots else _tree_statement(selection)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def _tree_labels(stmt: Select, base_url: str) -> Iterator[Label]:
+    stmt = stmt.options(joinedload(Tree.species), joinedload(Tree.commune)).order_by(Tree.code)
+    for tree in db.session.scalars(stmt.execution_options(yield_per=BATCH)):
+        species = tree.species
+        lines = (
+            species.vi_name if species else "",
+            species.scientific_name if species else "",
+            tree.commune.name if tree.commune else "",
+        )
+        yield Label(tree.code, f"{base_url}/t/{tree.code}", lines)
+
+
+def _lot_labels(stmt: Select, base_url: str) -> Iterator[Label]:
+    stmt = stmt.options(joinedload(SeedlingLot.species), joinedload(SeedlingLot.nursery))
+    for lot in db.session.scalars(stmt.order_by(SeedlingLot.code)):
+        lines = (lot.species.vi_name, lot.nursery.name, lot.seed_source or "")
+        yield Label(lot.code, f"{base_url}/l/{lot.code}", lines)
+
+
+def write_labels(
+    selection: Selection,
+    out: BinaryIO,
+    *,
+    base_url: str,
+    layout: str,
+    fonts: Fonts,
+    code128: bool = False,
+    limit: int = 20_000,
+) -> int:
+    """Render the selection's labels into `out`; refuses an empty or oversized selection."""
+    if layout not in LAYOUTS:
+        raise ValidationFailed(
+            "Some fields are not valid.", details={"layout": "Choose one of the listed values."}
+        )
+    count = count_labels(selection)
+    if count == 0:
+        raise ValidationFailed(
+            "Nothing to print: the selection holds no record.", details={"selection": "empty"}
+        )
+    if count > limit:
+        raise ValidationFailed(
+            "Too many labels for one PDF; narrow the selection.",
+            details={"selection": f"{count} > {limit}"},
+        )
+    base_url = base_url.rstrip("/")
+    if selection.lots:
+        labels = _lot_labels(_lot_statement(selection), base_url)
+    else:
+        labels = _tree_labels(_tree_statement(selection), base_url)
+    return render_sheet(labels, out, layout=LAYOUTS[layout], fonts=fonts, code128=code128)

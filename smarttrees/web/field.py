@@ -1,0 +1,39 @@
+"""Pages a label's QR code opens on a phone: /t/<code> for trees, /l/<code> for lots.
+
+Small and quick on a slow network: no map library, one stylesheet. Without login they show
+the public card when the public map is on, and ask for a login otherwise.
+"""
+
+from flask import current_app, render_template
+from flask_login import current_user
+
+from smarttrees.extensions import login
+from smarttrees.models import Role
+from smarttrees.services import scans
+from smarttrees.web import bp
+
+
+def _may_see() -> bool:
+    return current_user.is_authenticated or current_app.config["PUBLIC_MAP"]
+
+
+@bp.get("/t/<code>")
+def tree_tag(code: str):
+    if not _may_see():
+        return login.unauthorized()
+    scan = scans.scan_tree(code)
+    if scan.record is None:
+        may_tag = current_user.is_authenticated and current_user.can(Role.FIELD)
+        page = render_template("field/not_found.html", scan=scan, kind="tree", may_tag=may_tag)
+        return page, 404
+    return render_template("field/tree.html", tree=scan.record)
+
+
+@bp.get("/l/<code>")
+def lot_tag(code: str):
+    if not _may_see():
+        return login.unauthorized()
+    scan = scans.scan_lot(code)
+    if scan.record is None:
+        return render_template("field/not_found.html", scan=scan, kind="lot", may_tag=False), 404
+    return render_template("field/lot.html", lot=scan.record)

@@ -1,0 +1,187 @@
+"""Labels: real PDFs, rasterised by pdftoppm, every code decoded by zxing-cpp."""
+
+import io
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from smarttrees.labels.sheets import LAYOUTS, register_fonts
+from smarttrees.models import LotEventKind, Role
+from smarttrees.services import labels, lots
+from tests.conftest import csrf_from
+from tests.factories import PASSWORD, make_tree, make_user, species_named
+
+pytestmark = pytest.mark.external
+BASE_URL = "https://cay.thainguyen.example"
+
+
+@pytest.fixture
+def fonts(app):
+    return register_fonts(app.config["LABEL_FONT"], app.config["LABEL_FONT_BOLD"])
+
+
+@pytest.fixture
+def public_map(app):
+    app.config["PUBLIC_MAP"] = True
+    yield
+    app.config["PUBLIC_MAP"] = False
+
+
+def _lot(name="Vườn ươm Đại Từ"):
+    nursery = lots.create_nursery(name=name)
+    lot = lots.create_lot(
+        species_id=species_named("Acacia mangium").id,
+        nursery_id=nursery.id,
+        seed_source="Rừng giống Ba Vì",
+    )
+    lots.record_event(lot, LotEventKind.SOWN, 5000)
+    return lot
+
+
+def render(selection, fonts, tmp_path: Path, *, layout="a4-3x8", code128=True) -> Path:
+    pdf = tmp_path / "labels.pdf"
+    with pdf.open("wb") as out:
+        labels.write_labels(
+            selection, out, base_url=BASE_URL, layout=layout, fonts=fonts, code128=code128
+        )
+    return pdf
+
+
+def decode_pdf(pdf: Path, dpi: int = 300) -> dict[str, set[str]]:
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(pdf.with_suffix(""))], check=True
+    )
+    found = {"QRCode": set(), "Code128": set()}
+    for page in sorted(pdf.parent.glob(pdf.stem + "-*.png")):
+        for result in zxingcpp.read_barcodes(Image.open(page)):
+            found.setdefault(result.format.name, set()).add(result.text)
+    return found
+
+
+def test_every_tree_label_decodes_to_the_url_of_its_tree(client, fonts, tmp_path, public_map):
+    planted = [make_tree(commune=c) for c in ("Gia Sàng", "Quan Triều", "Bắc Kạn")]
+    selection = labels.Selection(codes=tuple(t.code for t in planted))
+    found = decode_pdf(render(selection, fonts, tmp_path))
+    assert found["QRCode"] == {f"{BASE_URL}/t/{t.code}" for t in planted}
+    assert found["Code128"] == {t.code for t in planted}
+    for url in found["QRCode"]:
+        page = client.get(urlsplit(url).path)
+        assert page.status_code == 200
+        assert url.rsplit("/", 1)[1] in page.get_data(as_text=True)
+
+
+def test_lot_labels_decode_to_the_lot_page(client, fonts, tmp_path, public_map):
+    lot = _lot()
+    found = decode_pdf(
+        render(labels.Selection(lots=(lot.code,)), fonts, tmp_path, layout="tag-50x30")
+    )
+    assert found["QRCode"] == {f"{BASE_URL}/l/{lot.code}"}
+    page = client.get(f"/l/{lot.code}").get_data(as_text=True)
+    assert "Vườn ươm Đại Từ" in page and "5.000" in page
+
+
+def test_vietnamese_names_are_in_the_pdf_text_with_an_embedded_font(fonts, tmp_path):
+    tree = make_tree()
+    pdf = render(labels.Selection(codes=(tree.code,)), fonts, tmp_path, code128=False)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Bằng lăng nước" in unicodedata.normalize("NFC", text)
+    assert "Phan Đình Phùng" in unicodedata.normalize("NFC", text)
+    font_table = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    dejavu = [line for line in font_table.splitlines() if "DejaVuSans" in line]
+    assert len(dejavu) == 2  # regular and bold, both subset-embedded
+    assert all(line.split()[3:5] == ["yes", "yes"] for line in dejavu)
+
+
+@pytest.mark.parametrize(("layout", "pages"), [("a4-3x8", 2), ("a4-2x5", 3), ("tag-50x30", 25)])
+def test_layouts_put_the_right_number_of_labels_on_a_page(fonts, tmp_path, layout, pages):
+    planted = [make_tree() for _ in range(25)]
+    pdf = render(
+        labels.Selection(codes=tuple(t.code for t in planted)),
+        fonts,
+        tmp_path,
+        layout=layout,
+        code128=False,
+    )
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert re.search(r"^Pages:\s+(\d+)$", info, re.M).group(1) == str(pages)
+    assert LAYOUTS[layout].per_page * pages >= 25
+
+
+def test_a_selection_with_an_unknown_code_is_refused(fonts):
+    tree = make_tree()
+    with pytest.raises(Exception) as refused:
+        labels.write_labels(
+            labels.Selection(codes=(tree.code, "ZZZZZZZ")),
+            io.BytesIO(),
+            base_url=BASE_URL,
+            layout="a4-3x8",
+            fonts=fonts,
+        )
+    assert refused.value.details == {"codes": ["ZZZZZZZ"]}
+
+
+def test_cli_writes_a_sheet(runner, tmp_path):
+    trees = [make_tree(), make_tree()]
+    out = tmp_path / "cli.pdf"
+    codes = ",".join(t.code for t in trees)
+    result = runner.invoke(args=["labels", "sheet", "--codes", codes, "--code128", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 labels" in result.output
+    assert decode_pdf(out)["Code128"] == {t.code for t in trees}
+    bad = runner.invoke(args=["labels", "sheet", "--codes", "ZZZZZZZ", "-o", str(out)])
+    assert bad.exit_code == 1 and "ZZZZZZZ" in bad.output
+
+
+def test_print_labels_of_the_filtered_list(client, tmp_path):
+    user = make_user(Role.FIELD)
+    client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_from(client)}
+    )
+    wanted = make_tree(commune="Gia Sàng")
+    make_tree(commune="Quan Triều")
+    response = client.get(f"/trees/labels.pdf?commune_id={wanted.commune_id}&layout=a4-2x5")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pdf = tmp_path / "web.pdf"
+    pdf.write_bytes(response.data)
+    assert {urlsplit(u).path for u in decode_pdf(pdf)["QRCode"]} == {f"/t/{wanted.code}"}
+
+
+def test_a_viewer_cannot_print_labels(client):
+    user = make_user(Role.VIEWER)
+    client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_from(client)}
+    )
+    assert client.get("/trees/labels.pdf").status_code == 403
+
+
+def test_a_mistyped_code_is_answered_with_did_you_mean(client, public_map):
+    tree = make_tree()
+    typo = tree.code[:3] + ("X" if tree.code[3] != "X" else "Y") + tree.code[4:]
+    response = client.get(f"/t/{typo.lower()}")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Có phải bạn muốn tìm" in page and f"/t/{tree.code}" in page
+
+
+def test_an_unused_pre_printed_code_offers_to_tag_a_tree(client):
+    from smarttrees.labels import codes
+
+    user = make_user(Role.FIELD)
+    client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_from(client)}
+    )
+    unused = codes.encode(999_999)
+    page = client.get(f"/t/{unused}").get_data(as_text=True)
+    assert f"/trees/new?code={unused}" in page
+
+
+def test_tag_pages_need_a_login_when_the_map_is_not_public(client):
+    tree = make_tree()
+    response = client.get(f"/t/{tree.code}")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
