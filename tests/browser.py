@@ -53,3 +53,20 @@ class OffsiteRequests:
         else:
             self.blocked.append(route.request.url)
             route.abort()
+
+
+def write_y4m(image, path: Path, *, size=(640, 480), frames: int = 10) -> Path:
+    """A still image as a YUV4MPEG2 video, for Chromium's fake camera."""
+    from PIL import Image
+
+    frame = Image.new("L", size, 235)
+    picture = image.convert("L")
+    picture.thumbnail((size[0] - 40, size[1] - 40))
+    frame.paste(picture, ((size[0] - picture.width) // 2, (size[1] - picture.height) // 2))
+    luma = frame.tobytes()
+    chroma = bytes([128]) * (size[0] // 2 * size[1] // 2)
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{size[0]} H{size[1]} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            out.write(b"FRAME\n" + luma + chroma + chroma)
+    return path

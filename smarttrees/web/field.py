@@ -4,12 +4,14 @@ Small and quick on a slow network: no map library, one stylesheet. Without login
 the public card when the public map is on, and ask for a login otherwise.
 """
 
-from flask import current_app, render_template
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from smarttrees.extensions import login
+from smarttrees.labels import codes
 from smarttrees.models import Role
 from smarttrees.services import scans
+from smarttrees.services.lots import LOT_PREFIX
 from smarttrees.web import bp
 
 
@@ -37,3 +39,17 @@ def lot_tag(code: str):
     if scan.record is None:
         return render_template("field/not_found.html", scan=scan, kind="lot", may_tag=False), 404
     return render_template("field/lot.html", lot=scan.record)
+
+
+@bp.get("/scan")
+def scan():
+    """Scan a label with the phone's camera, or type its code."""
+    if not _may_see():
+        return login.unauthorized()
+    typed = request.args.get("code", "").strip()
+    if typed:
+        code = codes.normalize(typed)
+        is_lot = code.startswith(LOT_PREFIX) and len(code) == codes.PAYLOAD_LENGTH + 2
+        return redirect(url_for("pages.lot_tag" if is_lot else "pages.tree_tag", code=code))
+    wasm = url_for("vendor.asset", package="zxing-wasm", filename="dist/reader/zxing_reader.wasm")
+    return render_template("field/scan.html", wasm_url=wasm)
