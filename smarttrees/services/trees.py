@@ -3,7 +3,8 @@
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
@@ -14,6 +15,7 @@ from smarttrees.errors import NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.labels import codes
 from smarttrees.models import Condition, Inspection, Species, Tree, TreeCategory, User
+from smarttrees.photos import NotAPhoto, store_photo
 from smarttrees.services.fields import Fields
 from smarttrees.vietnamese import fold
 
@@ -183,8 +185,18 @@ def get_tree(code: str) -> Tree:
     return tree
 
 
-def record_inspection(code: str, raw: Mapping[str, Any], *, actor: User | None) -> Inspection:
-    """Append an inspection; the tree's current values follow it (a database trigger)."""
+def record_inspection(
+    code: str,
+    raw: Mapping[str, Any],
+    *,
+    actor: User | None,
+    photo: BinaryIO | None = None,
+    photo_dir: Path | None = None,
+) -> Inspection:
+    """Append an inspection; the tree's current values follow it (a database trigger).
+
+    A photo is checked, turned upright and resized before anything is written.
+    """
     tree = get_tree(code)
     client_id = raw.get("client_id") or None
     if client_id and (done := inspection_from_client(client_id)):
@@ -200,12 +212,14 @@ def record_inspection(code: str, raw: Mapping[str, Any], *, actor: User | None) 
     if fields.values["moved"] and "geom" not in fields.values:
         fields.errors["location"] = "Give the new position to move the tree."
     measured = ("dbh_cm", "height_m", "crown_m", "condition", "notes", "moved")
-    if not fields.errors and not any(fields.values.get(name) for name in measured):
+    if not fields.errors and photo is None and not any(fields.values.get(n) for n in measured):
         fields.errors["form"] = "Record at least one measurement, the condition or a note."
     if fields.errors:
         raise ValidationFailed("Some fields are not valid.", details=fields.errors)
     values = dict(fields.values)
     geom = values.pop("geom", None)
+    if photo is not None:
+        values["photo_path"] = _store_photo(photo, photo_dir)
     inspection = Inspection(tree_id=tree.id, inspector_id=actor.id if actor else None, **values)
     if geom is not None:
         inspection.geom = from_shape(geom, srid=4326)
@@ -218,6 +232,17 @@ def record_inspection(code: str, raw: Mapping[str, Any], *, actor: User | None) 
         raise
     db.session.refresh(tree)
     return inspection
+
+
+def _store_photo(photo: BinaryIO, photo_dir: Path | None) -> str:
+    if photo_dir is None:
+        raise ValueError("photo_dir is needed to store a photo")
+    try:
+        return store_photo(photo, photo_dir)
+    except NotAPhoto as error:
+        raise ValidationFailed(
+            "Some fields are not valid.", details={"photo": "This file is not a photo."}
+        ) from error
 
 
 def inspection_from_client(client_id: str | None) -> Inspection | None:

@@ -3,8 +3,18 @@
 import io
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
@@ -157,9 +167,18 @@ def tree_inspect(code: str):
         return _form_page("trees/inspect.html", values=_fresh_form(), tree=tree)
     if trees.inspection_from_client(request.form.get("client_id")):
         return _already_saved(tree.code)
+    photo = request.files.get("photo")
     return _submit(
         "trees/inspect.html",
-        lambda: trees.record_inspection(code, request.form, actor=current_user).tree,
+        lambda: (
+            trees.record_inspection(
+                code,
+                request.form,
+                actor=current_user,
+                photo=photo.stream if photo and photo.filename else None,
+                photo_dir=Path(current_app.config["PHOTO_DIR"]),
+            ).tree
+        ),
         tree=tree,
         done=lambda _: gettext("Inspection recorded."),
     )
@@ -184,3 +203,10 @@ def tree_labels():
     )
     buffer.seek(0)
     return send_file(buffer, mimetype="application/pdf", download_name="labels.pdf")
+
+
+@bp.get("/photos/<path:name>")
+@role_required(Role.VIEWER)
+def photo(name: str):
+    """An inspection photo (only names the app stored: send_from_directory refuses others)."""
+    return send_from_directory(current_app.config["PHOTO_DIR"], name, max_age=86400)
