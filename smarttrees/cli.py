@@ -143,6 +143,27 @@ def labels_sheet(codes, import_batch, commune, lots, layout, code128, output) ->
     click.echo(f"{count:,} labels in {output} ({elapsed:.1f} s, {count / elapsed:,.0f} labels/s)")
 
 
+@labels_cli.command("reserve")
+@click.option("--count", type=click.IntRange(1, 20_000), required=True)
+@click.option(
+    "--layout", type=click.Choice(sorted(LAYOUTS)), default="tag-50x30", show_default=True
+)
+@click.option("--code128", is_flag=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
+def labels_reserve(count, layout, code128, output) -> None:
+    """Reserve a block of tree codes and print them as a roll of tags, to assign in the field."""
+    with open(output, "wb") as out:
+        first, last = labels.print_reserved_codes(
+            count,
+            out,
+            base_url=current_app.config["BASE_URL"],
+            layout=layout,
+            fonts=label_fonts(current_app.config),
+            code128=code128,
+        )
+    click.echo(f"reserved {count:,} codes, {first} to {last}, printed in {output}")
+
+
 def _split(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 

@@ -185,3 +185,14 @@ def test_tag_pages_need_a_login_when_the_map_is_not_public(client):
     tree = make_tree()
     response = client.get(f"/t/{tree.code}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_reserved_roll_prints_fresh_codes_that_new_trees_can_take(runner, client, tmp_path):
+    out = tmp_path / "roll.pdf"
+    result = runner.invoke(args=["labels", "reserve", "--count", "3", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    urls = decode_pdf(out)["QRCode"]
+    assert len(urls) == 3
+    code = sorted(urls)[0].rsplit("/", 1)[1]
+    assert make_tree(code=code).code == code  # the tag is assigned to a tree in the field
+    assert make_tree().code not in {u.rsplit("/", 1)[1] for u in urls}  # never reissued

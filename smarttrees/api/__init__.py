@@ -1,6 +1,7 @@
 """JSON and GeoJSON under /api/v1. Browsers use their session; other clients a bearer token."""
 
 from flask import Blueprint, Flask, request
+from flask_login import current_user
 
 from smarttrees.extensions import csrf
 
@@ -10,13 +11,18 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 @bp.before_request
 def _protect_session_writes() -> None:
-    """Bearer-token clients carry no cookie to forge; cookie clients must send X-CSRFToken."""
-    if request.method not in SAFE_METHODS and "Authorization" not in request.headers:
+    """Bearer-token clients carry no cookie to forge; cookie clients must send X-CSRFToken.
+
+    A request with neither is anonymous and is answered 401 by the view.
+    """
+    if request.method in SAFE_METHODS or "Authorization" in request.headers:
+        return
+    if current_user.is_authenticated:
         csrf.protect()
 
 
 def register(app: Flask) -> None:
-    from smarttrees.api import catalog, tiles, trees  # noqa: F401  (attach routes to bp)
+    from smarttrees.api import catalog, field, tiles, trees  # noqa: F401  (attach routes to bp)
 
     # Token clients cannot hold a CSRF token; session clients must send X-CSRFToken on writes.
     csrf.exempt(bp)

@@ -12,7 +12,7 @@ from smarttrees.extensions import db
 from smarttrees.labels import codes
 from smarttrees.labels.sheets import LAYOUTS, Fonts, Label, render_sheet
 from smarttrees.models import AdminUnit, ImportBatch, SeedlingLot, Tree
-from smarttrees.services.trees import TreeQuery, filtered_trees
+from smarttrees.services.trees import TreeQuery, filtered_trees, reserve_tree_codes
 
 BATCH = 1000
 
@@ -113,3 +113,19 @@ def write_labels(
     else:
         labels = _tree_labels(_tree_statement(selection), base_url)
     return render_sheet(labels, out, layout=LAYOUTS[layout], fonts=fonts, code128=code128)
+
+
+def print_reserved_codes(
+    count: int, out: BinaryIO, *, base_url: str, layout: str, fonts: Fonts, code128: bool = False
+) -> tuple[str, str]:
+    """Reserve `count` new tree codes and print their tags; scanning one before it is used
+    offers to tag a new tree with it. Returns the first and last code."""
+    first = reserve_tree_codes(count)
+    db.session.commit()
+    numbers = range(first, first + count)
+    base_url = base_url.rstrip("/")
+    tags = (
+        Label(codes.encode(n), f"{base_url}/t/{codes.encode(n)}", ("SmartTrees",)) for n in numbers
+    )
+    render_sheet(tags, out, layout=LAYOUTS[layout], fonts=fonts, code128=code128)
+    return codes.encode(numbers[0]), codes.encode(numbers[-1])

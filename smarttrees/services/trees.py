@@ -3,6 +3,7 @@
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -20,6 +21,17 @@ from smarttrees.services.fields import Fields
 from smarttrees.vietnamese import fold
 
 CLIENT_SOURCE = "app"  # trees created through the forms and the field app
+INSPECTION_FIELDS = (
+    "dbh_cm",
+    "height_m",
+    "crown_m",
+    "condition",
+    "notes",
+    "moved",
+    "lon",
+    "lat",
+    "accuracy_m",
+)
 EDITABLE = (
     "species_id",
     "category",
@@ -192,6 +204,7 @@ def record_inspection(
     actor: User | None,
     photo: BinaryIO | None = None,
     photo_dir: Path | None = None,
+    inspected_at: datetime | None = None,
 ) -> Inspection:
     """Append an inspection; the tree's current values follow it (a database trigger).
 
@@ -221,6 +234,8 @@ def record_inspection(
     if photo is not None:
         values["photo_path"] = _store_photo(photo, photo_dir)
     inspection = Inspection(tree_id=tree.id, inspector_id=actor.id if actor else None, **values)
+    if inspected_at is not None:  # recorded offline: when it was seen, not when it synced
+        inspection.inspected_at = inspected_at
     if geom is not None:
         inspection.geom = from_shape(geom, srid=4326)
     db.session.add(inspection)

@@ -4,13 +4,23 @@ Small and quick on a slow network: no map library, one stylesheet. Without login
 the public card when the public map is on, and ask for a login otherwise.
 """
 
-from flask import current_app, redirect, render_template, request, url_for
+import json
+
+from flask import (
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 
+from smarttrees.auth import role_required
 from smarttrees.extensions import login
 from smarttrees.labels import codes
 from smarttrees.models import Role
-from smarttrees.services import scans
+from smarttrees.services import catalog, scans
 from smarttrees.services.lots import LOT_PREFIX
 from smarttrees.web import bp
 
@@ -53,3 +63,41 @@ def scan():
         return redirect(url_for("pages.lot_tag" if is_lot else "pages.tree_tag", code=code))
     wasm = url_for("vendor.asset", package="zxing-wasm", filename="dist/reader/zxing_reader.wasm")
     return render_template("field/scan.html", wasm_url=wasm)
+
+
+@bp.get("/field")
+@role_required(Role.FIELD)
+def field_app():
+    """The installable field app: works offline on the trees of the area the user chose."""
+    return render_template("field/app.html", communes=catalog.list_communes())
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The field app's service worker, served from the root so it may look after /t/ pages."""
+    response = send_from_directory(current_app.static_folder, "js/sw.js", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """What a phone needs to install the field app."""
+    body = {
+        "name": "SmartTrees",
+        "short_name": "SmartTrees",
+        "start_url": url_for("pages.field_app"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f6f8f6",
+        "theme_color": "#1f6f3f",
+        "icons": [
+            {
+                "src": url_for("static", filename=f"icons/tree-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+            }
+            for size in (192, 512)
+        ],
+    }
+    return current_app.response_class(json.dumps(body), mimetype="application/manifest+json")

@@ -1,0 +1,37 @@
+"""The field app's API: a device token, the trees of an area to keep offline, and sync."""
+
+from flask import request
+from flask_login import current_user
+
+from smarttrees.api import bp
+from smarttrees.auth import role_required
+from smarttrees.errors import ValidationFailed
+from smarttrees.models import Role
+from smarttrees.services import field, sync, users
+
+
+@bp.post("/field/token")
+@role_required(Role.FIELD)
+def field_token():
+    """A token for this device, so its records can sync after the session has ended."""
+    name = (request.get_json(silent=True) or {}).get("device") or "field app"
+    return {"token": users.issue_token(current_user, name=str(name)[:80])}, 201
+
+
+@bp.get("/field/trees")
+@role_required(Role.VIEWER)
+def field_trees():
+    commune = request.args.get("commune_id", "")
+    if not commune.isdigit():
+        raise ValidationFailed(
+            "Some parameters are not valid.", details={"commune_id": "Choose a commune."}
+        )
+    return field.area_for_offline(int(commune))
+
+
+@bp.post("/sync")
+@role_required(Role.FIELD)
+def sync_records():
+    body = request.get_json(silent=True)
+    records = body.get("records") if isinstance(body, dict) else None
+    return {"results": sync.apply_records(records, actor=current_user)}

@@ -1,0 +1,97 @@
+"""Records made offline by the field app, applied exactly once when the phone is back online.
+
+Every record carries the id the phone gave it (client_id): a replay finds the first copy and
+changes nothing. An inspection of a tree that changed on the server since the phone downloaded
+it is still kept (history is append-only) and reported as a conflict; the tree's current values
+follow whichever observation is the latest.
+"""
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from smarttrees.errors import DomainError, ValidationFailed
+from smarttrees.extensions import db
+from smarttrees.models import User
+from smarttrees.services import trees
+
+MAX_RECORDS = 500
+FUTURE_SLACK = timedelta(minutes=10)  # phone clocks drift
+
+
+def _parse_time(value: Any, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationFailed(
+            "Some fields are not valid.", details={name: "Use an ISO 8601 time."}
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if moment > datetime.now(UTC) + FUTURE_SLACK:
+        raise ValidationFailed(
+            "Some fields are not valid.", details={name: "The time cannot be in the future."}
+        )
+    return moment
+
+
+def _inspection(record: Mapping[str, Any], actor: User) -> dict:
+    if trees.inspection_from_client(record["client_id"]):
+        return {"status": "duplicate"}
+    tree = trees.get_tree(str(record.get("code", "")))
+    base = _parse_time(record.get("base_updated_at"), "base_updated_at")
+    conflict = base is not None and tree.updated_at > base
+    seen = _parse_time(record.get("inspected_at"), "inspected_at")
+    fields = {key: record.get(key) for key in trees.INSPECTION_FIELDS if key in record}
+    fields["client_id"] = record["client_id"]
+    trees.record_inspection(tree.code, fields, actor=actor, inspected_at=seen)
+    return {"status": "created", "conflict": conflict, "code": tree.code}
+
+
+def _tree(record: Mapping[str, Any], actor: User) -> dict:
+    if trees.tree_from_client(record["client_id"]):
+        return {"status": "duplicate"}
+    tree = trees.plant_tree(record, actor=actor)
+    return {"status": "created", "code": tree.code}
+
+
+APPLY = {"inspection": _inspection, "tree": _tree}
+
+
+def _apply_one(record: Any, actor: User) -> dict:
+    if not isinstance(record, Mapping) or not record.get("client_id"):
+        return {
+            "status": "rejected",
+            "error": {
+                "code": "invalid",
+                "details": {"client_id": "Every record needs its client_id."},
+            },
+        }
+    kind = record.get("type")
+    if kind not in APPLY:
+        return {
+            "client_id": record["client_id"],
+            "status": "rejected",
+            "error": {"code": "invalid", "details": {"type": "inspection or tree"}},
+        }
+    try:
+        result = APPLY[kind](record, actor)
+    except DomainError as error:
+        db.session.rollback()
+        result = {
+            "status": "rejected",
+            "error": {"code": error.code, "message": error.message, "details": error.details},
+        }
+    return {"client_id": record["client_id"], **result}
+
+
+def apply_records(records: list, *, actor: User) -> list[dict]:
+    """Apply each record in its own transaction; one bad record does not stop the others."""
+    if not isinstance(records, list) or len(records) > MAX_RECORDS:
+        raise ValidationFailed(
+            "Send a list of at most 500 records.",
+            details={"records": f"a list of at most {MAX_RECORDS}"},
+        )
+    return [_apply_one(record, actor) for record in records]

@@ -1,0 +1,221 @@
+// The field app: keeps an area's trees in IndexedDB, records inspections and new trees with
+// ids made on the phone, and sends them when the network returns (each exactly once: the
+// server answers a replay with "duplicate"). Works offline once loaded (service worker).
+(function () {
+  "use strict";
+  var root = document.getElementById("field-app");
+  if (!root) return;
+  var T = window.FIELD_TEXT || {};
+  var db, current = null, position = null;
+
+  function say(key, values) {
+    var text = T[key] || key;
+    Object.keys(values || {}).forEach(function (name) { text = text.replace("{" + name + "}", values[name]); });
+    return text;
+  }
+  function $(id) { return document.getElementById(id); }
+
+  // ---- IndexedDB: trees of the area, the outbox, small settings ----
+  function openDb() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open("smarttrees-field", 1);
+      request.onupgradeneeded = function () {
+        var d = request.result;
+        d.createObjectStore("trees", { keyPath: "code" });
+        d.createObjectStore("outbox", { keyPath: "client_id" });
+        d.createObjectStore("meta", { keyPath: "key" });
+      };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+  function store(name, mode, work) {
+    return new Promise(function (resolve, reject) {
+      var tx = db.transaction(name, mode), result;
+      var request = work(tx.objectStore(name));
+      if (request) request.onsuccess = function () { result = request.result; };
+      tx.oncomplete = function () { resolve(result); };
+      tx.onerror = function () { reject(tx.error); };
+    });
+  }
+  function get(name, key) { return store(name, "readonly", function (s) { return s.get(key); }); }
+  function all(name) { return store(name, "readonly", function (s) { return s.getAll(); }); }
+  function put(name, value) { return store(name, "readwrite", function (s) { return s.put(value); }); }
+  function remove(name, key) { return store(name, "readwrite", function (s) { return s.delete(key); }); }
+  function meta(key) { return get("meta", key).then(function (row) { return row ? row.value : null; }); }
+  function setMeta(key, value) { return put("meta", { key: key, value: value }); }
+
+  // ---- state shown to the user ----
+  function showNetwork() { $("net-state").textContent = navigator.onLine ? say("online") : say("offline"); }
+  function showOutbox() {
+    return all("outbox").then(function (rows) {
+      $("outbox-state").textContent = say("waiting", { n: rows.length });
+      var list = $("rejected");
+      list.innerHTML = "";
+      rows.filter(function (r) { return r.error; }).forEach(function (r) {
+        var item = document.createElement("li");
+        item.textContent = say("rejected") + ": " + (r.code || "") + " — " + (r.error.message || r.error.code) +
+          " " + JSON.stringify(r.error.details || {});
+        list.appendChild(item);
+      });
+    });
+  }
+  function flash(text) { var box = $("sync-message"); box.textContent = text; box.hidden = false; }
+  function showArea() {
+    return meta("area").then(function (area) {
+      $("area-state").textContent = area ? say("area", { n: area.count, name: area.name }) : "—";
+    });
+  }
+  function fillSpecies() {
+    return meta("species").then(function (species) {
+      var box = $("new-species");
+      box.innerHTML = (species || []).map(function (s) {
+        return '<option value="' + s.id + '">' + s.label.replace(/</g, "&lt;") + "</option>";
+      }).join("");
+    });
+  }
+
+  // ---- network: token, download, sync ----
+  function csrf() { var tag = document.querySelector('meta[name="csrf-token"]'); return tag ? tag.content : ""; }
+  function token() {
+    return meta("token").then(function (saved) {
+      if (saved) return saved;
+      return fetch(root.dataset.tokenUrl, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+        body: JSON.stringify({ device: navigator.userAgent.slice(0, 60) })
+      }).then(function (r) { return r.json(); }).then(function (body) {
+        return setMeta("token", body.token).then(function () { return body.token; });
+      });
+    });
+  }
+  function download() {
+    var box = $("area-commune"), id = box.value, name = box.options[box.selectedIndex].text;
+    $("area-state").textContent = say("downloading");
+    return fetch(root.dataset.treesUrl + "?commune_id=" + id, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (body) {
+        return store("trees", "readwrite", function (s) {
+          s.clear();
+          body.trees.forEach(function (tree) { s.put(tree); });
+        }).then(function () {
+          return Promise.all([setMeta("area", { id: id, name: name, count: body.trees.length, at: new Date().toISOString() }),
+            setMeta("species", body.species)]);
+        });
+      })
+      .then(showArea).then(fillSpecies).then(token);
+  }
+  var syncing = false;
+  function sync() {
+    if (syncing || !navigator.onLine) return Promise.resolve();
+    syncing = true;
+    return all("outbox").then(function (records) {
+      if (!records.length) return null;
+      return token().then(function (bearer) {
+        return fetch(root.dataset.syncUrl, {
+          method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + bearer },
+          body: JSON.stringify({ records: records.map(function (r) { var copy = Object.assign({}, r); delete copy.error; return copy; }) })
+        });
+      }).then(function (r) { return r.json(); }).then(function (body) { return settle(records, body.results || []); });
+    }).catch(function () { /* still offline or the server is unreachable: try again later */ })
+      .then(function () { syncing = false; return showOutbox(); });
+  }
+  function settle(records, results) {
+    var byId = {}, done = 0, conflicts = 0;
+    records.forEach(function (r) { byId[r.client_id] = r; });
+    return Promise.all(results.map(function (result) {
+      var record = byId[result.client_id];
+      if (!record) return null;
+      if (result.status === "created" || result.status === "duplicate") {
+        done++;
+        if (result.conflict) conflicts++;
+        return remove("outbox", record.client_id);
+      }
+      record.error = result.error;
+      return put("outbox", record);
+    })).then(function () {
+      if (done) flash(say("synced", { n: done }) + (conflicts ? " " + say("conflict") : ""));
+    });
+  }
+
+  // ---- trees on the phone ----
+  function normalize(code) { return code.toUpperCase().replace(/[\s.\-_]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1"); }
+  function row(label, value) { return value === null || value === undefined || value === "" ? "" : "<dt>" + label + "</dt><dd>" + String(value).replace(/</g, "&lt;") + "</dd>"; }
+  function openTree(code) {
+    return get("trees", normalize(code)).then(function (tree) {
+      var card = $("tree-card");
+      card.hidden = false;
+      current = tree || null;
+      $("inspect-form").hidden = !tree;
+      if (!tree) { card.textContent = say("not_here"); return; }
+      card.innerHTML = '<h2 class="code">' + tree.code + '</h2><dl class="facts">' +
+        row(T.species, tree.species) + row(T.dbh, tree.dbh_cm) + row(T.height, tree.height_m) +
+        row(T.condition, (T.conditions || {})[tree.condition] || tree.condition) + "</dl>";
+    });
+  }
+  function numberField(form, name) { var v = form.elements[name] && form.elements[name].value.trim(); return v ? v.replace(",", ".") : undefined; }
+  function newRecord(type, extra) {
+    var record = Object.assign({ client_id: crypto.randomUUID(), type: type, recorded_at: new Date().toISOString() }, extra);
+    if (position) { record.lat = position.latitude; record.lon = position.longitude; record.accuracy_m = Math.round(position.accuracy); }
+    return record;
+  }
+  function saveInspection(event) {
+    event.preventDefault();
+    if (!current) return;
+    var form = event.target;
+    var record = newRecord("inspection", {
+      code: current.code, inspected_at: new Date().toISOString(), base_updated_at: current.updated_at,
+      dbh_cm: numberField(form, "dbh_cm"), height_m: numberField(form, "height_m"), crown_m: numberField(form, "crown_m"),
+      condition: form.elements.condition.value || undefined, notes: form.elements.notes.value || undefined
+    });
+    // GPS is where the inspector stood: kept with the inspection, the tree is not moved.
+    var local = Object.assign({}, current, {
+      dbh_cm: record.dbh_cm || current.dbh_cm, height_m: record.height_m || current.height_m,
+      condition: record.condition || current.condition
+    });
+    return put("outbox", record).then(function () { return put("trees", local); }).then(function () {
+      form.reset();
+      flash(say("saved"));
+      return openTree(current.code);
+    }).then(showOutbox).then(sync);
+  }
+  function saveNewTree(event) {
+    event.preventDefault();
+    var form = event.target;
+    var record = newRecord("tree", {
+      code: normalize(form.elements.code.value), species_id: form.elements.species_id.value,
+      category: form.elements.category.value, dbh_cm: numberField(form, "dbh_cm")
+    });
+    return put("outbox", record).then(function () { form.reset(); flash(say("saved")); })
+      .then(showOutbox).then(sync);
+  }
+
+  function watchPosition() {
+    if (!navigator.geolocation) return;
+    $("gps-state").textContent = say("no_gps");
+    navigator.geolocation.watchPosition(function (p) {
+      position = p.coords;
+      $("gps-state").textContent = say("gps", { m: Math.round(p.coords.accuracy) });
+    }, function () {}, { enableHighAccuracy: true, maximumAge: 10000 });
+  }
+
+  openDb().then(function (opened) {
+    db = opened;
+    showNetwork();
+    window.addEventListener("online", function () { showNetwork(); sync(); });
+    window.addEventListener("offline", showNetwork);
+    $("area-download").addEventListener("click", download);
+    $("sync-now").addEventListener("click", sync);
+    $("open-form").addEventListener("submit", function (e) { e.preventDefault(); openTree($("open-code").value); });
+    $("inspect-form").addEventListener("submit", saveInspection);
+    $("new-tree-form").addEventListener("submit", saveNewTree);
+    watchPosition();
+    var tagged = location.pathname.match(/^\/t\/([A-Za-z0-9]+)$/);  // a /t/ page opened offline
+    return Promise.all([showArea(), fillSpecies(), showOutbox()]).then(function () {
+      if (tagged) return openTree(tagged[1]);
+      return null;
+    }).then(sync);
+  });
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register(root.dataset.sw, { scope: "/" });
+  setInterval(sync, 30000);
+})();

@@ -1,0 +1,48 @@
+// The field app's service worker: the app shell from the cache when there is no network, and
+// /t/<code> pages answered by the app (which finds the tree in IndexedDB) while offline.
+var CACHE = "smarttrees-field-v1";
+var SHELL = ["/field", "/static/js/field-app.js", "/static/css/app.css", "/manifest.webmanifest",
+  "/static/icons/tree-192.png"];
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(SHELL); }).then(function () {
+    return self.skipWaiting();
+  }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (n) { return n !== CACHE; }).map(function (n) { return caches.delete(n); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+function networkFirst(request, fallback) {
+  return fetch(request).then(function (response) {
+    if (response.ok && new URL(request.url).pathname === "/field") {
+      var copy = response.clone();
+      caches.open(CACHE).then(function (cache) { cache.put("/field", copy); });
+    }
+    return response;
+  }).catch(function () {
+    return caches.match(request).then(function (hit) { return hit || caches.match(fallback); });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request, url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.indexOf("/api/") === 0 || url.pathname.indexOf("/tiles/") === 0) return;
+  if (request.mode === "navigate") {
+    event.respondWith(networkFirst(request, "/field"));
+    return;
+  }
+  if (SHELL.indexOf(url.pathname) !== -1) {
+    event.respondWith(caches.match(url.pathname).then(function (hit) {
+      var fresh = fetch(request).then(function (response) {
+        if (response.ok) caches.open(CACHE).then(function (cache) { cache.put(url.pathname, response.clone()); });
+        return response;
+      });
+      return hit || fresh;
+    }));
+  }
+});
