@@ -110,8 +110,9 @@ def jobs_worker(once: bool) -> None:
 @click.option("--lots", help="Seedling lot codes, comma-separated.")
 @click.option("--layout", type=click.Choice(sorted(LAYOUTS)), default="a4-3x8", show_default=True)
 @click.option("--code128", is_flag=True, help="Add a Code 128 barcode for laser scanners.")
+@click.option("--margins", help="Left,top sheet margins in mm, e.g. 4.5,6.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
-def labels_sheet(codes, import_batch, commune, lots, layout, code128, output) -> None:
+def labels_sheet(codes, import_batch, commune, lots, layout, code128, margins, output) -> None:
     """Write a PDF of labels for trees or seedling lots."""
     chosen = [
         name
@@ -138,6 +139,7 @@ def labels_sheet(codes, import_batch, commune, lots, layout, code128, output) ->
             fonts=label_fonts(current_app.config),
             code128=code128,
             limit=current_app.config["LABEL_LIMIT"],
+            margins=_margins(margins),
         )
     elapsed = time.perf_counter() - started
     click.echo(f"{count:,} labels in {output} ({elapsed:.1f} s, {count / elapsed:,.0f} labels/s)")
@@ -162,6 +164,16 @@ def labels_reserve(count, layout, code128, output) -> None:
             code128=code128,
         )
     click.echo(f"reserved {count:,} codes, {first} to {last}, printed in {output}")
+
+
+def _margins(text: str | None) -> tuple[float, float] | None:
+    if not text:
+        return None
+    try:
+        left, top = (float(part) for part in text.split(","))
+    except ValueError:
+        raise click.BadParameter("give left,top in millimetres, e.g. 4.5,6") from None
+    return left, top
 
 
 def _split(text: str | None) -> tuple[str, ...]:

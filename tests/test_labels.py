@@ -196,3 +196,38 @@ def test_a_reserved_roll_prints_fresh_codes_that_new_trees_can_take(runner, clie
     code = sorted(urls)[0].rsplit("/", 1)[1]
     assert make_tree(code=code).code == code  # the tag is assigned to a tree in the field
     assert make_tree().code not in {u.rsplit("/", 1)[1] for u in urls}  # never reissued
+
+
+def test_the_map_view_prints_the_trees_inside_it(client, tmp_path):
+    user = make_user(Role.FIELD)
+    client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_from(client)}
+    )
+    inside = make_tree(commune="Gia Sàng", planted_on="01/05/2018")
+    make_tree(commune="Bắc Kạn", planted_on="01/05/2018")
+    make_tree(commune="Gia Sàng", planted_on="01/05/2019")
+    lon, lat = _point(inside)
+    bbox = f"{lon - 0.01},{lat - 0.01},{lon + 0.01},{lat + 0.01}"
+    response = client.get(f"/trees/labels.pdf?bbox={bbox}&year=2018&margin_left=4&margin_top=5")
+    pdf = tmp_path / "view.pdf"
+    pdf.write_bytes(response.data)
+    assert {urlsplit(u).path for u in decode_pdf(pdf)["QRCode"]} == {f"/t/{inside.code}"}
+
+
+def _point(tree):
+    from geoalchemy2.shape import to_shape
+
+    point = to_shape(tree.geom)
+    return point.x, point.y
+
+
+def test_a_lot_label_prints_from_its_page(client, tmp_path, public_map):
+    lot = _lot()
+    user = make_user(Role.FIELD)
+    client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_from(client)}
+    )
+    assert f"/l/{lot.code}/label.pdf" in client.get(f"/l/{lot.code}").get_data(as_text=True)
+    pdf = tmp_path / "lot.pdf"
+    pdf.write_bytes(client.get(f"/l/{lot.code}/label.pdf").data)
+    assert {urlsplit(u).path for u in decode_pdf(pdf)["QRCode"]} == {f"/l/{lot.code}"}

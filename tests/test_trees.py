@@ -156,3 +156,9 @@ def test_filters_combine():
     gia_sang = commune_named("Gia Sàng")
     rows, _ = trees.list_trees(TreeQuery(commune_id=gia_sang.id, condition=Condition.POOR))
     assert len(rows) == 1 and rows[0].commune_id == gia_sang.id
+
+
+def test_a_circumference_gives_the_dbh():
+    tree = make_tree()
+    trees.record_inspection(tree.code, {"circumference_cm": "100"}, actor=None)
+    assert float(trees.get_tree(tree.code).dbh_cm) == 31.8  # 100 / π

@@ -18,6 +18,7 @@ RANGES = {
     "height_m": (0, 120, "Height must be more than 0 and at most 120 m."),
     "crown_m": (0, 80, "Crown width must be more than 0 and at most 80 m."),
     "accuracy_m": (0, 100000, "GPS accuracy must be a positive number of metres."),
+    "circumference_cm": (0, 1600, "The circumference must be more than 0 and at most 1,600 cm."),
 }
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 

@@ -1,7 +1,7 @@
 """Labels for a selection of trees or seedling lots, streamed from the database to a PDF."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from sqlalchemy import Select, func, select
@@ -91,6 +91,7 @@ def write_labels(
     fonts: Fonts,
     code128: bool = False,
     limit: int = 20_000,
+    margins: tuple[float, float] | None = None,
 ) -> int:
     """Render the selection's labels into `out`; refuses an empty or oversized selection."""
     if layout not in LAYOUTS:
@@ -112,7 +113,10 @@ def write_labels(
         labels = _lot_labels(_lot_statement(selection), base_url)
     else:
         labels = _tree_labels(_tree_statement(selection), base_url)
-    return render_sheet(labels, out, layout=LAYOUTS[layout], fonts=fonts, code128=code128)
+    sheet = LAYOUTS[layout]
+    if margins is not None:  # left, top in mm: what a given printer needs
+        sheet = replace(sheet, margin_left=margins[0], margin_top=margins[1])
+    return render_sheet(labels, out, layout=sheet, fonts=fonts, code128=code128)
 
 
 def print_reserved_codes(

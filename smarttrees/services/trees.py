@@ -1,9 +1,11 @@
 """Trees: plant (create), edit, inspect, find and list with keyset pagination."""
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -218,6 +220,7 @@ def record_inspection(
     fields.text("client_id", max_length=64)
     for name in ("dbh_cm", "height_m", "crown_m", "accuracy_m"):
         fields.number(name)
+    _dbh_from_circumference(fields)
     fields.choice("condition", Condition)
     fields.text("notes")
     fields.flag("moved")
@@ -249,6 +252,21 @@ def record_inspection(
     return inspection
 
 
+def _dbh_from_circumference(fields: Fields) -> None:
+    """A tape round the trunk at 1.3 m gives the girth: DBH = circumference / π."""
+    if not fields.present("circumference_cm") or fields.values.get("dbh_cm"):
+        return
+    fields.number("circumference_cm")
+    girth = fields.values.pop("circumference_cm", None)
+    if girth is None:
+        return
+    dbh = round(girth / Decimal(str(math.pi)), 1)
+    if not 0 < dbh <= 500:
+        fields.errors["circumference_cm"] = "DBH must be more than 0 and at most 500 cm."
+        return
+    fields.values["dbh_cm"] = dbh
+
+
 def _store_photo(photo: BinaryIO, photo_dir: Path | None) -> str:
     if photo_dir is None:
         raise ValueError("photo_dir is needed to store a photo")
@@ -277,6 +295,7 @@ class TreeQuery:
     commune_id: int | None = None
     q: str | None = None
     bbox: tuple[float, float, float, float] | None = None
+    planted_year: int | None = None
     after: int | None = None
     limit: int = 50
 
@@ -320,6 +339,8 @@ def filtered_trees(query: TreeQuery) -> Select:
         stmt = stmt.where(_text_filter(query.q))
     if query.bbox:
         stmt = stmt.where(Tree.geom.intersects(func.ST_MakeEnvelope(*query.bbox, 4326)))
+    if query.planted_year:
+        stmt = stmt.where(func.extract("year", Tree.planted_on) == query.planted_year)
     return stmt
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from smarttrees.auth import public_or_viewer
 from smarttrees.maps.province import province_map
-from smarttrees.models import Condition, TreeCategory
+from smarttrees.models import Condition, Role, TreeCategory
 from smarttrees.services import catalog
 from smarttrees.web import bp
 
@@ -93,6 +93,9 @@ def _config() -> dict:
         if current_user.is_authenticated
         else None,
         "login": url_for("pages.login", next=request.full_path),
+        "print_labels": url_for("pages.tree_labels")
+        if current_user.is_authenticated and current_user.can(Role.FIELD)
+        else None,
         "basemap": current_app.config["BASEMAP_URL"],
         "species": [[s.id, s.label] for s in catalog.list_species()],
         "communes": [[c.id, c.name] for c in catalog.list_communes()],

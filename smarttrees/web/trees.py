@@ -28,7 +28,7 @@ from smarttrees.services import catalog, labels, trees
 from smarttrees.services.trees import TreeQuery
 from smarttrees.web import bp
 
-FILTERS = ("species_id", "category", "condition", "commune_id", "q")
+FILTERS = ("species_id", "category", "condition", "commune_id", "q", "year", "bbox")
 
 
 def _choices() -> dict:
@@ -39,6 +39,15 @@ def _choices() -> dict:
         "category_options": [(c.value, gettext(c.value)) for c in TreeCategory],
         "condition_options": [(c.value, gettext(c.value)) for c in Condition],
     }
+
+
+def _bbox(text: str) -> tuple[float, float, float, float] | None:
+    """west,south,east,north from the map's view; anything else is no bounding box."""
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        return None
+    return (west, south, east, north) if west < east and south < north else None
 
 
 def _list_query() -> tuple[TreeQuery, dict]:
@@ -57,6 +66,8 @@ def _list_query() -> tuple[TreeQuery, dict]:
         condition=as_enum("condition", Condition),
         commune_id=as_int("commune_id"),
         q=args["q"] or None,
+        planted_year=as_int("year"),
+        bbox=_bbox(args["bbox"]),
         after=int(request.args["after"]) if request.args.get("after", "").isdigit() else None,
     )
     return query, args
@@ -184,6 +195,15 @@ def tree_inspect(code: str):
     )
 
 
+def _margins() -> tuple[float, float] | None:
+    """Sheet margins (left, top) in millimetres, when the printer needs them moved."""
+    left, top = request.args.get("margin_left", ""), request.args.get("margin_top", "")
+    try:
+        return (float(left), float(top)) if left or top else None
+    except ValueError:
+        return None
+
+
 @bp.get("/trees/labels.pdf")
 @role_required(Role.FIELD)
 def tree_labels():
@@ -195,6 +215,7 @@ def tree_labels():
         buffer,
         base_url=current_app.config["BASE_URL"],
         layout=request.args.get("layout", "a4-3x8"),
+        margins=_margins(),
         fonts=register_fonts(
             current_app.config["LABEL_FONT"], current_app.config["LABEL_FONT_BOLD"]
         ),

@@ -165,7 +165,8 @@
     var form = event.target;
     var record = newRecord("inspection", {
       code: current.code, inspected_at: new Date().toISOString(), base_updated_at: current.updated_at,
-      dbh_cm: numberField(form, "dbh_cm"), height_m: numberField(form, "height_m"), crown_m: numberField(form, "crown_m"),
+      dbh_cm: numberField(form, "dbh_cm"), circumference_cm: numberField(form, "circumference_cm"),
+      height_m: numberField(form, "height_m"), crown_m: numberField(form, "crown_m"),
       condition: form.elements.condition.value || undefined, notes: form.elements.notes.value || undefined
     });
     // GPS is where the inspector stood: kept with the inspection, the tree is not moved.

@@ -265,6 +265,7 @@ var SmartTreesMap = (function () {
       '<label for="st-measure">' + escapeHtml(t("Communes coloured by")) + '</label><select id="st-measure">' +
       Object.keys(MEASURES).map(function (key) { return option(key, t(MEASURE_LABELS[key]), state.measure); }).join("") + "</select>" +
       '<button type="button" id="st-reset">' + escapeHtml(t("Reset filters")) + "</button>" +
+      (config.print_labels ? ' <button type="button" id="st-print">' + escapeHtml(t("Print labels of this view")) + "</button>" : "") +
       '<div class="st-legend" id="st-legend"></div>' +
       (config.basemap ? "" : '<div class="st-note">' + escapeHtml(t("No basemap: the commune layer is the background.")) + "</div>");
     panel.querySelectorAll("select[data-filter]").forEach(function (box) {
@@ -283,6 +284,17 @@ var SmartTreesMap = (function () {
       refreshTrees();
     });
     wireSearch(panel.querySelector("#st-search"), panel.querySelector("#st-results"));
+    var print = panel.querySelector("#st-print");
+    if (print) print.addEventListener("click", function () { window.open(printUrl(), "_blank"); });
+  }
+
+  // The trees in view with the map's filters, as a sheet of labels (the tree list's endpoint).
+  function printUrl() {
+    var b = map.getBounds(), params = new URLSearchParams();
+    params.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(6); }).join(","));
+    var names = { category: "category", condition: "condition", species: "species_id", commune: "commune_id", year: "year" };
+    Object.keys(names).forEach(function (name) { if (state[name]) params.set(names[name], state[name]); });
+    return config.print_labels + "?" + params.toString();
   }
 
   function renderLegend() {
