@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from smarttrees.extensions import db
 from smarttrees.models import Inspection, Role, Tree
-from smarttrees.services import trees, users
+from smarttrees.services import inspections, trees, users
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD, commune_named, make_tree, make_user, point_in, species_named
 
@@ -62,7 +62,7 @@ def test_the_inspection_keeps_the_time_it_was_made_offline(client, field_token):
 def test_a_tree_changed_meanwhile_is_a_conflict_kept_as_history(client, field_token):
     tree = make_tree()
     stale = inspection(tree, dbh_cm="38")
-    trees.record_inspection(tree.code, {"dbh_cm": "50"}, actor=None)  # newer, on the server
+    inspections.record_inspection(tree.code, {"dbh_cm": "50"}, actor=None)  # newer, on the server
     stale["inspected_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     result = sync(client, field_token, [stale])[0]
     assert result["status"] == "created" and result["conflict"] is True

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from smarttrees.extensions import db
 from smarttrees.models import Role
-from smarttrees.services import trees, users
+from smarttrees.services import inspections, users
 from tests.factories import commune_named, make_tree, make_user, point_in, species_named
 
 pytestmark = pytest.mark.external
@@ -99,7 +99,7 @@ def test_tallies_follow_moves_and_deletes(client, viewer):
     lon, lat = point_in(commune_named("Bắc Kạn"))
     where = tile_of(lon, lat, 10)
     assert cluster_total(get_tile(client, viewer, "trees", *where)) == 0
-    trees.record_inspection(moved.code, {"moved": "1", "lon": lon, "lat": lat}, actor=None)
+    inspections.record_inspection(moved.code, {"moved": "1", "lon": lon, "lat": lat}, actor=None)
     assert cluster_total(get_tile(client, viewer, "trees", *where)) == 1
     db.session.execute(text("DELETE FROM trees WHERE id = :id"), {"id": removed.id})
     db.session.commit()
@@ -135,7 +135,7 @@ def test_tiles_answer_304_until_the_trees_there_change(client, viewer):
     etag = first.headers["ETag"]
     again = client.get(url, headers={**viewer, "If-None-Match": etag})
     assert again.status_code == 304
-    trees.record_inspection(tree.code, {"condition": "dead"}, actor=None)
+    inspections.record_inspection(tree.code, {"condition": "dead"}, actor=None)
     changed = client.get(url, headers={**viewer, "If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 

@@ -7,7 +7,7 @@ from smarttrees.errors import NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.labels import codes
 from smarttrees.models import AuditLog, Condition, Role, Tree
-from smarttrees.services import trees
+from smarttrees.services import inspections, trees
 from smarttrees.services.trees import TreeQuery
 from tests.factories import commune_named, make_tree, make_user, species_named, tree_fields
 
@@ -71,7 +71,7 @@ def test_a_code_cannot_be_used_twice():
 def test_an_inspection_updates_the_current_values_and_is_kept():
     inspector = make_user(Role.FIELD)
     tree = make_tree()
-    trees.record_inspection(tree.code, {"dbh_cm": "35", "condition": "fair"}, actor=inspector)
+    inspections.record_inspection(tree.code, {"dbh_cm": "35", "condition": "fair"}, actor=inspector)
     tree = trees.get_tree(tree.code)
     assert float(tree.dbh_cm) == 35 and tree.condition == Condition.FAIR
     assert [float(i.dbh_cm) for i in tree.inspections] == [35]
@@ -80,7 +80,7 @@ def test_an_inspection_updates_the_current_values_and_is_kept():
 
 def test_a_late_synced_older_inspection_does_not_overwrite_newer_values():
     tree = make_tree()
-    trees.record_inspection(tree.code, {"dbh_cm": "40"}, actor=None)
+    inspections.record_inspection(tree.code, {"dbh_cm": "40"}, actor=None)
     db.session.execute(
         text(
             "INSERT INTO inspections (tree_id, dbh_cm, inspected_at) "
@@ -97,7 +97,7 @@ def test_moving_a_tree_relocates_it_and_finds_its_new_commune():
     from tests.factories import point_in
 
     lon, lat = point_in(commune_named("Quan Triều"))
-    trees.record_inspection(
+    inspections.record_inspection(
         tree.code, {"notes": "GPS cũ lệch", "moved": "1", "lon": lon, "lat": lat}, actor=None
     )
     assert trees.get_tree(tree.code).commune.name == "Quan Triều"
@@ -106,7 +106,7 @@ def test_moving_a_tree_relocates_it_and_finds_its_new_commune():
 def test_an_empty_inspection_is_refused():
     tree = make_tree()
     with pytest.raises(ValidationFailed) as refused:
-        trees.record_inspection(tree.code, {}, actor=None)
+        inspections.record_inspection(tree.code, {}, actor=None)
     assert "form" in refused.value.details
 
 
@@ -160,5 +160,5 @@ def test_filters_combine():
 
 def test_a_circumference_gives_the_dbh():
     tree = make_tree()
-    trees.record_inspection(tree.code, {"circumference_cm": "100"}, actor=None)
+    inspections.record_inspection(tree.code, {"circumference_cm": "100"}, actor=None)
     assert float(trees.get_tree(tree.code).dbh_cm) == 31.8  # 100 / π

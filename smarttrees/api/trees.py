@@ -8,7 +8,7 @@ from smarttrees.api.serialize import inspection_dict, tree_card_dict, tree_featu
 from smarttrees.auth import public_or_viewer, role_required
 from smarttrees.errors import ValidationFailed
 from smarttrees.models import Condition, Role, TreeCategory
-from smarttrees.services import trees
+from smarttrees.services import inspections, trees
 from smarttrees.services.trees import TreeQuery
 
 
@@ -113,7 +113,7 @@ def update_tree(code: str):
 @bp.post("/trees/<code>/inspections")
 @role_required(Role.FIELD)
 def inspect_tree(code: str):
-    inspection = trees.record_inspection(code, _payload(), actor=current_user)
+    inspection = inspections.record_inspection(code, _payload(), actor=current_user)
     return inspection_dict(inspection), 201
 
 

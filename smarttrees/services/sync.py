@@ -13,7 +13,7 @@ from typing import Any
 from smarttrees.errors import DomainError, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.models import User
-from smarttrees.services import trees
+from smarttrees.services import inspections, trees
 
 MAX_RECORDS = 500
 FUTURE_SLACK = timedelta(minutes=10)  # phone clocks drift
@@ -38,15 +38,15 @@ def _parse_time(value: Any, name: str) -> datetime | None:
 
 
 def _inspection(record: Mapping[str, Any], actor: User) -> dict:
-    if trees.inspection_from_client(record["client_id"]):
+    if inspections.inspection_from_client(record["client_id"]):
         return {"status": "duplicate"}
     tree = trees.get_tree(str(record.get("code", "")))
     base = _parse_time(record.get("base_updated_at"), "base_updated_at")
     conflict = base is not None and tree.updated_at > base
     seen = _parse_time(record.get("inspected_at"), "inspected_at")
-    fields = {key: record.get(key) for key in trees.INSPECTION_FIELDS if key in record}
+    fields = {key: record.get(key) for key in inspections.INSPECTION_FIELDS if key in record}
     fields["client_id"] = record["client_id"]
-    trees.record_inspection(tree.code, fields, actor=actor, inspected_at=seen)
+    inspections.record_inspection(tree.code, fields, actor=actor, inspected_at=seen)
     return {"status": "created", "conflict": conflict, "code": tree.code}
 
 

@@ -1,13 +1,9 @@
 """Trees: plant (create), edit, inspect, find and list with keyset pagination."""
 
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
@@ -17,23 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from smarttrees.errors import NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.labels import codes
-from smarttrees.models import Condition, Inspection, Species, Tree, TreeCategory, User
-from smarttrees.photos import NotAPhoto, store_photo
+from smarttrees.models import Condition, Species, Tree, TreeCategory, User
 from smarttrees.services.fields import Fields
 from smarttrees.vietnamese import fold
 
 CLIENT_SOURCE = "app"  # trees created through the forms and the field app
-INSPECTION_FIELDS = (
-    "dbh_cm",
-    "height_m",
-    "crown_m",
-    "condition",
-    "notes",
-    "moved",
-    "lon",
-    "lat",
-    "accuracy_m",
-)
 EDITABLE = (
     "species_id",
     "category",
@@ -52,7 +36,7 @@ def service_area_enabled() -> bool:
     return os.environ.get("SMARTTREES_SERVICE_AREA", "province").lower() != "none"
 
 
-def _parse_location(fields: Fields, *, required: bool) -> None:
+def parse_location(fields: Fields, *, required: bool) -> None:
     if not (fields.present("lon") or fields.present("lat")):
         if required:
             fields.errors["location"] = "Give the tree's longitude and latitude."
@@ -71,7 +55,7 @@ def _parse_location(fields: Fields, *, required: bool) -> None:
 
 def _parse_tree(raw: Mapping[str, Any], *, creating: bool) -> Fields:
     fields = Fields(raw)
-    _parse_location(fields, required=creating)
+    parse_location(fields, required=creating)
     fields.integer("species_id", required=creating)
     fields.choice("category", TreeCategory, required=creating)
     for name in ("dbh_cm", "height_m", "crown_m"):
@@ -133,7 +117,7 @@ def _apply(tree: Tree, values: dict) -> None:
         tree.geom = from_shape(values["geom"], srid=4326)
 
 
-def _save(tree: Tree, *, actor: User | None) -> Tree:
+def save(tree: Tree, *, actor: User | None) -> Tree:
     db.session.info["actor_id"] = actor.id if actor else None
     try:
         db.session.flush()
@@ -174,7 +158,7 @@ def plant_tree(raw: Mapping[str, Any], *, actor: User | None) -> Tree:
     tree.created_by_id = tree.updated_by_id = actor.id if actor else None
     db.session.add(tree)
     try:
-        return _save(tree, actor=actor)
+        return save(tree, actor=actor)
     except ValidationFailed:
         # A simultaneous twin of this request won the unique (source, external_id) race.
         if existing := tree_from_client(client_id):
@@ -189,7 +173,7 @@ def edit_tree(code: str, raw: Mapping[str, Any], *, actor: User | None) -> Tree:
     _check_rules(fields)
     _apply(tree, fields.values)
     tree.updated_by_id = actor.id if actor else None
-    return _save(tree, actor=actor)
+    return save(tree, actor=actor)
 
 
 def get_tree(code: str) -> Tree:
@@ -197,92 +181,6 @@ def get_tree(code: str) -> Tree:
     if tree is None:
         raise NotFound("No tree has this code.", details={"code": code})
     return tree
-
-
-def record_inspection(
-    code: str,
-    raw: Mapping[str, Any],
-    *,
-    actor: User | None,
-    photo: BinaryIO | None = None,
-    photo_dir: Path | None = None,
-    inspected_at: datetime | None = None,
-) -> Inspection:
-    """Append an inspection; the tree's current values follow it (a database trigger).
-
-    A photo is checked, turned upright and resized before anything is written.
-    """
-    tree = get_tree(code)
-    client_id = raw.get("client_id") or None
-    if client_id and (done := inspection_from_client(client_id)):
-        return done
-    fields = Fields(raw)
-    fields.text("client_id", max_length=64)
-    for name in ("dbh_cm", "height_m", "crown_m", "accuracy_m"):
-        fields.number(name)
-    _dbh_from_circumference(fields)
-    fields.choice("condition", Condition)
-    fields.text("notes")
-    fields.flag("moved")
-    _parse_location(fields, required=False)
-    if fields.values["moved"] and "geom" not in fields.values:
-        fields.errors["location"] = "Give the new position to move the tree."
-    measured = ("dbh_cm", "height_m", "crown_m", "condition", "notes", "moved")
-    if not fields.errors and photo is None and not any(fields.values.get(n) for n in measured):
-        fields.errors["form"] = "Record at least one measurement, the condition or a note."
-    if fields.errors:
-        raise ValidationFailed("Some fields are not valid.", details=fields.errors)
-    values = dict(fields.values)
-    geom = values.pop("geom", None)
-    if photo is not None:
-        values["photo_path"] = _store_photo(photo, photo_dir)
-    inspection = Inspection(tree_id=tree.id, inspector_id=actor.id if actor else None, **values)
-    if inspected_at is not None:  # recorded offline: when it was seen, not when it synced
-        inspection.inspected_at = inspected_at
-    if geom is not None:
-        inspection.geom = from_shape(geom, srid=4326)
-    db.session.add(inspection)
-    try:
-        _save(inspection, actor=actor)
-    except ValidationFailed:
-        if client_id and (done := inspection_from_client(client_id)):
-            return done
-        raise
-    db.session.refresh(tree)
-    return inspection
-
-
-def _dbh_from_circumference(fields: Fields) -> None:
-    """A tape round the trunk at 1.3 m gives the girth: DBH = circumference / π."""
-    if not fields.present("circumference_cm") or fields.values.get("dbh_cm"):
-        return
-    fields.number("circumference_cm")
-    girth = fields.values.pop("circumference_cm", None)
-    if girth is None:
-        return
-    dbh = round(girth / Decimal(str(math.pi)), 1)
-    if not 0 < dbh <= 500:
-        fields.errors["circumference_cm"] = "DBH must be more than 0 and at most 500 cm."
-        return
-    fields.values["dbh_cm"] = dbh
-
-
-def _store_photo(photo: BinaryIO, photo_dir: Path | None) -> str:
-    if photo_dir is None:
-        raise ValueError("photo_dir is needed to store a photo")
-    try:
-        return store_photo(photo, photo_dir)
-    except NotAPhoto as error:
-        raise ValidationFailed(
-            "Some fields are not valid.", details={"photo": "This file is not a photo."}
-        ) from error
-
-
-def inspection_from_client(client_id: str | None) -> Inspection | None:
-    """The inspection already recorded under this client-generated id, if any."""
-    if not client_id:
-        return None
-    return db.session.scalar(select(Inspection).where(Inspection.client_id == str(client_id)))
 
 
 @dataclass(frozen=True)

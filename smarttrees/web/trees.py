@@ -24,7 +24,7 @@ from smarttrees.error_handlers import translate_details
 from smarttrees.errors import ValidationFailed
 from smarttrees.labels.sheets import LAYOUTS, register_fonts
 from smarttrees.models import Condition, Role, TreeCategory
-from smarttrees.services import catalog, labels, trees
+from smarttrees.services import catalog, inspections, labels, trees
 from smarttrees.services.trees import TreeQuery
 from smarttrees.web import bp
 
@@ -176,13 +176,13 @@ def tree_inspect(code: str):
     tree = trees.get_tree(code)
     if request.method == "GET":
         return _form_page("trees/inspect.html", values=_fresh_form(), tree=tree)
-    if trees.inspection_from_client(request.form.get("client_id")):
+    if inspections.inspection_from_client(request.form.get("client_id")):
         return _already_saved(tree.code)
     photo = request.files.get("photo")
     return _submit(
         "trees/inspect.html",
         lambda: (
-            trees.record_inspection(
+            inspections.record_inspection(
                 code,
                 request.form,
                 actor=current_user,

@@ -1,0 +1,121 @@
+"""Inspections: the append-only history of a tree's measurements, condition and photos."""
+
+import math
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from geoalchemy2.shape import from_shape
+from sqlalchemy import select
+
+from smarttrees.errors import ValidationFailed
+from smarttrees.extensions import db
+from smarttrees.models import Condition, Inspection, User
+from smarttrees.photos import NotAPhoto, store_photo
+from smarttrees.services.fields import Fields
+from smarttrees.services.trees import get_tree, parse_location, save
+
+INSPECTION_FIELDS = (
+    "dbh_cm",
+    "height_m",
+    "crown_m",
+    "condition",
+    "notes",
+    "moved",
+    "lon",
+    "lat",
+    "accuracy_m",
+)
+
+
+def record_inspection(
+    code: str,
+    raw: Mapping[str, Any],
+    *,
+    actor: User | None,
+    photo: BinaryIO | None = None,
+    photo_dir: Path | None = None,
+    inspected_at: datetime | None = None,
+) -> Inspection:
+    """Append an inspection; the tree's current values follow it (a database trigger).
+
+    A photo is checked, turned upright and resized before anything is written.
+    """
+    tree = get_tree(code)
+    client_id = raw.get("client_id") or None
+    if client_id and (done := inspection_from_client(client_id)):
+        return done
+    values = _parse_inspection(raw, has_photo=photo is not None)
+    geom = values.pop("geom", None)
+    if photo is not None:
+        values["photo_path"] = _store_photo(photo, photo_dir)
+    inspection = Inspection(tree_id=tree.id, inspector_id=actor.id if actor else None, **values)
+    if inspected_at is not None:  # recorded offline: when it was seen, not when it synced
+        inspection.inspected_at = inspected_at
+    if geom is not None:
+        inspection.geom = from_shape(geom, srid=4326)
+    db.session.add(inspection)
+    try:
+        save(inspection, actor=actor)
+    except ValidationFailed:
+        if client_id and (done := inspection_from_client(client_id)):
+            return done
+        raise
+    db.session.refresh(tree)
+    return inspection
+
+
+def _parse_inspection(raw: Mapping[str, Any], *, has_photo: bool) -> dict:
+    """Typed values of an inspection, or ValidationFailed naming every wrong field."""
+    fields = Fields(raw)
+    fields.text("client_id", max_length=64)
+    for name in ("dbh_cm", "height_m", "crown_m", "accuracy_m"):
+        fields.number(name)
+    _dbh_from_circumference(fields)
+    fields.choice("condition", Condition)
+    fields.text("notes")
+    fields.flag("moved")
+    parse_location(fields, required=False)
+    if fields.values["moved"] and "geom" not in fields.values:
+        fields.errors["location"] = "Give the new position to move the tree."
+    measured = ("dbh_cm", "height_m", "crown_m", "condition", "notes", "moved")
+    if not fields.errors and not has_photo and not any(fields.values.get(n) for n in measured):
+        fields.errors["form"] = "Record at least one measurement, the condition or a note."
+    if fields.errors:
+        raise ValidationFailed("Some fields are not valid.", details=fields.errors)
+    return dict(fields.values)
+
+
+def _dbh_from_circumference(fields: Fields) -> None:
+    """A tape round the trunk at 1.3 m gives the girth: DBH = circumference / π."""
+    if not fields.present("circumference_cm") or fields.values.get("dbh_cm"):
+        return
+    fields.number("circumference_cm")
+    girth = fields.values.pop("circumference_cm", None)
+    if girth is None:
+        return
+    dbh = round(girth / Decimal(str(math.pi)), 1)
+    if not 0 < dbh <= 500:
+        fields.errors["circumference_cm"] = "DBH must be more than 0 and at most 500 cm."
+        return
+    fields.values["dbh_cm"] = dbh
+
+
+def _store_photo(photo: BinaryIO, photo_dir: Path | None) -> str:
+    if photo_dir is None:
+        raise ValueError("photo_dir is needed to store a photo")
+    try:
+        return store_photo(photo, photo_dir)
+    except NotAPhoto as error:
+        raise ValidationFailed(
+            "Some fields are not valid.", details={"photo": "This file is not a photo."}
+        ) from error
+
+
+def inspection_from_client(client_id: str | None) -> Inspection | None:
+    """The inspection already recorded under this client-generated id, if any."""
+    if not client_id:
+        return None
+    return db.session.scalar(select(Inspection).where(Inspection.client_id == str(client_id)))
