@@ -87,3 +87,21 @@ def csrf_from(client, path: str = "/login") -> str:
     """The CSRF token a page hands to the browser."""
     page = client.get(path).get_data(as_text=True)
     return CSRF_INPUT.search(page).group(1)
+
+
+@pytest.fixture(scope="module")
+def live_server(app):
+    """The app on a free local port, for the browser tests."""
+    from tests.browser import LiveServer
+
+    server = LiveServer(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def public_map(app):
+    """The public read-only map switched on for one test."""
+    app.config["PUBLIC_MAP"] = True
+    yield
+    app.config["PUBLIC_MAP"] = False

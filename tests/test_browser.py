@@ -6,15 +6,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from smarttrees.models import Role
-from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, LiveServer, OffsiteRequests, chromium_path
+from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, OffsiteRequests, chromium_path
 from tests.factories import PASSWORD, make_tree, make_user
-
-
-@pytest.fixture(scope="module")
-def live_server(app):
-    server = LiveServer(app)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -72,13 +65,6 @@ DRAWN_PIXELS = """(pane) => {
   });
   return drawn;
 }"""
-
-
-@pytest.fixture
-def public_map(app):
-    app.config["PUBLIC_MAP"] = True
-    yield
-    app.config["PUBLIC_MAP"] = False
 
 
 def test_the_province_map_draws_trees_offline_and_opens_a_card(page, live_server, public_map):

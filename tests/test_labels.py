@@ -26,13 +26,6 @@ def fonts(app):
     return register_fonts(app.config["LABEL_FONT"], app.config["LABEL_FONT_BOLD"])
 
 
-@pytest.fixture
-def public_map(app):
-    app.config["PUBLIC_MAP"] = True
-    yield
-    app.config["PUBLIC_MAP"] = False
-
-
 def _lot(name="Vườn ươm Đại Từ"):
     nursery = lots.create_nursery(name=name)
     lot = lots.create_lot(

@@ -10,13 +10,6 @@ from tests.factories import make_tree, make_user
 pytestmark = pytest.mark.external
 
 
-@pytest.fixture
-def public_map(app):
-    app.config["PUBLIC_MAP"] = True
-    yield
-    app.config["PUBLIC_MAP"] = False
-
-
 def test_the_map_page_loads_nothing_from_outside(client, public_map):
     page = client.get("/map").get_data(as_text=True)
     assert "SmartTreesMap.start(" in page

@@ -1,22 +1,14 @@
 """The field app in a real headless Chromium: an inspection recorded with no network is
 synced once the network returns, and only once."""
 
-import pytest
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import func, select
 
 from smarttrees.extensions import db
 from smarttrees.models import Inspection, Role
 from smarttrees.services import trees
-from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, LiveServer, chromium_path
+from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path
 from tests.factories import PASSWORD, make_tree, make_user
-
-
-@pytest.fixture(scope="module")
-def live_server(app):
-    server = LiveServer(app)
-    yield server
-    server.stop()
 
 
 def count_inspections(tree) -> int:

@@ -2,7 +2,6 @@
 
 import subprocess
 
-import pytest
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
@@ -11,26 +10,11 @@ from smarttrees.services import labels
 from tests.browser import (
     ARTIFACTS,
     CHROMIUM_FLAGS,
-    LiveServer,
     OffsiteRequests,
     chromium_path,
     write_y4m,
 )
 from tests.factories import make_tree
-
-
-@pytest.fixture(scope="module")
-def live_server(app):
-    server = LiveServer(app)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def public_map(app):
-    app.config["PUBLIC_MAP"] = True
-    yield
-    app.config["PUBLIC_MAP"] = False
 
 
 def label_video(app, tree, base_url: str, tmp_path):

@@ -6,6 +6,7 @@ import hashlib
 from flask import Blueprint, Response, current_app, request
 from flask_login import current_user
 
+from smarttrees.api.params import enum_arg, whole_arg
 from smarttrees.errors import DomainError, Forbidden, Unauthorized, ValidationFailed
 from smarttrees.geo.tiles import Tile, parse_tile
 from smarttrees.models import Condition, Role, TreeCategory
@@ -42,27 +43,6 @@ def _tile(z: str, x: str, y: str) -> Tile:
         ) from None
 
 
-def _choice(name: str, enum_type):
-    value = request.args.get(name, "").strip().lower()
-    if not value:
-        return None
-    try:
-        return enum_type(value)
-    except ValueError:
-        raise ValidationFailed(
-            "Some parameters are not valid.", details={name: "Choose one of the listed values."}
-        ) from None
-
-
-def _whole(name: str) -> int | None:
-    value = request.args.get(name, "").strip()
-    if value and not value.isdigit():
-        raise ValidationFailed(
-            "Some parameters are not valid.", details={name: "Enter a whole number."}
-        )
-    return int(value) if value else None
-
-
 def tile_filter() -> TileFilter:
     species = request.args.get("species", "").strip()
     parts = [part.strip() for part in species.split(",") if part.strip()]
@@ -71,11 +51,11 @@ def tile_filter() -> TileFilter:
             "Some parameters are not valid.", details={"species": "Species ids, comma-separated."}
         )
     return TileFilter(
-        category=_choice("category", TreeCategory),
-        condition=_choice("condition", Condition),
+        category=enum_arg("category", TreeCategory),
+        condition=enum_arg("condition", Condition),
         species_ids=tuple(sorted(int(part) for part in parts)),
-        commune_id=_whole("commune"),
-        planted_year=_whole("year"),
+        commune_id=whole_arg("commune"),
+        planted_year=whole_arg("year"),
     )
 
 

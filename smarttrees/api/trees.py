@@ -4,6 +4,7 @@ from flask import request, url_for
 from flask_login import current_user
 
 from smarttrees.api import bp
+from smarttrees.api.params import bbox_arg, enum_arg, whole_arg
 from smarttrees.api.serialize import inspection_dict, tree_card_dict, tree_feature
 from smarttrees.auth import public_or_viewer, role_required
 from smarttrees.errors import ValidationFailed
@@ -12,56 +13,16 @@ from smarttrees.services import inspections, trees
 from smarttrees.services.trees import TreeQuery
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise ValidationFailed(
-            "Some parameters are not valid.", details={name: "Enter a whole number."}
-        )
-    return int(value)
-
-
-def _enum_arg(name: str, enum_type):
-    value = request.args.get(name, "").strip().lower()
-    if not value:
-        return None
-    try:
-        return enum_type(value)
-    except ValueError:
-        raise ValidationFailed(
-            "Some parameters are not valid.", details={name: "Choose one of the listed values."}
-        ) from None
-
-
-def _bbox_arg() -> tuple[float, float, float, float] | None:
-    value = request.args.get("bbox", "").strip()
-    if not value:
-        return None
-    try:
-        west, south, east, north = (float(part) for part in value.split(","))
-    except ValueError:
-        raise ValidationFailed(
-            "Some parameters are not valid.", details={"bbox": "Use bbox=west,south,east,north."}
-        ) from None
-    if west >= east or south >= north:
-        raise ValidationFailed(
-            "Some parameters are not valid.", details={"bbox": "Use bbox=west,south,east,north."}
-        )
-    return west, south, east, north
-
-
 def query_from_args() -> TreeQuery:
     return TreeQuery(
-        species_id=_int_arg("species_id"),
-        category=_enum_arg("category", TreeCategory),
-        condition=_enum_arg("condition", Condition),
-        commune_id=_int_arg("commune_id"),
+        species_id=whole_arg("species_id"),
+        category=enum_arg("category", TreeCategory),
+        condition=enum_arg("condition", Condition),
+        commune_id=whole_arg("commune_id"),
         q=request.args.get("q"),
-        bbox=_bbox_arg(),
-        after=_int_arg("cursor"),
-        limit=_int_arg("limit") or 100,
+        bbox=bbox_arg(),
+        after=whole_arg("cursor"),
+        limit=whole_arg("limit") or 100,
     )
 
 

@@ -1,0 +1,45 @@
+"""Query-string parameters of the API, each refused with a message naming it."""
+
+from flask import request
+
+from smarttrees.errors import ValidationFailed
+
+
+def whole_arg(name: str) -> int | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValidationFailed(
+            "Some parameters are not valid.", details={name: "Enter a whole number."}
+        )
+    return int(value)
+
+
+def enum_arg(name: str, enum_type):
+    value = request.args.get(name, "").strip().lower()
+    if not value:
+        return None
+    try:
+        return enum_type(value)
+    except ValueError:
+        raise ValidationFailed(
+            "Some parameters are not valid.", details={name: "Choose one of the listed values."}
+        ) from None
+
+
+def bbox_arg() -> tuple[float, float, float, float] | None:
+    value = request.args.get("bbox", "").strip()
+    if not value:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in value.split(","))
+    except ValueError:
+        raise ValidationFailed(
+            "Some parameters are not valid.", details={"bbox": "Use bbox=west,south,east,north."}
+        ) from None
+    if west >= east or south >= north:
+        raise ValidationFailed(
+            "Some parameters are not valid.", details={"bbox": "Use bbox=west,south,east,north."}
+        )
+    return west, south, east, north
