@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from smarttrees.errors import DomainError
 from smarttrees.labels.sheets import LAYOUTS, Fonts, register_fonts
 from smarttrees.models import Role
-from smarttrees.services import demo, labels, reference, users
+from smarttrees.services import demo, imports, labels, reference, users
 
 
 class DomainGroup(AppGroup):
@@ -30,6 +30,7 @@ demo_cli = DomainGroup("demo", help="The demo inventory.")
 users_cli = DomainGroup("users", help="Accounts and API tokens.")
 jobs_cli = DomainGroup("jobs", help="The background job queue.")
 labels_cli = DomainGroup("labels", help="Printable labels with QR codes.")
+trees_cli = DomainGroup("trees", help="The tree inventory: bulk imports.")
 
 DEMO_LOGIN = {"email": "admin@smarttrees.local", "password": "smarttrees-demo"}
 DEMO_TEAM = (
@@ -180,10 +181,55 @@ def _split(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
 
+@trees_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--crs",
+    default="EPSG:4326",
+    show_default=True,
+    help="Coordinate system of the file, e.g. EPSG:9213 (VN-2000 TM-3 106°30').",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help='JSON: {"columns": {"lon": "...", ...}, "species": {"name": id}}.',
+)
+@click.option("--encoding", help="Text encoding, when it is not detected (e.g. cp1258).")
+@click.option(
+    "--source",
+    help="Where the file comes from; with each row's id, the key that "
+    "makes a re-import update instead of duplicate. Default: the file name.",
+)
+@click.option(
+    "--category",
+    type=click.Choice(["urban", "scattered", "plantation"]),
+    default="scattered",
+    show_default=True,
+)
+@click.option("--commit", is_flag=True, help="Write the trees (otherwise only check the file).")
+def trees_import(file, crs, mapping_file, encoding, source, category, commit) -> None:
+    """Check a survey file (and with --commit write its trees); prints a JSON summary."""
+    chosen = json.loads(Path(mapping_file).read_text(encoding="utf-8")) if mapping_file else {}
+    summary = imports.import_file(
+        file,
+        source=source or file.stem,
+        crs=crs if ":" in crs else f"EPSG:{crs}",
+        mapping=chosen.get("columns"),
+        species=chosen.get("species"),
+        encoding=encoding,
+        category=category,
+        commit=commit,
+    )
+    click.echo(json.dumps(summary, ensure_ascii=False))
+    if summary["ready"] == 0:
+        raise click.ClickException("No row of this file can be imported: see errors_by_code.")
+
+
 def label_fonts(config) -> Fonts:
     return register_fonts(config["LABEL_FONT"], config["LABEL_FONT_BOLD"])
 
 
 def register(app: Flask) -> None:
-    for group in (reference_cli, demo_cli, users_cli, jobs_cli, labels_cli):
+    for group in (reference_cli, demo_cli, users_cli, jobs_cli, labels_cli, trees_cli):
         app.cli.add_command(group)

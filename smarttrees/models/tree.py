@@ -65,6 +65,8 @@ class Tree(db.Model):
     code: Mapped[str] = mapped_column(String(12, collation="C"), unique=True)
     category: Mapped[TreeCategory] = enum_column(TreeCategory, "tree_category")
     species_id: Mapped[int | None] = mapped_column(ForeignKey("species.id"))
+    # The name as surveyed, kept for a tree imported as unidentified (species not in the list).
+    species_raw: Mapped[str | None] = mapped_column(String(160))
     dbh_cm: Mapped[float | None] = mapped_column(Numeric(5, 1))
     height_m: Mapped[float | None] = mapped_column(Numeric(4, 1))
     crown_m: Mapped[float | None] = mapped_column(Numeric(4, 1))

@@ -1,0 +1,1 @@
+"""Survey files: read, propose a column mapping, convert rows, report problems. Pure."""

@@ -1,0 +1,63 @@
+"""CSV files as survey teams have them: any delimiter, quoted newlines, a BOM, UTF-8, UTF-16
+or a Windows code page. Rows are streamed, never held in memory."""
+
+import codecs
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+SAMPLE = 64 * 1024
+DELIMITERS = ",;\t|"
+FALLBACK_ENCODINGS = ("cp1258", "cp1252")
+
+
+class NotATable(ValueError):
+    """The file is empty or cannot be read as a table."""
+
+
+def detect_encoding(head: bytes) -> str:
+    """UTF-16 or UTF-8 (with or without BOM) when the bytes say so, else Windows-1258."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as error:
+        if error.start > len(head) - 4:  # a character cut at the end of the sample
+            return "utf-8-sig"
+    return FALLBACK_ENCODINGS[0]
+
+
+def read_csv(
+    path: Path, encoding: str | None = None
+) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+    """The header and an iterator of (line number of the row's start, row as a dict)."""
+    with path.open("rb") as raw:
+        head = raw.read(SAMPLE)
+    if not head.strip():
+        raise NotATable("The file is empty.")
+    encoding = encoding or detect_encoding(head)
+    sample = head.decode(encoding, errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(sample.split("\n", 20)[0] + "\n", delimiters=DELIMITERS)
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    handle = open(path, encoding=encoding, newline="")  # noqa: SIM115  (closed by rows())
+    reader = csv.reader(handle, delimiter=delimiter)
+    try:
+        header = [column.strip() for column in next(reader)]
+    except StopIteration:
+        raise NotATable("The file is empty.") from None
+    if len(header) < 2:
+        raise NotATable("The file has fewer than two columns: is it a CSV file?")
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        with handle:
+            line = reader.line_num
+            for values in reader:
+                start, line = line + 1, reader.line_num
+                if any(value.strip() for value in values):
+                    yield start, dict(zip(header, values, strict=False))
+
+    return header, rows()

@@ -1,0 +1,60 @@
+"""The catalogue of import problems: a stable code, a severity and a message (a msgid).
+
+The CLI summary, the stored row errors and the error report all come from here.
+"""
+
+from dataclasses import dataclass
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    severity: str
+    message: str
+
+
+CATALOGUE = {
+    kind.code: kind
+    for kind in (
+        Kind("coordinates_missing", ERROR, "This row has no coordinates."),
+        Kind("coordinates_invalid", ERROR, "The coordinates are not numbers."),
+        Kind(
+            "coordinates_out_of_range",
+            ERROR,
+            "The coordinates do not fit the chosen coordinate system.",
+        ),
+        Kind("outside_service_area", ERROR, "The point lies outside the service area."),
+        Kind("number_invalid", ERROR, "This is not a number."),
+        Kind("out_of_range", ERROR, "This value is outside the plausible range."),
+        Kind(
+            "date_invalid", ERROR, "This is not a date (dd/mm/yyyy, yyyy-mm-dd or an Excel serial)."
+        ),
+        Kind(
+            "species_ambiguous",
+            ERROR,
+            "This name fits more than one species: choose one in the mapping.",
+        ),
+        Kind(
+            "species_unknown",
+            WARNING,
+            "This species is not in the list: imported as unidentified, its name kept.",
+        ),
+        Kind("external_id_duplicate", ERROR, "The same id appears more than once in this file."),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of one row, as the user sees the row number in the file."""
+
+    row: int
+    code: str
+    columns: tuple[str, ...]
+    value: str | None = None
+
+    @property
+    def kind(self) -> Kind:
+        return CATALOGUE[self.code]

@@ -1,0 +1,172 @@
+"""Import a survey file: read → map columns → check rows → stage with COPY → validate in SQL →
+commit as an upsert by (source, external id), all in one transaction.
+
+Row problems come from the importers' catalogue and are stored with the batch. Re-importing the
+same file, or next month's version of it, updates the trees it created and duplicates none.
+"""
+
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+
+from smarttrees.errors import DomainError, ValidationFailed
+from smarttrees.extensions import db
+from smarttrees.importers.convert import Coordinates
+from smarttrees.importers.csvfile import NotATable, read_csv
+from smarttrees.importers.errors import CATALOGUE, ERROR, Problem
+from smarttrees.importers.mapping import has_coordinates, propose
+from smarttrees.models import ImportBatch, ImportRowError, ImportStatus, User
+from smarttrees.services import staging
+from smarttrees.services.species_match import SpeciesMatcher
+
+CHUNK = 20_000
+STAGE_COLUMNS = (
+    "row_number",
+    "external_id",
+    "species_raw",
+    "species_id",
+    "dbh",
+    "height",
+    "crown",
+    "condition",
+    "planted",
+    "notes",
+    "lon",
+    "lat",
+)
+
+
+class UnreadableFile(DomainError):
+    status = 422
+    code = "file_unreadable"
+
+
+def _open(path: Path, encoding: str | None):
+    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        raise UnreadableFile(
+            "This file type cannot be imported yet: use CSV.", details={"file": path.name}
+        )
+    try:
+        return read_csv(path, encoding)
+    except (NotATable, UnicodeError) as error:
+        raise UnreadableFile(str(error), details={"file": path.name}) from error
+
+
+# ---- the use case ----
+
+
+def _record(batch: ImportBatch, problems: list[Problem]) -> None:
+    rows = [
+        {
+            "batch_id": batch.id,
+            "row_number": p.row,
+            "code": p.code,
+            "severity": p.kind.severity,
+            "columns": list(p.columns),
+            "value": p.value,
+            "message": p.kind.message,
+        }
+        for p in sorted(problems, key=lambda p: (p.row, p.code))
+    ]
+    if rows:
+        db.session.execute(ImportRowError.__table__.insert(), rows)
+
+
+def _summary(read: int, problems: list[Problem], error_rows: set[int], source: str) -> dict:
+    by_code: dict[str, int] = {}
+    for problem in problems:
+        by_code[problem.code] = by_code.get(problem.code, 0) + 1
+    warning_rows = {p.row for p in problems if p.kind.severity != ERROR} - error_rows
+    return {
+        "rows_read": read,
+        "ready": read - len(error_rows),
+        "warnings": len(warning_rows),
+        "errors": len(error_rows),
+        "errors_by_code": dict(sorted(by_code.items())),
+        "already_imported": staging.already_imported(source),
+    }
+
+
+def _check_mapping(mapping: dict, columns: list[str]) -> None:
+    if not has_coordinates(mapping):
+        raise UnreadableFile(
+            "No coordinate columns were found: map longitude and latitude, X and Y, or WKT.",
+            code="no_coordinates",
+            details={"columns": columns},
+        )
+    unknown = sorted(set(mapping.values()) - set(columns))
+    if unknown:
+        raise ValidationFailed(
+            "The mapping names columns the file does not have.",
+            details={"mapping": unknown, "columns": columns},
+        )
+
+
+def _coordinates(crs: str) -> Coordinates:
+    try:
+        return Coordinates(crs)
+    except Exception as error:  # pyproj's CRSError and friends
+        raise ValidationFailed("Unknown coordinate system.", details={"crs": crs}) from error
+
+
+def import_file(
+    path: Path,
+    *,
+    source: str,
+    crs: str = "EPSG:4326",
+    mapping: dict | None = None,
+    species: dict[str, int] | None = None,
+    encoding: str | None = None,
+    category: str = "scattered",
+    commit: bool = False,
+    actor: User | None = None,
+) -> dict:
+    """Check a survey file and, with commit, write its trees; returns the summary."""
+    columns, rows = _open(path, encoding)
+    mapping = mapping or propose(columns)
+    _check_mapping(mapping, columns)
+    coordinates = _coordinates(crs)
+    batch = ImportBatch(
+        source=source,
+        filename=path.name,
+        file_format="csv",
+        crs=crs,
+        mapping=mapping,
+        encoding=encoding,
+        status=ImportStatus.VALIDATING,
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    staging.stage_table()
+    problems: list[Problem] = []
+    read = staging.stage(rows, mapping, coordinates, SpeciesMatcher(species), problems)
+    db.session.execute(text(staging.FILL_IDS_SQL))
+    staging.problems_in_sql(problems, mapping)
+    error_rows = staging.mark_errors(problems)
+    summary = _summary(read, problems, error_rows, source)
+    _record(batch, problems)
+    summary.update(created=0, updated=0, batch_id=batch.id)
+    if commit and summary["ready"]:
+        summary["created"], summary["updated"] = staging.commit_rows(
+            batch, category=category, actor=actor
+        )
+    batch.rows_total = batch.rows_done = read
+    batch.summary = summary
+    batch.status = ImportStatus.DONE if commit else ImportStatus.REVIEW
+    batch.finished_at = func.now()
+    db.session.commit()
+    return summary
+
+
+def batch_errors(batch_id: int) -> list[ImportRowError]:
+    return list(
+        db.session.scalars(
+            select(ImportRowError)
+            .where(ImportRowError.batch_id == batch_id)
+            .order_by(ImportRowError.row_number)
+        )
+    )
+
+
+__all__ = ["CATALOGUE", "batch_errors", "import_file"]  # CATALOGUE: for the error report

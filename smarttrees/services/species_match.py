@@ -1,0 +1,56 @@
+"""Species names from a survey file matched to the list, once per distinct name.
+
+Scientific names match exactly (case aside); Vietnamese names match without diacritics; a
+name that fits two species ("Bồ đề") is ambiguous and never picked silently; a name that fits
+none is imported as unidentified, the name kept. A mapping may settle names by hand.
+"""
+
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from smarttrees.extensions import db
+from smarttrees.importers.errors import Problem
+from smarttrees.models import Species
+from smarttrees.vietnamese import fold
+
+
+class SpeciesMatcher:
+    def __init__(self, chosen: dict[str, int] | None = None) -> None:
+        self.chosen = chosen or {}
+        self.scientific: dict[str, int] = {}
+        self.vietnamese: dict[str, list[int]] = defaultdict(list)
+        for species in db.session.scalars(select(Species)):
+            self.scientific[species.scientific_name.lower()] = species.id
+            self.vietnamese[species.vi_name_folded].append(species.id)
+        self.ids: dict[str, int] = {}
+        self.verdicts: dict[str, str] = {}
+
+    def _resolve(self, raw: str) -> str:
+        if raw in self.chosen:
+            self.ids[raw] = self.chosen[raw]
+            return "chosen"
+        latin = raw.split("::")[0].strip().lower()  # "Latin name :: Common name"
+        if latin in self.scientific:
+            self.ids[raw] = self.scientific[latin]
+            return "exact"
+        matches = self.vietnamese.get(fold(raw), [])
+        if len(matches) == 1:
+            self.ids[raw] = matches[0]
+            return "folded"
+        return "ambiguous" if matches else "unknown"
+
+    def verdict(self, raw: str) -> str:
+        if raw not in self.verdicts:
+            self.verdicts[raw] = self._resolve(raw)
+        return self.verdicts[raw]
+
+    def problem(self, raw: str | None, row: int, mapping: dict) -> Problem | None:
+        """The row's species problem, if any (None for a row without a species)."""
+        if not raw:
+            return None
+        verdict = self.verdict(raw)
+        if verdict in ("ambiguous", "unknown"):
+            code = "species_ambiguous" if verdict == "ambiguous" else "species_unknown"
+            return Problem(row, code, (mapping.get("species", ""),), raw)
+        return None

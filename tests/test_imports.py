@@ -1,0 +1,148 @@
+"""Survey imports through the CLI and the service, on real files and on files made here."""
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pyproj import Transformer
+from sqlalchemy import func, select, text
+
+from smarttrees.errors import DomainError
+from smarttrees.extensions import db
+from smarttrees.models import ImportRowError, Tree
+from smarttrees.services import imports
+from tests.factories import commune_named, point_in
+
+pytestmark = pytest.mark.external
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "samples"
+SF = SAMPLES / "10_trees_san_francisco_csv" / "sf_street_trees_sample.csv"
+
+
+def run(runner, *args) -> tuple[int, dict | None, str]:
+    result = runner.invoke(args=["trees", "import", *map(str, args)])
+    lines = [line for line in result.output.splitlines() if line.startswith("{")]
+    return result.exit_code, (json.loads(lines[0]) if lines else None), result.output
+
+
+def test_a_city_inventory_imports_and_a_second_import_updates(runner, monkeypatch):
+    monkeypatch.setenv("SMARTTREES_SERVICE_AREA", "none")  # San Francisco is not Thái Nguyên
+    code, summary, _ = run(runner, SF)
+    assert code == 0
+    assert summary["rows_read"] == 9875 and summary["ready"] == 9831
+    assert summary["errors"] == 44 and summary["errors_by_code"]["out_of_range"] == 44
+    assert summary["errors_by_code"]["species_unknown"] == 9868 and summary["warnings"] == 9824
+    assert summary["created"] == 0  # only checked
+    code, summary, _ = run(runner, SF, "--commit", "--category", "urban")
+    assert (summary["created"], summary["updated"]) == (9831, 0)
+    code, summary, _ = run(runner, SF, "--commit", "--category", "urban")
+    assert (summary["created"], summary["updated"], summary["already_imported"]) == (0, 9831, 9831)
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 9831
+    raw = db.session.scalar(select(Tree.species_raw).where(Tree.external_id == "99001"))
+    assert raw == "Lophostemon confertus :: Brisbane Box"
+    errors = db.session.scalars(
+        select(ImportRowError).where(
+            ImportRowError.batch_id == summary["batch_id"], ImportRowError.severity == "error"
+        )
+    ).all()
+    assert len(errors) == 44 and all(e.columns == ["dbh"] for e in errors)
+
+
+def vn2000_survey(tmp_path: Path, encoding: str = "utf-8-sig") -> tuple[Path, dict]:
+    """A Thái Nguyên survey as a provincial team writes it: VN-2000 TM-3 coordinates with X the
+    northing, Vietnamese headers, ';' and decimal commas, day-first dates."""
+    to_vn2000 = Transformer.from_crs(4326, 9213, always_xy=True)
+    places = {name: point_in(commune_named(name)) for name in ("Gia Sàng", "Quan Triều")}
+    rows = [
+        ("TN-1", "Keo tai tuong", "12,5", "9,0", "15/06/2018", places["Gia Sàng"]),
+        ("TN-2", "Bằng lăng nước", "30", "11", "43000", places["Quan Triều"]),
+        ("TN-3", "Bo de", "20", "8", "", places["Gia Sàng"]),  # two species: ambiguous
+        ("TN-4", "Xà cừ", "abc", "8", "", places["Gia Sàng"]),  # DBH not a number
+        ("TN-5", "Xà cừ", "40", "12", "31/02/2020", places["Gia Sàng"]),  # no such day
+        ("TN-6", "Sấu", "25", "10", "", (105.85, 21.03)),  # Hà Nội
+        ("TN-7", "Sấu", "25", "10", "", places["Quan Triều"]),
+        ("TN-7", "Sấu", "26", "10", "", places["Quan Triều"]),  # the same id twice
+    ]
+    lines = ["Mã cây;Loài cây;D1.3;Chiều cao;Ngày trồng;X;Y"]
+    for code, species, dbh, height, planted, (lon, lat) in rows:
+        easting, northing = to_vn2000.transform(lon, lat)
+        lines.append(
+            f"{code};{species};{dbh};{height};{planted};{northing:.3f}".replace(".", ",")
+            + f";{easting:.3f}".replace(".", ",")
+        )
+    path = tmp_path / "khao_sat.csv"
+    content = "\n".join(lines) + "\n"
+    if encoding == "cp1258":
+        path.write_bytes(windows_1258(content))
+    else:
+        path.write_text(content, encoding=encoding)
+    return path, {code: point for code, *_, point in rows}
+
+
+TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def windows_1258(text: str) -> bytes:
+    """Text as Vietnamese Windows writes it: a letter (with its breve, circumflex or horn)
+    followed by a combining tone mark."""
+    out = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in parts if c in TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
+        out.append(base + tones)
+    return "".join(out).encode("cp1258")
+
+
+def test_a_vn2000_survey_lands_within_a_metre_with_each_problem_named(runner, tmp_path):
+    path, points = vn2000_survey(tmp_path)
+    code, summary, _ = run(runner, path, "--crs", "9213", "--commit", "--source", "ks-2025")
+    assert code == 0
+    assert summary["errors_by_code"] == {
+        "date_invalid": 1,
+        "external_id_duplicate": 2,
+        "number_invalid": 1,
+        "outside_service_area": 1,
+        "species_ambiguous": 1,
+    }
+    assert (summary["rows_read"], summary["ready"], summary["errors"]) == (8, 2, 6)
+    assert summary["created"] == 2
+    for tree in db.session.scalars(select(Tree)):
+        lon, lat = points[tree.external_id]
+        distance = db.session.scalar(
+            text(
+                "SELECT ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
+                "::geography) FROM trees WHERE id = :id"
+            ),
+            {"lon": lon, "lat": lat, "id": tree.id},
+        )
+        assert distance < 1.0
+    keo = db.session.scalar(select(Tree).where(Tree.external_id == "TN-1"))
+    assert keo.species.scientific_name == "Acacia mangium" and float(keo.dbh_cm) == 12.5
+    assert keo.planted_on.isoformat() == "2018-06-15" and keo.commune.name == "Gia Sàng"
+    lagerstroemia = db.session.scalar(select(Tree).where(Tree.external_id == "TN-2"))
+    assert lagerstroemia.planted_on.isoformat() == "2017-09-22"  # Excel serial 43000
+
+
+def test_a_windows_1258_file_is_read_and_stored_as_nfc(runner, tmp_path):
+    path, _ = vn2000_survey(tmp_path, encoding="cp1258")
+    _, summary, _ = run(runner, path, "--crs", "EPSG:9213", "--commit")
+    assert summary["created"] == 2
+    species = db.session.scalar(select(Tree.species_id).where(Tree.external_id == "TN-2"))
+    assert species is not None  # "Bằng lăng nước", decoded from Windows-1258 and matched
+
+
+def test_a_file_without_coordinates_is_refused_naming_its_columns(runner, tmp_path):
+    path = tmp_path / "no_coordinates.csv"
+    path.write_text("id,species,dbh\n1,Sấu,20\n", encoding="utf-8")
+    code, summary, output = run(runner, path)
+    assert code == 1 and summary is None
+    assert "No coordinate columns" in output and "species" in output
+
+
+def test_an_empty_file_is_refused(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(DomainError) as refused:
+        imports.import_file(path, source="x")
+    assert refused.value.code == "file_unreadable"
