@@ -9,7 +9,7 @@ TEST_DB := smarttrees_test
 # The server that already runs on this machine, used to prove the DATABASE_URL path.
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/smarttrees_external
 
-.PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels prepare database migrate reference demo \
+.PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels bench-import prepare database migrate reference demo \
         test-local test-external translations
 
 run: prepare database migrate reference demo
@@ -81,6 +81,9 @@ bench-tiles: prepare migrate
 
 bench-labels: prepare migrate
 	PYTHONPATH=. $(VENV)/bin/python bench/labels.py
+
+bench-import: prepare migrate reference
+	PYTHONPATH=. $(VENV)/bin/python bench/import.py
 
 stop:
 	scripts/stop-app.sh
