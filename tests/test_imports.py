@@ -15,8 +15,14 @@ from smarttrees.services import imports
 from tests.factories import commune_named, point_in
 
 pytestmark = pytest.mark.external
+# Real survey files live in shared/ beside the checkout (as on every machine and in CI).
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "samples"
 SF = SAMPLES / "10_trees_san_francisco_csv" / "sf_street_trees_sample.csv"
+
+
+@pytest.fixture(autouse=True)
+def _samples_present():
+    assert SF.exists(), f"the sample files are missing: expected {SAMPLES}"
 
 
 def run(runner, *args) -> tuple[int, dict | None, str]:
