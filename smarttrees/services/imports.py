@@ -7,33 +7,17 @@ same file, or next month's version of it, updates the trees it created and dupli
 
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, text
 
 from smarttrees.errors import DomainError, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers.convert import Coordinates
 from smarttrees.importers.csvfile import NotATable, read_csv
-from smarttrees.importers.errors import CATALOGUE, ERROR, Problem
+from smarttrees.importers.errors import ERROR, Problem
 from smarttrees.importers.mapping import has_coordinates, propose
 from smarttrees.models import ImportBatch, ImportRowError, ImportStatus, User
 from smarttrees.services import staging
 from smarttrees.services.species_match import SpeciesMatcher
-
-CHUNK = 20_000
-STAGE_COLUMNS = (
-    "row_number",
-    "external_id",
-    "species_raw",
-    "species_id",
-    "dbh",
-    "height",
-    "crown",
-    "condition",
-    "planted",
-    "notes",
-    "lon",
-    "lat",
-)
 
 
 class UnreadableFile(DomainError):
@@ -157,16 +141,3 @@ def import_file(
     batch.finished_at = func.now()
     db.session.commit()
     return summary
-
-
-def batch_errors(batch_id: int) -> list[ImportRowError]:
-    return list(
-        db.session.scalars(
-            select(ImportRowError)
-            .where(ImportRowError.batch_id == batch_id)
-            .order_by(ImportRowError.row_number)
-        )
-    )
-
-
-__all__ = ["CATALOGUE", "batch_errors", "import_file"]  # CATALOGUE: for the error report
