@@ -185,9 +185,13 @@ def _split(text: str | None) -> tuple[str, ...]:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--crs",
-    default="EPSG:4326",
-    show_default=True,
-    help="Coordinate system of the file, e.g. EPSG:9213 (VN-2000 TM-3 106°30').",
+    help="Coordinate system of the file, e.g. 9213 (VN-2000 TM-3 106°30'); "
+    "default: the one the file states, else WGS 84.",
+)
+@click.option(
+    "--layer",
+    help="The layer of a GeoPackage or KML file (default: the first with geometries; "
+    "GPX: the waypoints).",
 )
 @click.option(
     "--mapping",
@@ -208,16 +212,19 @@ def _split(text: str | None) -> tuple[str, ...]:
     show_default=True,
 )
 @click.option("--commit", is_flag=True, help="Write the trees (otherwise only check the file).")
-def trees_import(file, crs, mapping_file, encoding, source, category, commit) -> None:
+def trees_import(file, crs, layer, mapping_file, encoding, source, category, commit) -> None:
     """Check a survey file (and with --commit write its trees); prints a JSON summary."""
     chosen = json.loads(Path(mapping_file).read_text(encoding="utf-8")) if mapping_file else {}
+    if crs and ":" not in crs:
+        crs = f"EPSG:{crs}"
     summary = imports.import_file(
         file,
         source=source or file.stem,
-        crs=crs if ":" in crs else f"EPSG:{crs}",
+        crs=crs,
         mapping=chosen.get("columns"),
         species=chosen.get("species"),
         encoding=encoding,
+        layer=layer,
         category=category,
         commit=commit,
     )

@@ -152,3 +152,33 @@ def test_an_empty_file_is_refused(tmp_path):
     with pytest.raises(DomainError) as refused:
         imports.import_file(path, source="x")
     assert refused.value.code == "file_unreadable"
+
+
+VECTOR_FILES = {
+    "05_trees_pasadena_geojson/pasadena_street_trees.geojson": (1013, 826, 187),
+    "18_qfield_sample_project_gpkg/qfield_simple_bee_farming_bees.gpkg": (40, 37, 3),
+    "13_gpx_waypoints_gps_units/gpsbabel_garmin_gdb_sample.gpx": (9, 9, 0),
+    "14_kml_google_earth_gdal_cases/gpsbabel_google_earth_points.kml": (9, 9, 0),
+    "13_gpx_waypoints_gps_units/gpxpy_unicode_with_bom_no_ns.gpx": (1, 1, 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VECTOR_FILES))
+def test_vector_survey_files_import_with_the_expected_counts(runner, monkeypatch, name):
+    monkeypatch.setenv("SMARTTREES_SERVICE_AREA", "none")
+    code, summary, output = run(runner, SAMPLES / name, "--commit")
+    assert code == 0, output
+    assert (summary["rows_read"], summary["ready"], summary["errors"]) == VECTOR_FILES[name]
+    assert summary["created"] == summary["ready"]
+
+
+def test_a_geopackage_in_web_mercator_lands_where_it_belongs(runner, monkeypatch):
+    monkeypatch.setenv("SMARTTREES_SERVICE_AREA", "none")
+    path = SAMPLES / "18_qfield_sample_project_gpkg" / "qfield_simple_bee_farming_bees.gpkg"
+    run(runner, path, "--commit", "--layer", "apiary")
+    west, south, east, north = db.session.execute(
+        text("SELECT min(ST_X(geom)), min(ST_Y(geom)), max(ST_X(geom)), max(ST_Y(geom)) FROM trees")
+    ).one()
+    assert 9.0 < west < east < 9.5 and 46.7 < south < north < 46.9  # Laax, Switzerland
+    code, _, output = run(runner, path, "--layer", "nope")
+    assert code == 1 and "apiary" in output

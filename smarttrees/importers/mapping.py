@@ -31,7 +31,17 @@ TARGETS = {
         "ten khoa hoc",
         "latin name",
     ),
-    "dbh": ("dbh", "dbh_cm", "d13", "d1.3", "d1,3", "duong kinh", "duong kinh ngang nguc"),
+    "dbh": (
+        "dbh",
+        "dbh_cm",
+        "d13",
+        "d1.3",
+        "d1,3",
+        "duong kinh",
+        "duong kinh ngang nguc",
+        "trunk diameter",
+        "diameter",
+    ),
     "height": ("height", "height_m", "chieu cao", "hvn", "h", "chieu cao vut ngon"),
     "crown": ("crown", "crown_m", "crown width", "duong kinh tan", "dt", "tan"),
     "condition": ("condition", "tinh trang", "health", "suc khoe"),
@@ -81,6 +91,13 @@ def propose(columns: list[str]) -> dict[str, str]:
                 mapping[target] = match
                 break
     return mapping
+
+
+def with_geometry(mapping: dict[str, str], x: str, y: str) -> dict[str, str]:
+    """A vector file's own points stand for the coordinates unless columns were mapped."""
+    if has_coordinates(mapping):
+        return mapping
+    return {**mapping, "x": x, "y": y}
 
 
 def has_coordinates(mapping: dict[str, str]) -> bool:

@@ -11,10 +11,11 @@ from sqlalchemy import func, text
 
 from smarttrees.errors import DomainError, ValidationFailed
 from smarttrees.extensions import db
+from smarttrees.importers import vector
 from smarttrees.importers.convert import Coordinates
 from smarttrees.importers.csvfile import NotATable, read_csv
 from smarttrees.importers.errors import ERROR, Problem
-from smarttrees.importers.mapping import has_coordinates, propose
+from smarttrees.importers.mapping import has_coordinates, propose, with_geometry
 from smarttrees.models import ImportBatch, ImportRowError, ImportStatus, User
 from smarttrees.services import staging
 from smarttrees.services.species_match import SpeciesMatcher
@@ -25,15 +26,23 @@ class UnreadableFile(DomainError):
     code = "file_unreadable"
 
 
-def _open(path: Path, encoding: str | None):
-    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
-        raise UnreadableFile(
-            "This file type cannot be imported yet: use CSV.", details={"file": path.name}
-        )
+def _open(path: Path, encoding: str | None, layer: str | None, mapping: dict | None):
+    """Columns, rows, the file's coordinate system (None: not stated) and the mapping."""
+    suffix = path.suffix.lower()
     try:
-        return read_csv(path, encoding)
+        if suffix in (".csv", ".txt", ".tsv"):
+            columns, rows = read_csv(path, encoding)
+            return columns, rows, None, mapping or propose(columns)
+        if suffix in vector.SUFFIXES:
+            columns, rows, crs = vector.read_vector(path, layer)
+            chosen = mapping or propose([c for c in columns if c not in (vector.X, vector.Y)])
+            return columns, rows, crs, with_geometry(chosen, vector.X, vector.Y)
     except (NotATable, UnicodeError) as error:
         raise UnreadableFile(str(error), details={"file": path.name}) from error
+    raise UnreadableFile(
+        "This file type cannot be imported yet: use CSV, GeoJSON, GeoPackage, KML or GPX.",
+        details={"file": path.name},
+    )
 
 
 # ---- the use case ----
@@ -97,23 +106,28 @@ def import_file(
     path: Path,
     *,
     source: str,
-    crs: str = "EPSG:4326",
+    crs: str | None = None,
     mapping: dict | None = None,
     species: dict[str, int] | None = None,
     encoding: str | None = None,
+    layer: str | None = None,
     category: str = "scattered",
     commit: bool = False,
     actor: User | None = None,
 ) -> dict:
-    """Check a survey file and, with commit, write its trees; returns the summary."""
-    columns, rows = _open(path, encoding)
-    mapping = mapping or propose(columns)
+    """Check a survey file and, with commit, write its trees; returns the summary.
+
+    Without `crs`, a file that states its coordinate system is read in it, others as WGS 84.
+    """
+    columns, rows, file_crs, mapping = _open(path, encoding, layer, mapping)
     _check_mapping(mapping, columns)
+    crs = crs or file_crs or "EPSG:4326"
     coordinates = _coordinates(crs)
     batch = ImportBatch(
         source=source,
         filename=path.name,
-        file_format="csv",
+        file_format=path.suffix.lower().lstrip(".")[:20],
+        layer=layer,
         crs=crs,
         mapping=mapping,
         encoding=encoding,
