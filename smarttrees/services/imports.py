@@ -95,6 +95,16 @@ def _check_mapping(mapping: dict, columns: list[str]) -> None:
         )
 
 
+def _check(rows, mapping: dict, coordinates: Coordinates, matcher: SpeciesMatcher):
+    """Stage every row and find its problems: (rows read, problems, rows with errors)."""
+    staging.stage_table()
+    problems: list[Problem] = []
+    read = staging.stage(rows, mapping, coordinates, matcher, problems)
+    db.session.execute(text(staging.FILL_IDS_SQL))
+    staging.problems_in_sql(problems, mapping)
+    return read, problems, staging.mark_errors(problems)
+
+
 def _coordinates(crs: str) -> Coordinates:
     try:
         return Coordinates(crs)
@@ -136,12 +146,7 @@ def import_file(
     )
     db.session.add(batch)
     db.session.flush()
-    staging.stage_table()
-    problems: list[Problem] = []
-    read = staging.stage(rows, mapping, coordinates, SpeciesMatcher(species), problems)
-    db.session.execute(text(staging.FILL_IDS_SQL))
-    staging.problems_in_sql(problems, mapping)
-    error_rows = staging.mark_errors(problems)
+    read, problems, error_rows = _check(rows, mapping, coordinates, SpeciesMatcher(species))
     summary = _summary(read, problems, error_rows, source)
     _record(batch, problems)
     summary.update(created=0, updated=0, batch_id=batch.id)
