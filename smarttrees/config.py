@@ -64,8 +64,9 @@ class Config:
         )
         self.LABEL_LIMIT = 20_000  # labels in one PDF
         self.PHOTO_DIR = os.environ.get("SMARTTREES_PHOTO_DIR", str(ROOT / "var" / "photos"))
+        self.UPLOAD_DIR = os.environ.get("SMARTTREES_UPLOAD_DIR", str(ROOT / "var" / "uploads"))
         # Uploads larger than this are refused with 413 before they are read.
-        self.MAX_CONTENT_LENGTH = int(os.environ.get("SMARTTREES_MAX_UPLOAD_MB", "15")) * 2**20
+        self.MAX_CONTENT_LENGTH = int(os.environ.get("SMARTTREES_MAX_UPLOAD_MB", "200")) * 2**20
         # The read-only public map (trees, stands, communes, public tree cards) without login.
         self.PUBLIC_MAP = os.environ.get("SMARTTREES_PUBLIC_MAP", "0").lower() in ("1", "on")
         # A basemap URL template ({z}/{x}/{y}); empty: no basemap, the communes are the base.

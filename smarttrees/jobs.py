@@ -8,8 +8,6 @@ from functools import cache, wraps
 
 import procrastinate
 
-from smarttrees.config import Config
-
 tasks = procrastinate.Blueprint()
 
 
@@ -33,9 +31,7 @@ def use_app(app) -> None:
 
 def _flask_app():
     if "app" not in _worker_app:
-        from smarttrees import create_app
-
-        use_app(create_app())
+        raise RuntimeError("Tasks run in `flask jobs worker`, which gives them its app.")
     return _worker_app["app"]
 
 
@@ -59,8 +55,26 @@ def analyze_inventory() -> None:
     reference.analyze()
 
 
-def defer(task_name: str, **kwargs) -> int:
-    """Queue a task by name; returns the job id."""
-    app = queue_app(Config().DATABASE_URL)
+@tasks.task(name="check_import", queue="imports")
+@in_app_context
+def check_import(batch_id: int) -> None:
+    """Read and check an uploaded survey file; its batch then waits for review."""
+    from smarttrees.services import imports
+
+    imports.run_batch(batch_id, commit=False)
+
+
+@tasks.task(name="commit_import", queue="imports")
+@in_app_context
+def commit_import(batch_id: int, actor_id: int | None = None) -> None:
+    """Write a reviewed batch's trees, in one transaction."""
+    from smarttrees.services import imports, users
+
+    imports.run_batch(batch_id, commit=True, actor=users.get_user(actor_id) if actor_id else None)
+
+
+def defer(task_name: str, *, database_url: str, **kwargs) -> int:
+    """Queue a task by name on the given database; returns the job id."""
+    app = queue_app(database_url)
     with app.open():
         return app.configure_task(f"smarttrees:{task_name}").defer(**kwargs)

@@ -37,6 +37,9 @@ class ImportBatch(db.Model):
     rows_total: Mapped[int | None] = mapped_column(Integer)
     rows_done: Mapped[int] = mapped_column(Integer, server_default="0")
     summary: Mapped[dict | None] = mapped_column(JSONB)
+    stored_path: Mapped[str | None] = mapped_column(String(500))  # the upload, as the app saved it
+    category: Mapped[str | None] = mapped_column(String(20))  # of the trees it creates
+    failure: Mapped[str | None] = mapped_column(Text)  # why the file could not be imported
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at()
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -5,11 +5,15 @@ Row problems come from the importers' catalogue and are stored with the batch. R
 same file, or next month's version of it, updates the trees it created and duplicates none.
 """
 
+import re
+import shutil
+import uuid
 from pathlib import Path
+from typing import BinaryIO
 
-from sqlalchemy import func, text
+from sqlalchemy import func, select, text
 
-from smarttrees.errors import DomainError, ValidationFailed
+from smarttrees.errors import DomainError, NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers import vector
 from smarttrees.importers.convert import Coordinates
@@ -95,11 +99,11 @@ def _check_mapping(mapping: dict, columns: list[str]) -> None:
         )
 
 
-def _check(rows, mapping: dict, coordinates: Coordinates, matcher: SpeciesMatcher):
+def _check(rows, mapping: dict, coordinates: Coordinates, matcher: SpeciesMatcher, progress):
     """Stage every row and find its problems: (rows read, problems, rows with errors)."""
     staging.stage_table()
     problems: list[Problem] = []
-    read = staging.stage(rows, mapping, coordinates, matcher, problems)
+    read = staging.stage(rows, mapping, coordinates, matcher, problems, progress)
     db.session.execute(text(staging.FILL_IDS_SQL))
     staging.problems_in_sql(problems, mapping)
     return read, problems, staging.mark_errors(problems)
@@ -110,6 +114,91 @@ def _coordinates(crs: str) -> Coordinates:
         return Coordinates(crs)
     except Exception as error:  # pyproj's CRSError and friends
         raise ValidationFailed("Unknown coordinate system.", details={"crs": crs}) from error
+
+
+def _new_batch(
+    path: Path,
+    *,
+    source: str,
+    crs: str | None,
+    layer: str | None,
+    encoding: str | None,
+    category: str,
+    actor: User | None,
+) -> ImportBatch:
+    batch = ImportBatch(
+        source=source,
+        filename=path.name,
+        stored_path=str(path),
+        file_format=path.suffix.lower().lstrip(".")[:20],
+        layer=layer,
+        crs=crs,
+        encoding=encoding,
+        category=category,
+        status=ImportStatus.UPLOADED,
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def _run(
+    batch: ImportBatch,
+    *,
+    mapping: dict | None,
+    species: dict | None,
+    commit: bool,
+    actor: User | None,
+) -> dict:
+    """The pipeline for a batch whose file is saved; one transaction, committed at the end."""
+    path = Path(batch.stored_path)
+    columns, rows, file_crs, mapping = _open(path, batch.encoding, batch.layer, mapping)
+    _check_mapping(mapping, columns)
+    batch.crs = batch.crs or file_crs or "EPSG:4326"
+    coordinates = _coordinates(batch.crs)
+    batch.mapping, batch.status = mapping, ImportStatus.VALIDATING
+    batch.rows_total = _count_lines(path)
+    read, problems, error_rows = _check(
+        rows, mapping, coordinates, SpeciesMatcher(species), progress=_progress(batch.id)
+    )
+    summary = _summary(read, problems, error_rows, batch.source)
+    db.session.execute(text("DELETE FROM import_row_errors WHERE batch_id = :id"), {"id": batch.id})
+    _record(batch, problems)
+    summary.update(created=0, updated=0, batch_id=batch.id)
+    if commit and summary["ready"]:
+        summary["created"], summary["updated"] = staging.commit_rows(
+            batch, category=batch.category or "scattered", actor=actor
+        )
+    batch.rows_total = batch.rows_done = read
+    batch.summary = summary
+    batch.status = ImportStatus.DONE if commit else ImportStatus.REVIEW
+    batch.finished_at = func.now()
+    db.session.commit()
+    return summary
+
+
+def _count_lines(path: Path) -> int | None:
+    """About how many rows a text file holds, for the progress bar (None for other files)."""
+    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return None
+    with path.open("rb") as handle:
+        return max(
+            0, sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(2**20), b"")) - 1
+        )
+
+
+def _progress(batch_id: int):
+    """Report rows done outside the import's transaction, so a page can show them meanwhile."""
+
+    def report(done: int) -> None:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(
+                text("UPDATE import_batches SET rows_done = :done WHERE id = :id"),
+                {"done": done, "id": batch_id},
+            )
+
+    return report
 
 
 def import_file(
@@ -129,34 +218,93 @@ def import_file(
 
     Without `crs`, a file that states its coordinate system is read in it, others as WGS 84.
     """
-    columns, rows, file_crs, mapping = _open(path, encoding, layer, mapping)
-    _check_mapping(mapping, columns)
-    crs = crs or file_crs or "EPSG:4326"
-    coordinates = _coordinates(crs)
-    batch = ImportBatch(
-        source=source,
-        filename=path.name,
-        file_format=path.suffix.lower().lstrip(".")[:20],
-        layer=layer,
-        crs=crs,
-        mapping=mapping,
-        encoding=encoding,
-        status=ImportStatus.VALIDATING,
-        created_by_id=actor.id if actor else None,
+    batch = _new_batch(
+        path, source=source, crs=crs, layer=layer, encoding=encoding, category=category, actor=actor
     )
-    db.session.add(batch)
-    db.session.flush()
-    read, problems, error_rows = _check(rows, mapping, coordinates, SpeciesMatcher(species))
-    summary = _summary(read, problems, error_rows, source)
-    _record(batch, problems)
-    summary.update(created=0, updated=0, batch_id=batch.id)
-    if commit and summary["ready"]:
-        summary["created"], summary["updated"] = staging.commit_rows(
-            batch, category=category, actor=actor
+    return _run(batch, mapping=mapping, species=species, commit=commit, actor=actor)
+
+
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def upload(
+    stream: BinaryIO,
+    filename: str,
+    *,
+    upload_dir: Path,
+    source: str,
+    crs: str | None,
+    layer: str | None,
+    category: str,
+    actor: User | None,
+) -> ImportBatch:
+    """Save an uploaded survey file under a name of the app's making and open a batch for it."""
+    name = SAFE_NAME.sub("_", Path(filename or "survey").name).strip("._") or "survey"
+    if not Path(name).suffix:
+        raise UnreadableFile(
+            "The file has no extension: is it a CSV, GeoJSON, GeoPackage, KML or GPX file?",
+            details={"file": filename},
         )
-    batch.rows_total = batch.rows_done = read
-    batch.summary = summary
-    batch.status = ImportStatus.DONE if commit else ImportStatus.REVIEW
-    batch.finished_at = func.now()
+    folder = upload_dir / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    path = folder / name
+    with path.open("wb") as out:
+        shutil.copyfileobj(stream, out)
+    if path.stat().st_size == 0:
+        raise UnreadableFile("The file is empty.", details={"file": filename})
+    batch = _new_batch(
+        path,
+        source=source or Path(name).stem,
+        crs=crs,
+        layer=layer,
+        encoding=None,
+        category=category,
+        actor=actor,
+    )
     db.session.commit()
-    return summary
+    return batch
+
+
+def get_batch(batch_id: int) -> ImportBatch:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise NotFound("No import has this number.", details={"import": batch_id})
+    return batch
+
+
+def run_batch(batch_id: int, *, commit: bool, actor: User | None = None) -> dict | None:
+    """Check (or commit) an uploaded batch; a file that cannot be imported marks it failed."""
+    batch = get_batch(batch_id)
+    try:
+        return _run(
+            batch,
+            mapping=batch.mapping if commit else None,
+            species=None,
+            commit=commit,
+            actor=actor,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        batch = get_batch(batch_id)
+        batch.status, batch.failure = ImportStatus.FAILED, error.message
+        batch.summary = {"error": {"code": error.code, "details": error.details}}
+        db.session.commit()
+        return None
+
+
+def row_errors(batch_id: int, *, limit: int | None = None) -> list[ImportRowError]:
+    """The batch's problems in file order (for the review page and the error report)."""
+    stmt = (
+        select(ImportRowError)
+        .where(ImportRowError.batch_id == batch_id)
+        .order_by(ImportRowError.row_number, ImportRowError.code)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def mark_committing(batch_id: int) -> None:
+    """The batch waits for its commit job (so a second click does not queue another)."""
+    batch = get_batch(batch_id)
+    batch.status = ImportStatus.COMMITTING
+    db.session.commit()

@@ -79,6 +79,7 @@ def stage(
     coordinates: Coordinates,
     matcher: SpeciesMatcher,
     problems: list[Problem],
+    progress=None,
 ) -> int:
     """Convert and COPY every row in chunks; returns how many rows were read."""
     read, chunk = 0, []
@@ -93,6 +94,8 @@ def stage(
         if len(chunk) >= CHUNK:
             _copy(chunk, matcher.ids)
             chunk = []
+            if progress:
+                progress(read)
     if chunk:
         _copy(chunk, matcher.ids)
     return read

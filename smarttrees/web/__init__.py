@@ -14,7 +14,7 @@ def _template_globals() -> dict:
 
 
 def register(app: Flask) -> None:
-    from smarttrees.web import account, assets, field, home, map, trees  # noqa: F401  (routes)
+    from smarttrees.web import account, assets, field, home, imports, map, trees  # noqa: F401
 
     app.register_blueprint(bp)
     app.register_blueprint(assets.vendor)
