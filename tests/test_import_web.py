@@ -1,6 +1,7 @@
 """Imports in the browser's flow: upload, check in the background, review, report, commit."""
 
 import io
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -39,8 +40,14 @@ def upload(client, content: bytes, name: str, **form):
 
 
 def run_jobs(runner) -> None:
-    result = runner.invoke(args=["jobs", "worker", "--once"])
-    assert result.exit_code == 0, result.output
+    """Run the waiting jobs, in a thread of its own (its event loop must not meet another)."""
+    results = []
+    worker = threading.Thread(
+        target=lambda: results.append(runner.invoke(args=["jobs", "worker", "--once"]))
+    )
+    worker.start()
+    worker.join(timeout=120)
+    assert results and results[0].exit_code == 0, results and results[0].output
     db.session.expire_all()
 
 
@@ -96,3 +103,44 @@ def test_an_empty_upload_is_refused(client, upload_dir):
 def test_imports_need_a_manager(client, upload_dir):
     sign_in(client, Role.FIELD)
     assert client.get("/imports/new").status_code == 403
+
+
+def test_a_survey_goes_from_upload_to_the_map_in_a_browser(
+    app, runner, live_server, upload_dir, tmp_path
+):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, OffsiteRequests, chromium_path
+
+    user = make_user(Role.MANAGER)
+    path, _ = vn2000_survey(tmp_path)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        offsite = OffsiteRequests(page, live_server.url)
+        page.goto(live_server.url + "/login")
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.goto(live_server.url + "/imports/new")
+        page.set_input_files("input[name=file]", str(path))
+        page.select_option("select[name=crs]", "EPSG:9213")
+        page.get_by_role("button", name="Tải lên và kiểm tra").click()
+        expect(page.locator("h1")).to_contain_text("khao_sat.csv")
+        run_jobs(runner)  # the job worker checks the file; the page notices and reloads
+        expect(page.get_by_role("button", name="Nhập 2 dòng sẵn sàng")).to_be_visible(
+            timeout=15_000
+        )
+        expect(page.locator("table.rows")).to_contain_text("species_ambiguous")
+        page.get_by_role("button", name="Nhập 2 dòng sẵn sàng").click()
+        run_jobs(runner)
+        expect(page.get_by_role("link", name="Xem cây trên bản đồ")).to_be_visible(timeout=15_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "import-done.png"), full_page=True)
+        page.get_by_role("link", name="Xem cây trên bản đồ").click()
+        page.wait_for_function(
+            "document.querySelectorAll('.leaflet-st-trees-pane canvas').length > 0"
+        )
+        assert offsite.blocked == []
+        browser.close()
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 2
