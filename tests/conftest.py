@@ -89,6 +89,18 @@ def csrf_from(client, path: str = "/login") -> str:
     return CSRF_INPUT.search(page).group(1)
 
 
+def sign_in(client, role):
+    """A new user of the role, signed in through the login form; returns the user."""
+    from tests.factories import PASSWORD, make_user
+
+    user = make_user(role)
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_from(client)}
+    )
+    assert response.status_code == 302
+    return user
+
+
 @pytest.fixture(scope="module")
 def live_server(app):
     """The app on a free local port, for the browser tests."""

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from smarttrees.extensions import db
 from smarttrees.models import ImportBatch, ImportStatus, Role, Tree
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, sign_in
 from tests.factories import PASSWORD, make_user
 from tests.test_imports import vn2000_survey
 
@@ -21,13 +21,6 @@ def upload_dir(app, tmp_path):
     app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
     yield tmp_path
     app.config["UPLOAD_DIR"] = previous
-
-
-def sign_in(client, role=Role.MANAGER):
-    user = make_user(role)
-    client.post(
-        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_from(client)}
-    )
 
 
 def upload(client, content: bytes, name: str, **form):
@@ -52,7 +45,7 @@ def run_jobs(runner) -> None:
 
 
 def test_upload_check_review_and_commit(client, runner, upload_dir, tmp_path):
-    sign_in(client)
+    sign_in(client, Role.MANAGER)
     path, _ = vn2000_survey(tmp_path)
     response = upload(
         client,
@@ -85,7 +78,7 @@ def test_upload_check_review_and_commit(client, runner, upload_dir, tmp_path):
 
 
 def test_a_file_that_cannot_be_imported_fails_with_its_reason(client, runner, upload_dir):
-    sign_in(client)
+    sign_in(client, Role.MANAGER)
     upload(client, b"id,species\n1,Sau\n", "no_coordinates.csv")
     run_jobs(runner)
     batch = db.session.scalar(select(ImportBatch))
@@ -94,7 +87,7 @@ def test_a_file_that_cannot_be_imported_fails_with_its_reason(client, runner, up
 
 
 def test_an_empty_upload_is_refused(client, upload_dir):
-    sign_in(client)
+    sign_in(client, Role.MANAGER)
     response = upload(client, b"", "empty.csv")
     assert response.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0

@@ -8,8 +8,8 @@ from PIL import Image
 
 from smarttrees.models import Role
 from smarttrees.services import trees
-from tests.conftest import csrf_from
-from tests.factories import PASSWORD, make_tree, make_user
+from tests.conftest import csrf_from, sign_in
+from tests.factories import make_tree
 
 pytestmark = pytest.mark.external
 
@@ -20,14 +20,6 @@ def photo_dir(app, tmp_path):
     app.config["PHOTO_DIR"] = str(tmp_path)
     yield tmp_path
     app.config["PHOTO_DIR"] = previous
-
-
-def sign_in(client, role=Role.FIELD):
-    user = make_user(role)
-    client.post(
-        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_from(client)}
-    )
-    return user
 
 
 def sideways_jpeg() -> bytes:
@@ -49,7 +41,7 @@ def post_inspection(client, tree, data: dict, photo: bytes | None):
 
 
 def test_a_photo_is_stored_upright_and_resized(client, photo_dir):
-    sign_in(client)
+    sign_in(client, Role.FIELD)
     tree = make_tree()
     response = post_inspection(client, tree, {"condition": "fair"}, sideways_jpeg())
     assert response.status_code == 302
@@ -62,13 +54,13 @@ def test_a_photo_is_stored_upright_and_resized(client, photo_dir):
 
 
 def test_a_photo_alone_is_a_valid_inspection(client, photo_dir):
-    sign_in(client)
+    sign_in(client, Role.FIELD)
     tree = make_tree()
     assert post_inspection(client, tree, {}, sideways_jpeg()).status_code == 302
 
 
 def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_written(client, photo_dir):
-    sign_in(client)
+    sign_in(client, Role.FIELD)
     tree = make_tree()
     response = post_inspection(client, tree, {"dbh_cm": "40"}, b"%PDF-1.4 not a photo")
     assert response.status_code == 422
@@ -78,7 +70,7 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_written(client, ph
 
 
 def test_an_upload_over_the_size_limit_is_refused_with_413(app, client, photo_dir):
-    sign_in(client)
+    sign_in(client, Role.FIELD)
     tree = make_tree()
     app.config["MAX_CONTENT_LENGTH"] = 50_000
     try:

@@ -8,19 +8,10 @@ from sqlalchemy import func, select
 from smarttrees.extensions import db
 from smarttrees.models import Role, Tree
 from smarttrees.services import trees
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, sign_in
 from tests.factories import PASSWORD, make_tree, make_user, tree_fields
 
 pytestmark = pytest.mark.external
-
-
-def sign_in(client, role: Role):
-    user = make_user(role)
-    response = client.post(
-        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_from(client)}
-    )
-    assert response.status_code == 302
-    return user
 
 
 def test_pages_ask_for_sign_in(client):
