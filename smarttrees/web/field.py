@@ -4,7 +4,6 @@ Small and quick on a slow network: no map library, one stylesheet. Without login
 the public card when the public map is on, and ask for a login otherwise.
 """
 
-import io
 import json
 
 from flask import (
@@ -12,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     send_from_directory,
     url_for,
 )
@@ -21,11 +19,11 @@ from flask_login import current_user
 from smarttrees.auth import role_required
 from smarttrees.extensions import login
 from smarttrees.labels import codes
-from smarttrees.labels.sheets import register_fonts
 from smarttrees.models import Role
 from smarttrees.services import catalog, labels, scans
 from smarttrees.services.lots import LOT_PREFIX
 from smarttrees.web import bp
+from smarttrees.web.printing import label_pdf
 
 
 def _may_see() -> bool:
@@ -110,16 +108,6 @@ def manifest():
 @role_required(Role.FIELD)
 def lot_label(code: str):
     """The lot's label, to print again for its trays."""
-    buffer = io.BytesIO()
-    labels.write_labels(
-        labels.Selection(lots=(code,)),
-        buffer,
-        base_url=current_app.config["BASE_URL"],
-        layout=request.args.get("layout", "tag-50x30"),
-        fonts=register_fonts(
-            current_app.config["LABEL_FONT"], current_app.config["LABEL_FONT_BOLD"]
-        ),
-        code128=bool(request.args.get("code128")),
+    return label_pdf(
+        labels.Selection(lots=(code,)), default_layout="tag-50x30", filename=f"{code}.pdf"
     )
-    buffer.seek(0)
-    return send_file(buffer, mimetype="application/pdf", download_name=f"{code}.pdf")

@@ -1,6 +1,5 @@
 """Tree pages: list with filters, detail with history, create, edit, record an inspection."""
 
-import io
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     send_from_directory,
     url_for,
 )
@@ -22,11 +20,12 @@ from geoalchemy2.shape import to_shape
 from smarttrees.auth import role_required
 from smarttrees.error_handlers import translate_details
 from smarttrees.errors import ValidationFailed
-from smarttrees.labels.sheets import LAYOUTS, register_fonts
+from smarttrees.labels.sheets import LAYOUTS
 from smarttrees.models import Condition, Role, TreeCategory
 from smarttrees.services import catalog, inspections, labels, trees
 from smarttrees.services.trees import TreeQuery
 from smarttrees.web import bp
+from smarttrees.web.printing import label_pdf
 
 FILTERS = ("species_id", "category", "condition", "commune_id", "q", "year", "bbox")
 
@@ -195,35 +194,12 @@ def tree_inspect(code: str):
     )
 
 
-def _margins() -> tuple[float, float] | None:
-    """Sheet margins (left, top) in millimetres, when the printer needs them moved."""
-    left, top = request.args.get("margin_left", ""), request.args.get("margin_top", "")
-    try:
-        return (float(left), float(top)) if left or top else None
-    except ValueError:
-        return None
-
-
 @bp.get("/trees/labels.pdf")
 @role_required(Role.FIELD)
 def tree_labels():
     """Labels for the trees the list shows (its filters), as a PDF to print."""
     query, _ = _list_query()
-    buffer = io.BytesIO()
-    labels.write_labels(
-        labels.Selection(query=query),
-        buffer,
-        base_url=current_app.config["BASE_URL"],
-        layout=request.args.get("layout", "a4-3x8"),
-        margins=_margins(),
-        fonts=register_fonts(
-            current_app.config["LABEL_FONT"], current_app.config["LABEL_FONT_BOLD"]
-        ),
-        code128=bool(request.args.get("code128")),
-        limit=current_app.config["LABEL_LIMIT"],
-    )
-    buffer.seek(0)
-    return send_file(buffer, mimetype="application/pdf", download_name="labels.pdf")
+    return label_pdf(labels.Selection(query=query), default_layout="a4-3x8", filename="labels.pdf")
 
 
 @bp.get("/photos/<path:name>")
