@@ -195,9 +195,9 @@ def _split(text: str | None) -> tuple[str, ...]:
 )
 @click.option(
     "--mapping",
-    "mapping_file",
-    type=click.Path(exists=True, dir_okay=False),
-    help='JSON: {"columns": {"lon": "...", ...}, "species": {"name": id}}.',
+    "mapping_name",
+    help="A mapping saved in the app, by name, or a JSON file: "
+    '{"columns": {"lon": "...", ...}, "species": {"name": id}, "units": {"dbh": "mm"}}.',
 )
 @click.option("--encoding", help="Text encoding, when it is not detected (e.g. cp1258).")
 @click.option(
@@ -212,9 +212,10 @@ def _split(text: str | None) -> tuple[str, ...]:
     show_default=True,
 )
 @click.option("--commit", is_flag=True, help="Write the trees (otherwise only check the file).")
-def trees_import(file, crs, layer, mapping_file, encoding, source, category, commit) -> None:
+def trees_import(file, crs, layer, mapping_name, encoding, source, category, commit) -> None:
     """Check a survey file (and with --commit write its trees); prints a JSON summary."""
-    chosen = json.loads(Path(mapping_file).read_text(encoding="utf-8")) if mapping_file else {}
+    chosen = _mapping(mapping_name)
+    crs = crs or chosen.get("crs")
     if crs and ":" not in crs:
         crs = f"EPSG:{crs}"
     summary = imports.import_file(
@@ -223,14 +224,37 @@ def trees_import(file, crs, layer, mapping_file, encoding, source, category, com
         crs=crs,
         mapping=chosen.get("columns"),
         species=chosen.get("species"),
+        units=chosen.get("units"),
         encoding=encoding,
         layer=layer,
         category=category,
         commit=commit,
     )
-    click.echo(json.dumps(summary, ensure_ascii=False))
+    click.echo(json.dumps({k: summary[k] for k in SUMMARY_KEYS}, ensure_ascii=False))
     if summary["ready"] == 0:
         raise click.ClickException("No row of this file can be imported: see errors_by_code.")
+
+
+SUMMARY_KEYS = (
+    "rows_read",
+    "ready",
+    "warnings",
+    "errors",
+    "errors_by_code",
+    "already_imported",
+    "created",
+    "updated",
+    "batch_id",
+)
+
+
+def _mapping(name: str | None) -> dict:
+    """A saved mapping by name, or a mapping in a JSON file."""
+    if not name:
+        return {}
+    if name.lower().endswith(".json") and Path(name).is_file():
+        return json.loads(Path(name).read_text(encoding="utf-8"))
+    return imports.saved_mapping(name)
 
 
 def label_fonts(config) -> Fonts:

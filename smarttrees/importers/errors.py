@@ -25,6 +25,11 @@ CATALOGUE = {
             ERROR,
             "The coordinates do not fit the chosen coordinate system.",
         ),
+        Kind(
+            "geometry_not_point",
+            ERROR,
+            "This feature is not a point: a tree is imported from a point.",
+        ),
         Kind("outside_service_area", ERROR, "The point lies outside the service area."),
         Kind("number_invalid", ERROR, "This is not a number."),
         Kind("out_of_range", ERROR, "This value is outside the plausible range."),
@@ -42,6 +47,16 @@ CATALOGUE = {
             "This species is not in the list: imported as unidentified, its name kept.",
         ),
         Kind("external_id_duplicate", ERROR, "The same id appears more than once in this file."),
+        Kind(
+            "row_repeated",
+            WARNING,
+            "This row repeats an earlier row of the file exactly: it is imported once.",
+        ),
+        Kind(
+            "near_existing_tree",
+            WARNING,
+            "A tree of the same species already stands within 1 m: is it the same tree?",
+        ),
     )
 }
 

@@ -18,6 +18,20 @@ TARGETS = {
     "x": ("x", "easting", "toa do x", "x_vn2000"),
     "y": ("y", "northing", "toa do y", "y_vn2000"),
     "wkt": ("wkt", "geometry", "geom", "the_geom"),
+    # One field holding both: "lat, lon", or an ODK/Kobo geopoint "lat lon altitude accuracy".
+    "latlon": (
+        "latlon",
+        "lat lon",
+        "lat long",
+        "latlong",
+        "toa do",
+        "vi tri",
+        "gps",
+        "location",
+        "geopoint",
+        "point",
+        "_geolocation",
+    ),
     "species": (
         "species",
         "loai",
@@ -55,14 +69,14 @@ TARGETS = {
         "date",
     ),
     "external_id": (
+        "_uuid",
+        "meta-instanceid",
+        "meta/instanceid",
         "id",
         "tree_id",
         "treeid",
         "ma",
         "ma cay",
-        "_uuid",
-        "meta-instanceid",
-        "meta/instanceid",
         "objectid",
         "fid",
         "stt",
@@ -75,21 +89,44 @@ def _key(column: str) -> str:
     return fold(column).replace("_", " ").strip()
 
 
+def _kobo_pairs(columns: list[str]) -> dict[str, str]:
+    """Kobo and ODK split a geopoint named q into `_q_latitude` and `_q_longitude`."""
+    for column in columns:
+        if column.lower().endswith("_latitude") and column.startswith("_"):
+            longitude = column[: -len("latitude")] + "longitude"
+            if longitude in columns:
+                return {"lon": longitude, "lat": column}
+    return {}
+
+
+def _first_match(names, columns, ways, taken) -> str | None:
+    """The column named like the earliest of `names` (the names are in order of preference)."""
+    for candidates in ways:
+        for name in names:
+            wanted = _key(name)
+            match = next((c for c in columns if candidates[c] == wanted and c not in taken), None)
+            if match:
+                return match
+    return None
+
+
 def propose(columns: list[str]) -> dict[str, str]:
     """target → column, by exact folded name first, then by a known name inside a group path
     (Kobo/ODK `group/name`, `group-name`)."""
     keys = {column: _key(column) for column in columns}
+    columns = [c for c in columns if c]
     tails = {column: _key(column.replace("-", "/").split("/")[-1]) for column in columns}
     mapping = {}
     for target, names in TARGETS.items():
-        wanted = {_key(name) for name in names}
-        for candidates in (keys, tails):
-            match = next(
-                (c for c in columns if candidates[c] in wanted and c not in mapping.values()), None
-            )
-            if match:
-                mapping[target] = match
-                break
+        if target in mapping or (
+            target in ("x", "y", "latlon", "wkt") and has_coordinates(mapping)
+        ):
+            continue
+        if match := _first_match(names, columns, (keys, tails), set(mapping.values())):
+            mapping[target] = match
+        if target == "lat" and not {"lon", "lat"} <= mapping.keys():
+            mapping = {k: v for k, v in mapping.items() if k not in ("lon", "lat")}
+            mapping.update(_kobo_pairs(columns))
     return mapping
 
 
@@ -100,5 +137,13 @@ def with_geometry(mapping: dict[str, str], x: str, y: str) -> dict[str, str]:
     return {**mapping, "x": x, "y": y}
 
 
+COORDINATE_KINDS = {"lon": ("lon", "lat"), "x": ("x", "y"), "latlon": ("latlon",), "wkt": ("wkt",)}
+
+
+def coordinate_kind(mapping: dict[str, str]) -> str | None:
+    """Which way the mapping gives coordinates: lon/lat, x/y, one "lat lon" field or WKT."""
+    return next((k for k, needs in COORDINATE_KINDS.items() if set(needs) <= mapping.keys()), None)
+
+
 def has_coordinates(mapping: dict[str, str]) -> bool:
-    return {"lon", "lat"} <= mapping.keys() or {"x", "y"} <= mapping.keys() or "wkt" in mapping
+    return coordinate_kind(mapping) is not None

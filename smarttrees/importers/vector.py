@@ -1,7 +1,7 @@
-"""GeoJSON, GeoPackage, KML and GPX through GDAL (pyogrio): the layer's points and attributes.
+"""GeoJSON, GeoPackage, Shapefile, KML and GPX through GDAL (pyogrio): points and attributes.
 
-The path given is always a file the app saved itself; no user string reaches GDAL as a path
-or a URL.
+The path given is always a file the app saved or unpacked itself; no user string reaches GDAL
+as a path or a URL.
 """
 
 import warnings
@@ -11,13 +11,15 @@ from pathlib import Path
 import pyogrio
 import shapely
 from pyogrio import raw
-from pyogrio.errors import DataSourceError
+from pyogrio.errors import DataLayerError, DataSourceError
 
 from smarttrees.importers.csvfile import NotATable
 
-SUFFIXES = {".geojson", ".json", ".gpkg", ".kml", ".gpx"}
+SUFFIXES = {".geojson", ".json", ".gpkg", ".kml", ".gpx", ".shp"}
 X, Y = "__x", "__y"  # the columns holding each feature's point coordinates
+GEOMETRY = "__geometry"  # the type of a feature that is not a point
 PREFERRED_LAYERS = ("waypoints",)  # GPX: the waypoints, not the tracks
+GPX_POINT_LAYERS = ("waypoints", "route_points", "track_points")
 
 
 def choose_layer(path: Path, layer: str | None) -> str:
@@ -33,32 +35,58 @@ def choose_layer(path: Path, layer: str | None) -> str:
     spatial = [name for name, kind in layers if kind]
     for preferred in PREFERRED_LAYERS:
         if preferred in spatial:
+            if _count(path, preferred) == 0 and path.suffix.lower() == ".gpx":
+                raise NotATable(
+                    "This GPX file has no waypoints, only tracks or routes: mark each tree as a "
+                    "waypoint (or choose the layer track_points to import every track point)."
+                )
             return preferred
     if not spatial:
         raise NotATable("This file has no layer with geometries.")
     return spatial[0]
 
 
-def read_vector(path: Path, layer: str | None = None) -> tuple[list[str], Iterator, str]:
+def _count(path: Path, layer: str) -> int:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pyogrio.read_info(path, layer=layer, force_feature_count=True)["features"]
+
+
+def read_vector(path: Path, layer: str | None = None) -> tuple[list[str], Iterator, str | None]:
     """Columns, rows (1-based feature number, dict) and the layer's coordinate system."""
     try:
         name = choose_layer(path, layer)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             meta, _, geometries, values = raw.read(path, layer=name, force_2d=True)
-    except DataSourceError as error:
-        raise NotATable("This file cannot be read as GeoJSON, GeoPackage, KML or GPX.") from error
+    except (DataSourceError, DataLayerError) as error:
+        raise NotATable(
+            "This file cannot be read as GeoJSON, GeoPackage, Shapefile, KML or GPX "
+            f"({str(error).splitlines()[0][:200]})."
+        ) from error
+    if geometries is None:
+        raise NotATable(f"The layer {name!r} has no geometries.")
     columns = [str(field) for field in meta["fields"]]
-    points = shapely.from_wkb(geometries)
+    shapes = shapely.from_wkb(geometries)
 
     def rows() -> Iterator[tuple[int, dict]]:
-        for index, point in enumerate(points):
+        for index, shape in enumerate(shapes):
             row = {column: _text(values[i][index]) for i, column in enumerate(columns)}
-            if point is not None and not point.is_empty and point.geom_type == "Point":
-                row[X], row[Y] = repr(point.x), repr(point.y)
+            row.update(_point(shape))
             yield index + 1, row
 
-    return [*columns, X, Y], rows(), meta["crs"] or "EPSG:4326"
+    return [*columns, X, Y], rows(), meta["crs"]
+
+
+def _point(shape) -> dict:
+    """X and Y of a point (or of a multipoint of one point); the type of anything else."""
+    if shape is None or shape.is_empty:
+        return {}
+    if shape.geom_type == "MultiPoint" and len(shape.geoms) == 1:
+        shape = shape.geoms[0]
+    if shape.geom_type == "Point":
+        return {X: repr(shape.x), Y: repr(shape.y)}
+    return {GEOMETRY: shape.geom_type}
 
 
 def _text(value) -> str:

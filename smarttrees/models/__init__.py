@@ -1,7 +1,13 @@
 """Database models, one module per aggregate. Models never commit and never build URLs."""
 
 from smarttrees.models.audit import AuditLog
-from smarttrees.models.import_batch import ImportBatch, ImportRowError, ImportStatus
+from smarttrees.models.import_batch import (
+    ImportBatch,
+    ImportRowError,
+    ImportRowValues,
+    ImportStatus,
+    SavedMapping,
+)
 from smarttrees.models.nursery import LotEvent, LotEventKind, Nursery, SeedlingLot
 from smarttrees.models.place import AdminLevel, AdminUnit
 from smarttrees.models.product import ProductBatch, ProductKind, product_lineage
@@ -21,6 +27,7 @@ __all__ = [
     "ForestFunction",
     "ImportBatch",
     "ImportRowError",
+    "ImportRowValues",
     "ImportStatus",
     "Inspection",
     "LayerVersion",
@@ -30,6 +37,7 @@ __all__ = [
     "ProductBatch",
     "ProductKind",
     "Role",
+    "SavedMapping",
     "SeedlingLot",
     "Species",
     "Stand",

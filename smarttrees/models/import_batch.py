@@ -3,7 +3,16 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ARRAY, BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -29,8 +38,11 @@ class ImportBatch(db.Model):
     file_format: Mapped[str | None] = mapped_column(String(20))
     layer: Mapped[str | None] = mapped_column(String(120))
     encoding: Mapped[str | None] = mapped_column(String(40))
-    crs: Mapped[str | None] = mapped_column(String(40))
-    mapping: Mapped[dict | None] = mapped_column(JSONB)
+    crs: Mapped[str | None] = mapped_column(Text)  # "EPSG:9213", or a file's own WKT
+    mapping: Mapped[dict | None] = mapped_column(JSONB)  # tree field → file column
+    species_choices: Mapped[dict | None] = mapped_column(JSONB)  # name in file → species id|None
+    units: Mapped[dict | None] = mapped_column(JSONB)  # field → unit of the file ("mm", "ft")
+    edits: Mapped[dict | None] = mapped_column(JSONB)  # "row" → {column: value} fixed by hand
     status: Mapped[ImportStatus] = enum_column(
         ImportStatus, "import_status", default=ImportStatus.UPLOADED
     )
@@ -62,3 +74,31 @@ class ImportRowError(db.Model):
     message: Mapped[str | None] = mapped_column(Text)
 
     batch = relationship("ImportBatch", back_populates="errors")
+
+
+class ImportRowValues(db.Model):
+    """A row with problems as the file has it, so that it can be fixed in the browser."""
+
+    __tablename__ = "import_row_values"
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    row_number: Mapped[int] = mapped_column(primary_key=True)
+    values: Mapped[dict] = mapped_column(JSONB)
+
+
+class SavedMapping(db.Model):
+    """A mapping kept by name, for the next file from the same team or form."""
+
+    __tablename__ = "saved_mappings"
+    __table_args__ = (CheckConstraint("name IS NFC NORMALIZED", name="name_nfc"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    columns: Mapped[dict] = mapped_column(JSONB)
+    species: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    units: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    crs: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at()

@@ -1,8 +1,8 @@
-"""Import a survey file: read → map columns → check rows → stage with COPY → validate in SQL →
-commit as an upsert by (source, external id), all in one transaction.
+"""Survey imports as the web pages and the CLI use them: upload, check, settle the mapping,
+fix rows, commit. The pipeline itself is in import_run.
 
-Row problems come from the importers' catalogue and are stored with the batch. Re-importing the
-same file, or next month's version of it, updates the trees it created and duplicates none.
+Re-importing the same file, or next month's version of it, updates the trees it created and
+duplicates none.
 """
 
 import re
@@ -11,109 +11,16 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 
 from smarttrees.errors import DomainError, NotFound, ValidationFailed
 from smarttrees.extensions import db
-from smarttrees.importers import vector
-from smarttrees.importers.convert import Coordinates
-from smarttrees.importers.csvfile import NotATable, read_csv
-from smarttrees.importers.errors import ERROR, Problem
-from smarttrees.importers.mapping import has_coordinates, propose, with_geometry
-from smarttrees.models import ImportBatch, ImportRowError, ImportStatus, User
-from smarttrees.services import staging
-from smarttrees.services.species_match import SpeciesMatcher
+from smarttrees.importers.rows import UNITS
+from smarttrees.models import ImportBatch, ImportRowError, ImportStatus, SavedMapping, User
+from smarttrees.services.import_run import FORMATS, UnreadableFile, run
+from smarttrees.vietnamese import nfc
 
-
-class UnreadableFile(DomainError):
-    status = 422
-    code = "file_unreadable"
-
-
-def _open(path: Path, encoding: str | None, layer: str | None, mapping: dict | None):
-    """Columns, rows, the file's coordinate system (None: not stated) and the mapping."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".csv", ".txt", ".tsv"):
-            columns, rows = read_csv(path, encoding)
-            return columns, rows, None, mapping or propose(columns)
-        if suffix in vector.SUFFIXES:
-            columns, rows, crs = vector.read_vector(path, layer)
-            chosen = mapping or propose([c for c in columns if c not in (vector.X, vector.Y)])
-            return columns, rows, crs, with_geometry(chosen, vector.X, vector.Y)
-    except (NotATable, UnicodeError) as error:
-        raise UnreadableFile(str(error), details={"file": path.name}) from error
-    raise UnreadableFile(
-        "This file type cannot be imported yet: use CSV, GeoJSON, GeoPackage, KML or GPX.",
-        details={"file": path.name},
-    )
-
-
-# ---- the use case ----
-
-
-def _record(batch: ImportBatch, problems: list[Problem]) -> None:
-    rows = [
-        {
-            "batch_id": batch.id,
-            "row_number": p.row,
-            "code": p.code,
-            "severity": p.kind.severity,
-            "columns": list(p.columns),
-            "value": p.value,
-            "message": p.kind.message,
-        }
-        for p in sorted(problems, key=lambda p: (p.row, p.code))
-    ]
-    if rows:
-        db.session.execute(ImportRowError.__table__.insert(), rows)
-
-
-def _summary(read: int, problems: list[Problem], error_rows: set[int], source: str) -> dict:
-    by_code: dict[str, int] = {}
-    for problem in problems:
-        by_code[problem.code] = by_code.get(problem.code, 0) + 1
-    warning_rows = {p.row for p in problems if p.kind.severity != ERROR} - error_rows
-    return {
-        "rows_read": read,
-        "ready": read - len(error_rows),
-        "warnings": len(warning_rows),
-        "errors": len(error_rows),
-        "errors_by_code": dict(sorted(by_code.items())),
-        "already_imported": staging.already_imported(source),
-    }
-
-
-def _check_mapping(mapping: dict, columns: list[str]) -> None:
-    if not has_coordinates(mapping):
-        raise UnreadableFile(
-            "No coordinate columns were found: map longitude and latitude, X and Y, or WKT.",
-            code="no_coordinates",
-            details={"columns": columns},
-        )
-    unknown = sorted(set(mapping.values()) - set(columns))
-    if unknown:
-        raise ValidationFailed(
-            "The mapping names columns the file does not have.",
-            details={"mapping": unknown, "columns": columns},
-        )
-
-
-def _check(rows, mapping: dict, coordinates: Coordinates, matcher: SpeciesMatcher, progress):
-    """Stage every row and find its problems: (rows read, problems, rows with errors)."""
-    staging.stage_table()
-    problems: list[Problem] = []
-    read = staging.stage(rows, mapping, coordinates, matcher, problems, progress)
-    db.session.execute(text(staging.FILL_IDS_SQL))
-    staging.problems_in_sql(problems, mapping)
-    return read, problems, staging.mark_errors(problems)
-
-
-def _coordinates(crs: str) -> Coordinates:
-    try:
-        return Coordinates(crs)
-    except Exception as error:  # pyproj's CRSError and friends
-        raise ValidationFailed("Unknown coordinate system.", details={"crs": crs}) from error
+__all__ = ["UnreadableFile"]
 
 
 def _new_batch(
@@ -125,8 +32,14 @@ def _new_batch(
     encoding: str | None,
     category: str,
     actor: User | None,
+    mapping: dict | None = None,
+    species: dict | None = None,
+    units: dict | None = None,
 ) -> ImportBatch:
     batch = ImportBatch(
+        mapping=mapping,
+        species_choices=species,
+        units=units,
         source=source,
         filename=path.name,
         stored_path=str(path),
@@ -143,71 +56,14 @@ def _new_batch(
     return batch
 
 
-def _run(
-    batch: ImportBatch,
-    *,
-    mapping: dict | None,
-    species: dict | None,
-    commit: bool,
-    actor: User | None,
-) -> dict:
-    """The pipeline for a batch whose file is saved; one transaction, committed at the end."""
-    path = Path(batch.stored_path)
-    columns, rows, file_crs, mapping = _open(path, batch.encoding, batch.layer, mapping)
-    _check_mapping(mapping, columns)
-    batch.crs = batch.crs or file_crs or "EPSG:4326"
-    coordinates = _coordinates(batch.crs)
-    batch.mapping, batch.status = mapping, ImportStatus.VALIDATING
-    batch.rows_total = _count_lines(path)
-    read, problems, error_rows = _check(
-        rows, mapping, coordinates, SpeciesMatcher(species), progress=_progress(batch.id)
-    )
-    summary = _summary(read, problems, error_rows, batch.source)
-    db.session.execute(text("DELETE FROM import_row_errors WHERE batch_id = :id"), {"id": batch.id})
-    _record(batch, problems)
-    summary.update(created=0, updated=0, batch_id=batch.id)
-    if commit and summary["ready"]:
-        summary["created"], summary["updated"] = staging.commit_rows(
-            batch, category=batch.category or "scattered", actor=actor
-        )
-    batch.rows_total = batch.rows_done = read
-    batch.summary = summary
-    batch.status = ImportStatus.DONE if commit else ImportStatus.REVIEW
-    batch.finished_at = func.now()
-    db.session.commit()
-    return summary
-
-
-def _count_lines(path: Path) -> int | None:
-    """About how many rows a text file holds, for the progress bar (None for other files)."""
-    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
-        return None
-    with path.open("rb") as handle:
-        return max(
-            0, sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(2**20), b"")) - 1
-        )
-
-
-def _progress(batch_id: int):
-    """Report rows done outside the import's transaction, so a page can show them meanwhile."""
-
-    def report(done: int) -> None:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(
-                text("UPDATE import_batches SET rows_done = :done WHERE id = :id"),
-                {"done": done, "id": batch_id},
-            )
-
-    return report
-
-
 def import_file(
     path: Path,
     *,
     source: str,
     crs: str | None = None,
     mapping: dict | None = None,
-    species: dict[str, int] | None = None,
+    species: dict[str, int | None] | None = None,
+    units: dict[str, str] | None = None,
     encoding: str | None = None,
     layer: str | None = None,
     category: str = "scattered",
@@ -216,12 +72,30 @@ def import_file(
 ) -> dict:
     """Check a survey file and, with commit, write its trees; returns the summary.
 
-    Without `crs`, a file that states its coordinate system is read in it, others as WGS 84.
+    Without `crs`, a file that states its coordinate system is read in it, others as WGS 84;
+    without `mapping`, the columns are mapped by their names.
     """
+    check_units(units)
     batch = _new_batch(
-        path, source=source, crs=crs, layer=layer, encoding=encoding, category=category, actor=actor
+        path,
+        source=source,
+        crs=crs,
+        layer=layer,
+        encoding=encoding,
+        category=category,
+        actor=actor,
+        mapping=mapping,
+        species=species,
+        units=units,
     )
-    return _run(batch, mapping=mapping, species=species, commit=commit, actor=actor)
+    return run(batch, commit=commit, actor=actor)
+
+
+def check_units(units: dict | None) -> None:
+    wrong = {k: v for k, v in (units or {}).items() if v not in UNITS.get(k, {})}
+    if wrong:
+        choices = {k: sorted(UNITS.get(k, {})) for k in wrong}
+        raise ValidationFailed("Unknown unit.", details={"units": wrong, "choices": choices})
 
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -242,7 +116,7 @@ def upload(
     name = SAFE_NAME.sub("_", Path(filename or "survey").name).strip("._") or "survey"
     if not Path(name).suffix:
         raise UnreadableFile(
-            "The file has no extension: is it a CSV, GeoJSON, GeoPackage, KML or GPX file?",
+            f"The file has no extension: it should be one of {FORMATS}.",
             details={"file": filename},
         )
     folder = upload_dir / uuid.uuid4().hex
@@ -276,13 +150,7 @@ def run_batch(batch_id: int, *, commit: bool, actor: User | None = None) -> dict
     """Check (or commit) an uploaded batch; a file that cannot be imported marks it failed."""
     batch = get_batch(batch_id)
     try:
-        return _run(
-            batch,
-            mapping=batch.mapping if commit else None,
-            species=None,
-            commit=commit,
-            actor=actor,
-        )
+        return run(batch, commit=commit, actor=actor)
     except DomainError as error:
         db.session.rollback()
         batch = get_batch(batch_id)
@@ -308,3 +176,37 @@ def mark_committing(batch_id: int) -> None:
     batch = get_batch(batch_id)
     batch.status = ImportStatus.COMMITTING
     db.session.commit()
+
+
+# ---- mappings kept by name ----
+
+
+def saved_mapping(name: str) -> dict:
+    """A saved mapping as the pipeline takes it: columns, species, units and crs."""
+    saved = db.session.scalar(select(SavedMapping).where(SavedMapping.name == nfc(name)))
+    if saved is None:
+        known = db.session.scalars(select(SavedMapping.name).order_by(SavedMapping.name)).all()
+        raise NotFound("No mapping has this name.", details={"mapping": name, "saved": known})
+    return {
+        "columns": saved.columns,
+        "species": saved.species,
+        "units": saved.units,
+        "crs": saved.crs,
+    }
+
+
+def saved_mappings() -> list[SavedMapping]:
+    return list(db.session.scalars(select(SavedMapping).order_by(SavedMapping.name)))
+
+
+def save_mapping(name: str, batch: ImportBatch, actor: User | None) -> SavedMapping:
+    """Keep the batch's mapping under a name (a second save under the name replaces it)."""
+    name = nfc(name)
+    if not name:
+        raise ValidationFailed("Give the mapping a name.", details={"mapping_name": "required"})
+    saved = db.session.scalar(select(SavedMapping).where(SavedMapping.name == name))
+    saved = saved or SavedMapping(name=name, created_by_id=actor.id if actor else None)
+    saved.columns, saved.species = batch.mapping or {}, batch.species_choices or {}
+    saved.units, saved.crs = batch.units or {}, batch.crs
+    db.session.add(saved)
+    return saved

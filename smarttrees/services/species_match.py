@@ -5,7 +5,7 @@ name that fits two species ("Bồ đề") is ambiguous and never picked silently
 none is imported as unidentified, the name kept. A mapping may settle names by hand.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from sqlalchemy import select
 
@@ -16,8 +16,8 @@ from smarttrees.vietnamese import fold
 
 
 class SpeciesMatcher:
-    def __init__(self, chosen: dict[str, int] | None = None) -> None:
-        self.chosen = chosen or {}
+    def __init__(self, chosen: dict[str, int | None] | None = None) -> None:
+        self.chosen = chosen or {}  # name → species id, or None: unidentified, name kept
         self.scientific: dict[str, int] = {}
         self.vietnamese: dict[str, list[int]] = defaultdict(list)
         for species in db.session.scalars(select(Species)):
@@ -25,10 +25,14 @@ class SpeciesMatcher:
             self.vietnamese[species.vi_name_folded].append(species.id)
         self.ids: dict[str, int] = {}
         self.verdicts: dict[str, str] = {}
+        self.candidates: dict[str, list[int]] = {}
+        self.counts: Counter = Counter()
 
     def _resolve(self, raw: str) -> str:
         if raw in self.chosen:
-            self.ids[raw] = self.chosen[raw]
+            if self.chosen[raw] is None:
+                return "unidentified"
+            self.ids[raw] = int(self.chosen[raw])
             return "chosen"
         latin = raw.split("::")[0].strip().lower()  # "Latin name :: Common name"
         if latin in self.scientific:
@@ -38,6 +42,7 @@ class SpeciesMatcher:
         if len(matches) == 1:
             self.ids[raw] = matches[0]
             return "folded"
+        self.candidates[raw] = matches
         return "ambiguous" if matches else "unknown"
 
     def verdict(self, raw: str) -> str:
@@ -49,8 +54,23 @@ class SpeciesMatcher:
         """The row's species problem, if any (None for a row without a species)."""
         if not raw:
             return None
+        self.counts[raw] += 1
         verdict = self.verdict(raw)
         if verdict in ("ambiguous", "unknown"):
             code = "species_ambiguous" if verdict == "ambiguous" else "species_unknown"
             return Problem(row, code, (mapping.get("species", ""),), raw)
         return None
+
+    def names(self, limit: int = 500) -> list[dict]:
+        """Each distinct name of the file once, most frequent first, with its match: what the
+        mapping screen shows to be confirmed or settled."""
+        return [
+            {
+                "name": raw,
+                "rows": count,
+                "verdict": self.verdicts[raw],
+                "species_id": self.ids.get(raw),
+                "candidates": self.candidates.get(raw, []),
+            }
+            for raw, count in self.counts.most_common(limit)
+        ]

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from smarttrees.extensions import db
 from smarttrees.importers.convert import Coordinates
 from smarttrees.importers.errors import ERROR, Problem
+from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_kind
 from smarttrees.importers.rows import Staged, convert_row
 from smarttrees.labels import codes
 from smarttrees.models import ImportBatch, User
@@ -80,12 +81,13 @@ def stage(
     matcher: SpeciesMatcher,
     problems: list[Problem],
     progress=None,
+    units: dict | None = None,
 ) -> int:
     """Convert and COPY every row in chunks; returns how many rows were read."""
     read, chunk = 0, []
     for row_number, row in rows:
         read += 1
-        staged, found = convert_row(row_number, row, mapping, coordinates)
+        staged, found = convert_row(row_number, row, mapping, coordinates, units)
         problems.extend(found)
         if staged is not None:
             if problem := matcher.problem(staged.species_raw, row_number, mapping):
@@ -115,35 +117,87 @@ UPDATE import_rows AS r SET stand_id = s.id
 """
 
 
-def problems_in_sql(problems: list[Problem], mapping: dict) -> None:
-    """Points outside the service area; ids that appear twice in the file."""
+DUPLICATES_SQL = """
+WITH groups AS (
+  SELECT external_id, min(row_number) AS first_row,
+         count(DISTINCT md5(concat_ws('|', lon, lat, species_raw, dbh, height, crown,
+                                      condition, planted, notes))) AS variants
+    FROM import_rows WHERE external_id IS NOT NULL
+   GROUP BY external_id HAVING count(*) > 1)
+SELECT r.row_number, r.external_id, g.variants = 1 AS repeated
+  FROM import_rows AS r JOIN groups AS g USING (external_id)
+ WHERE g.variants > 1 OR r.row_number <> g.first_row
+ ORDER BY r.row_number"""
+
+# A tree of the same species within 1 m that is not the one this row updates. The planar
+# ST_DWithin (1e-5° is at least 1 m here) lets the index find candidates; geography decides.
+NEAR_SQL = """
+SELECT r.row_number, near.code
+  FROM import_rows AS r
+  CROSS JOIN LATERAL (
+        SELECT t.code FROM trees AS t
+         WHERE t.species_id = r.species_id AND ST_DWithin(t.geom, r.geom, 0.00002)
+           AND ST_DWithin(t.geom::geography, r.geom::geography, 1.0)
+           AND NOT (t.source = :source AND t.external_id = r.external_id)
+         LIMIT 1) AS near
+ WHERE r.problem IS NULL AND r.species_id IS NOT NULL
+ ORDER BY r.row_number"""
+
+
+def problems_in_sql(problems: list[Problem], mapping: dict, source: str) -> None:
+    """Points outside the service area; ids that appear twice in the file (a row repeated
+    exactly is imported once); trees already standing within 1 m."""
     db.session.execute(text(PLACE_SQL))
-    point_columns = tuple(mapping.get(k, "") for k in ("lon", "lat", "x", "y") if k in mapping)
+    kind = coordinate_kind(mapping) or "lon"
+    point_columns = tuple(mapping.get(k, "") for k in COORDINATE_KINDS[kind])
     if service_area_enabled():
         outside = db.session.execute(
             text("SELECT row_number FROM import_rows WHERE commune_id IS NULL ORDER BY row_number")
         )
         problems.extend(Problem(r, "outside_service_area", point_columns) for (r,) in outside)
-    twice = db.session.execute(
-        text("""
-        SELECT row_number, external_id FROM (
-          SELECT row_number, external_id,
-                 count(*) OVER (PARTITION BY external_id) AS copies
-            FROM import_rows WHERE external_id IS NOT NULL) AS t
-         WHERE copies > 1 ORDER BY row_number""")
-    )
     column = (mapping.get("external_id", ""),)
-    problems.extend(Problem(r, "external_id_duplicate", column, v) for r, v in twice)
+    for row, value, repeated in db.session.execute(text(DUPLICATES_SQL)):
+        code = "row_repeated" if repeated else "external_id_duplicate"
+        problems.append(Problem(row, code, column, value))
+    species_column = (mapping.get("species", ""),)
+    near = db.session.execute(text(NEAR_SQL), {"source": source})
+    problems.extend(Problem(r, "near_existing_tree", species_column, c) for r, c in near)
 
 
-def mark_errors(problems: list[Problem]) -> set[int]:
-    rows = sorted({p.row for p in problems if p.kind.severity == ERROR})
-    if rows:
-        db.session.execute(
-            text("UPDATE import_rows SET problem = 'error' WHERE row_number = ANY(:rows)"),
-            {"rows": rows},
-        )
-    return set(rows)
+def mark_rows(problems: list[Problem]) -> tuple[set[int], set[int]]:
+    """Rows with an error, and rows repeated exactly: neither is written to trees."""
+    errors = {p.row for p in problems if p.kind.severity == ERROR}
+    repeated = {p.row for p in problems if p.code == "row_repeated"} - errors
+    for mark, rows in (("error", errors), ("skip", repeated)):
+        if rows:
+            db.session.execute(
+                text("UPDATE import_rows SET problem = :mark WHERE row_number = ANY(:rows)"),
+                {"mark": mark, "rows": sorted(rows)},
+            )
+    return errors, repeated
+
+
+PREVIEW_POINTS = 2000
+
+
+def preview(total: int) -> dict:
+    """Up to PREVIEW_POINTS staged points spread over the file, with the extent of them all,
+    so a wrong coordinate system is seen on a map before anything is written."""
+    step = max(1, -(-total // PREVIEW_POINTS))
+    points = db.session.execute(
+        text("""
+        SELECT row_number, round(lon::numeric, 6), round(lat::numeric, 6), problem
+          FROM import_rows WHERE row_number % :step = 0 OR :step = 1
+         ORDER BY row_number LIMIT :limit"""),
+        {"step": step, "limit": PREVIEW_POINTS},
+    )
+    extent = db.session.execute(
+        text("SELECT min(lon), min(lat), max(lon), max(lat) FROM import_rows")
+    ).one()
+    return {
+        "points": [[r, float(x), float(y), p or "ready"] for r, x, y, p in points],
+        "bbox": None if extent[0] is None else [float(v) for v in extent],
+    }
 
 
 def already_imported(source: str) -> int:

@@ -1,0 +1,99 @@
+"""Tables that are not CSV: Excel workbooks (XLSX) and KoboToolbox / ODK JSON submissions.
+
+Both give the header and an iterator of (row number as the user sees it, row as a dict of text),
+like the CSV reader. Workbooks are read in openpyxl's read-only mode, row by row.
+"""
+
+import json
+import zipfile
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from smarttrees.importers.csvfile import NotATable
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_xlsx(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+    """The sheet asked for (else the first) of a workbook: its first non-empty row is the header."""
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
+        raise NotATable("This file is not a readable Excel workbook (.xlsx).") from error
+    if sheet and sheet not in book.sheetnames:
+        book.close()
+        raise NotATable(
+            f"No sheet {sheet!r} in this workbook; it has: {', '.join(book.sheetnames)}."
+        )
+    values = book[sheet or book.sheetnames[0]].iter_rows(values_only=True)
+    header, header_row = None, 0
+    for header_row, cells in enumerate(values, start=1):  # noqa: B007  (the row number is kept)
+        if any(cell not in (None, "") for cell in cells):
+            header = [_cell_text(cell) for cell in cells]
+            break
+    if header is None:
+        book.close()
+        raise NotATable("The workbook's first sheet is empty.")
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        try:
+            for number, cells in enumerate(values, start=header_row + 1):
+                texts = [_cell_text(cell) for cell in cells]
+                if any(texts):
+                    yield number, dict(zip(header, texts, strict=False))
+        finally:
+            book.close()
+
+    return header, rows()
+
+
+def looks_like_geojson(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(4096).decode("utf-8", errors="replace")
+    return '"Feature' in head or '"features"' in head
+
+
+def read_submissions(path: Path) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+    """KoboToolbox / ODK Central JSON: a list of submissions, or an object holding one under
+    `submissions`, `results` or `value`. Kobo's `_geolocation` [lat, lon] becomes "lat lon"."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeError, json.JSONDecodeError) as error:
+        raise NotATable(f"This file is not readable JSON ({error}).") from error
+    if isinstance(data, dict):
+        data = next((data[key] for key in ("submissions", "results", "value") if key in data), None)
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise NotATable("This JSON file is neither GeoJSON nor a list of form submissions.")
+    if not data:
+        raise NotATable("The file holds no submissions.")
+    header = list(dict.fromkeys(key for item in data for key in item))
+    rows = (
+        (number, {k: _json_text(v) for k, v in item.items()}) for number, item in enumerate(data, 1)
+    )
+    return header, rows
+
+
+def _json_text(value) -> str:
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int | float) for v in value)
+    ):
+        return f"{value[0]} {value[1]}"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return _cell_text(value)

@@ -1,0 +1,223 @@
+"""The import pipeline: read → map columns → check rows → stage with COPY → validate in SQL →
+(commit as an upsert by (source, external id)), all in one transaction.
+
+Row problems come from the importers' catalogue and are stored with the batch, with the file's
+values of each row in error so that it can be fixed in the browser.
+"""
+
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import func, insert, text
+
+from smarttrees.errors import DomainError, ValidationFailed
+from smarttrees.extensions import db
+from smarttrees.importers import archive, records, vector
+from smarttrees.importers.convert import Coordinates
+from smarttrees.importers.csvfile import NotATable, read_csv
+from smarttrees.importers.errors import ERROR, Problem
+from smarttrees.importers.mapping import has_coordinates, propose, with_geometry
+from smarttrees.models import ImportBatch, ImportRowError, ImportRowValues, ImportStatus, User
+from smarttrees.services import staging
+from smarttrees.services.species_match import SpeciesMatcher
+
+
+class UnreadableFile(DomainError):
+    status = 422
+    code = "file_unreadable"
+
+
+FORMATS = "CSV, Excel (.xlsx), GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, GPX or Kobo/ODK JSON"
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+
+
+def _table(path: Path, encoding: str | None, layer: str | None, work: Path, crs_declared: bool):
+    """Columns, rows, the file's coordinate system (None: not stated), whether it is a GIS file."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return (*read_csv(path, encoding), None, False)
+    if suffix in (".xlsx", ".xlsm"):
+        return (*records.read_xlsx(path, layer), None, False)
+    if suffix == ".json" and not records.looks_like_geojson(path):
+        return (*records.read_submissions(path), None, False)
+    if suffix == ".zip":
+        path = archive.unpack_shapefile(path, work, layer)
+        layer = None
+    elif suffix == ".kmz":
+        path = archive.unpack_kmz(path, work)
+    if path.suffix.lower() in (".kml", ".gpx"):
+        archive.check_xml(path)
+    if path.suffix.lower() == ".shp":
+        archive.check_shapefile(path, crs_declared)
+    if path.suffix.lower() not in vector.SUFFIXES:
+        raise NotATable(f"This file type cannot be imported: use {FORMATS}.")
+    return (*vector.read_vector(path, layer), True)
+
+
+def _open(path: Path, batch: ImportBatch, mapping: dict | None, work: Path):
+    """Columns, rows, the file's coordinate system (None: not stated) and the mapping."""
+    try:
+        columns, rows, crs, spatial = _table(
+            path, batch.encoding, batch.layer, work, crs_declared=bool(batch.crs)
+        )
+    except (NotATable, UnicodeError) as error:
+        raise UnreadableFile(str(error), details={"file": path.name}) from error
+    if not spatial:
+        return columns, rows, crs, mapping or propose(columns)
+    chosen = mapping or propose([c for c in columns if c not in (vector.X, vector.Y)])
+    return columns, rows, crs, with_geometry(chosen, vector.X, vector.Y)
+
+
+def _record(batch: ImportBatch, problems: list[Problem]) -> None:
+    for table in (ImportRowError.__table__, ImportRowValues.__table__):
+        db.session.execute(table.delete().where(table.c.batch_id == batch.id))
+    rows = [
+        {
+            "batch_id": batch.id,
+            "row_number": p.row,
+            "code": p.code,
+            "severity": p.kind.severity,
+            "columns": list(p.columns),
+            "value": p.value,
+            "message": p.kind.message,
+        }
+        for p in sorted(problems, key=lambda p: (p.row, p.code))
+    ]
+    if rows:
+        db.session.execute(ImportRowError.__table__.insert(), rows)
+
+
+def _summary(read: int, problems: list[Problem], marked, source: str) -> dict:
+    error_rows, repeated_rows = marked
+    by_code: dict[str, int] = {}
+    for problem in problems:
+        by_code[problem.code] = by_code.get(problem.code, 0) + 1
+    warning_rows = {p.row for p in problems if p.kind.severity != ERROR} - error_rows
+    return {
+        "rows_read": read,
+        "ready": read - len(error_rows) - len(repeated_rows),
+        "warnings": len(warning_rows),
+        "errors": len(error_rows),
+        "errors_by_code": dict(sorted(by_code.items())),
+        "already_imported": staging.already_imported(source),
+    }
+
+
+def _check_mapping(mapping: dict, columns: list[str]) -> None:
+    if not has_coordinates(mapping):
+        raise UnreadableFile(
+            "No coordinate columns were found: map longitude and latitude, X and Y, or WKT.",
+            code="no_coordinates",
+            details={"columns": columns},
+        )
+    unknown = sorted(set(mapping.values()) - set(columns))
+    if unknown:
+        raise ValidationFailed(
+            "The mapping names columns the file does not have.",
+            details={"mapping": unknown, "columns": columns},
+        )
+
+
+def _check(rows, batch: ImportBatch, coordinates: Coordinates, matcher: SpeciesMatcher, progress):
+    """Stage every row and find its problems: (rows read, problems, (error rows, repeated rows))."""
+    staging.stage_table()
+    problems: list[Problem] = []
+    read = staging.stage(
+        _with_edits(rows, batch.edits),
+        batch.mapping,
+        coordinates,
+        matcher,
+        problems,
+        progress,
+        batch.units,
+    )
+    db.session.execute(text(staging.FILL_IDS_SQL))
+    staging.problems_in_sql(problems, batch.mapping, batch.source)
+    return read, problems, staging.mark_rows(problems)
+
+
+def _with_edits(rows, edits: dict | None):
+    """The file's rows with the cells fixed by hand in the review put in."""
+    if not edits:
+        return rows
+    return ((n, {**row, **edits[str(n)]} if str(n) in edits else row) for n, row in rows)
+
+
+def _coordinates(crs: str) -> Coordinates:
+    try:
+        return Coordinates(crs)
+    except Exception as error:  # pyproj's CRSError and friends
+        raise ValidationFailed("Unknown coordinate system.", details={"crs": crs}) from error
+
+
+KEPT_ROWS = 10_000
+
+
+def _keep_error_rows(batch: ImportBatch, error_rows: set[int], work: Path) -> None:
+    """The file's values of the rows in error (the first KEPT_ROWS), read again from the file."""
+    wanted = set(sorted(error_rows)[:KEPT_ROWS])
+    if not wanted:
+        return
+    _, rows, _, _ = _open(Path(batch.stored_path), batch, batch.mapping, work / "again")
+    kept = [
+        {"batch_id": batch.id, "row_number": number, "values": row}
+        for number, row in _with_edits(rows, batch.edits)
+        if number in wanted
+    ]
+    db.session.execute(insert(ImportRowValues), kept)
+
+
+def run(batch: ImportBatch, *, commit: bool, actor: User | None) -> dict:
+    """The pipeline for a batch whose file is saved; one transaction, committed at the end."""
+    with tempfile.TemporaryDirectory(prefix="smarttrees-import-") as work:
+        return _run_in(batch, Path(work), commit=commit, actor=actor)
+
+
+def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None) -> dict:
+    path = Path(batch.stored_path)
+    columns, rows, file_crs, mapping = _open(path, batch, batch.mapping, work)
+    _check_mapping(mapping, columns)
+    batch.crs = batch.crs or file_crs or "EPSG:4326"
+    coordinates = _coordinates(batch.crs)
+    batch.mapping, batch.status = mapping, ImportStatus.VALIDATING
+    batch.rows_total = _count_lines(path)
+    matcher = SpeciesMatcher(batch.species_choices)
+    read, problems, marked = _check(rows, batch, coordinates, matcher, progress=_progress(batch.id))
+    summary = _summary(read, problems, marked, batch.source)
+    summary.update(species=matcher.names(), preview=staging.preview(read), columns=columns)
+    _record(batch, problems)
+    _keep_error_rows(batch, marked[0], work)
+    summary.update(created=0, updated=0, batch_id=batch.id)
+    if commit and summary["ready"]:
+        summary["created"], summary["updated"] = staging.commit_rows(
+            batch, category=batch.category or "scattered", actor=actor
+        )
+    batch.rows_total = batch.rows_done = read
+    batch.summary = summary
+    batch.status = ImportStatus.DONE if commit else ImportStatus.REVIEW
+    batch.finished_at = func.now()
+    db.session.commit()
+    return summary
+
+
+def _count_lines(path: Path) -> int | None:
+    """About how many rows a text file holds, for the progress bar (None for other files)."""
+    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return None
+    with path.open("rb") as handle:
+        return max(
+            0, sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(2**20), b"")) - 1
+        )
+
+
+def _progress(batch_id: int):
+    """Report rows done outside the import's transaction, so a page can show them meanwhile."""
+
+    def report(done: int) -> None:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(
+                text("UPDATE import_batches SET rows_done = :done WHERE id = :id"),
+                {"done": done, "id": batch_id},
+            )
+
+    return report
