@@ -3,7 +3,7 @@
 API errors always look like {"error": {"code": ..., "message": ..., "details": ...}}.
 """
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -72,8 +72,14 @@ def _domain_error(error: DomainError):
 def _http_error(error: HTTPException):
     status = error.code or 500
     message = CSRF_MESSAGE if isinstance(error, CSRFError) else MESSAGES.get(status, error.name)
+    details = None
+    if status == 413:  # say what the limit is (SMARTTREES_MAX_UPLOAD_MB)
+        details = {"limit_mb": (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 2**20}
     return error_response(
-        status=status, code=HTTP_CODES.get(status, "http_error"), message=gettext(message)
+        status=status,
+        code=HTTP_CODES.get(status, "http_error"),
+        message=gettext(message),
+        details=details,
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from smarttrees.extensions import db
 from smarttrees.models import ImportBatch, ImportStatus, Role, Tree
 from tests.conftest import csrf_from, sign_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, species_named
 from tests.test_imports import vn2000_survey
 
 pytestmark = pytest.mark.external
@@ -107,6 +107,7 @@ def test_a_survey_goes_from_upload_to_the_map_in_a_browser(
 
     user = make_user(Role.MANAGER)
     path, _ = vn2000_survey(tmp_path)
+    ficus_religiosa = species_named("Ficus religiosa").id  # one of the two "Bồ đề"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -124,10 +125,29 @@ def test_a_survey_goes_from_upload_to_the_map_in_a_browser(
         expect(page.get_by_role("button", name="Nhập 2 dòng sẵn sàng")).to_be_visible(
             timeout=15_000
         )
-        expect(page.locator("table.rows")).to_contain_text("species_ambiguous")
-        page.get_by_role("button", name="Nhập 2 dòng sẵn sàng").click()
+        expect(page.locator("#problems")).to_contain_text("species_ambiguous")
+        # The mapping: "Bo de" fits two species; choose one, once for every row that has it.
+        bo_de = page.locator("#species-names tr", has_text="Bo de").locator("select")
+        bo_de.select_option(str(ficus_religiosa))
+        page.get_by_role("button", name="Kiểm tra lại").click()
+        run_jobs(runner)
+        expect(page.get_by_role("button", name="Nhập 3 dòng sẵn sàng")).to_be_visible(
+            timeout=15_000
+        )
+        # A cell fixed in place: the DBH "abc" of row 5 becomes 40, and the row is ready.
+        row = page.locator("#row-5")
+        expect(row).to_contain_text("number_invalid")
+        row.get_by_label("D1.3").fill("40")
+        row.get_by_role("button", name="Kiểm tra dòng này").click()
+        expect(page.locator(".flash")).to_contain_text("5")
+        expect(page.locator("#row-5")).to_have_count(0)
+        page.get_by_role("button", name="Nhập 4 dòng sẵn sàng").click()
         run_jobs(runner)
         expect(page.get_by_role("link", name="Xem cây trên bản đồ")).to_be_visible(timeout=15_000)
+        # The preview map shows every row's point: 4 ready in green, 4 with an error in red.
+        points = page.locator("#import-preview path.leaflet-interactive")
+        expect(points).to_have_count(8)
+        expect(points.and_(page.locator('[stroke="#b00020"]'))).to_have_count(4)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "import-done.png"), full_page=True)
         page.get_by_role("link", name="Xem cây trên bản đồ").click()
@@ -136,4 +156,120 @@ def test_a_survey_goes_from_upload_to_the_map_in_a_browser(
         )
         assert offsite.blocked == []
         browser.close()
-    assert db.session.scalar(select(func.count()).select_from(Tree)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 4
+    fixed = db.session.scalar(select(Tree).where(Tree.external_id == "TN-4"))
+    assert float(fixed.dbh_cm) == 40.0
+    chosen = db.session.scalar(select(Tree).where(Tree.external_id == "TN-3"))
+    assert chosen.species_id == ficus_religiosa
+
+
+def test_a_mapping_saved_in_the_review_is_reused_by_name(client, runner, upload_dir, tmp_path):
+    """Settle the columns, a species name and a unit once; the next file uses them by name."""
+    sign_in(client, Role.MANAGER)
+    path, _ = vn2000_survey(tmp_path)
+    upload(client, path.read_bytes(), "khao_sat.csv", crs="EPSG:9213", source="ks-map")
+    run_jobs(runner)
+    batch = db.session.scalar(select(ImportBatch))
+    species = {item["name"]: item for item in batch.summary["species"]}
+    assert species["Bo de"]["verdict"] == "ambiguous" and len(species["Bo de"]["candidates"]) == 2
+    form = {f"col_{target}": column for target, column in batch.mapping.items()}
+    names = {f"species_name_{i}": name for i, name in enumerate(species, 1)}
+    choice = {f"species_{i}": "none" for i, name in enumerate(species, 1) if name == "Bo de"}
+    token = csrf_from(client, f"/imports/{batch.id}")
+    response = client.post(
+        f"/imports/{batch.id}/mapping",
+        data={
+            "csrf_token": token,
+            **form,
+            **names,
+            **choice,
+            "unit_dbh": "mm",
+            "save_as": "Phiếu Phú Lương",
+        },
+    )
+    assert response.status_code == 302
+    run_jobs(runner)
+    db.session.expire_all()
+    checked = db.session.get(ImportBatch, batch.id)
+    assert "species_ambiguous" not in checked.summary["errors_by_code"]
+    assert checked.summary["ready"] == 3 and checked.units == {"dbh": "mm"}
+    code = runner.invoke(
+        args=[
+            "trees",
+            "import",
+            str(path),
+            "--mapping",
+            "Phiếu Phú Lương",
+            "--commit",
+            "--source",
+            "ks-map",
+        ]
+    )
+    assert code.exit_code == 0, code.output
+    bo_de = db.session.scalar(select(Tree).where(Tree.external_id == "TN-3"))
+    assert bo_de.species_id is None and bo_de.species_raw == "Bo de"  # unidentified, name kept
+    assert float(bo_de.dbh_cm) == 2.0  # 20 mm, the unit of the saved mapping
+    unknown = runner.invoke(args=["trees", "import", str(path), "--mapping", "nope"])
+    assert unknown.exit_code == 1 and "Phiếu Phú Lương" in unknown.output
+
+
+def test_the_error_report_opens_in_excel_with_every_problem(client, runner, upload_dir, tmp_path):
+    import openpyxl
+
+    sign_in(client, Role.MANAGER)
+    path, _ = vn2000_survey(tmp_path)
+    upload(client, path.read_bytes(), "khao_sat.csv", crs="EPSG:9213")
+    run_jobs(runner)
+    batch = db.session.scalar(select(ImportBatch))
+    response = client.get(f"/imports/{batch.id}/errors.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("row", "code", "severity", "columns", "value", "message")
+    assert len(rows) == 1 + 6
+    assert {r[1] for r in rows[1:]} == {
+        "species_ambiguous",
+        "number_invalid",
+        "date_invalid",
+        "outside_service_area",
+        "external_id_duplicate",
+    }
+    assert [r[0] for r in rows[1:]] == sorted(r[0] for r in rows[1:])  # in file order
+
+
+def test_an_upload_over_the_limit_is_refused_with_413_and_the_limit(app, client, upload_dir):
+    sign_in(client, Role.MANAGER)
+    previous = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 2**20
+    try:
+        response = upload(client, b"lon,lat\n" + b"105.8,21.6\n" * 200_000, "big.csv")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = previous
+    assert response.status_code == 413
+    assert "1" in response.get_data(as_text=True) and db.session.scalar(select(ImportBatch)) is None
+
+
+def test_a_fixed_row_is_checked_again_and_counted(client, runner, upload_dir, tmp_path):
+    sign_in(client, Role.MANAGER)
+    path, _ = vn2000_survey(tmp_path)
+    upload(client, path.read_bytes(), "khao_sat.csv", crs="EPSG:9213")
+    run_jobs(runner)
+    batch = db.session.scalar(select(ImportBatch))
+    token = csrf_from(client, f"/imports/{batch.id}")
+    still_wrong = client.post(
+        f"/imports/{batch.id}/rows/6", data={"csrf_token": token, "cell:Ngày trồng": "30/02/2020"}
+    )
+    assert still_wrong.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ImportBatch, batch.id).summary["errors"] == 6
+    client.post(
+        f"/imports/{batch.id}/rows/6", data={"csrf_token": token, "cell:Ngày trồng": "28/02/2020"}
+    )
+    db.session.expire_all()
+    fixed = db.session.get(ImportBatch, batch.id)
+    assert (fixed.summary["errors"], fixed.summary["ready"]) == (5, 3)
+    assert fixed.edits == {"6": {"Ngày trồng": "28/02/2020"}}
+    client.post(f"/imports/{batch.id}/commit", data={"csrf_token": token})
+    run_jobs(runner)
+    tree = db.session.scalar(select(Tree).where(Tree.external_id == "TN-5"))
+    assert tree.planted_on.isoformat() == "2020-02-28"

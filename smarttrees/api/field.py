@@ -47,5 +47,8 @@ def import_status(batch_id: int):
         "status": batch.status.value,
         "rows_done": batch.rows_done,
         "rows_total": batch.rows_total,
-        "summary": batch.summary,
+        "summary": {k: v for k, v in (batch.summary or {}).items() if k not in HEAVY},
     }
+
+
+HEAVY = ("preview", "species", "columns", "already_sample")  # for the review page, not the bar

@@ -68,12 +68,11 @@ def _open(path: Path, batch: ImportBatch, mapping: dict | None, work: Path):
     return columns, rows, crs, with_geometry(chosen, vector.X, vector.Y)
 
 
-def _record(batch: ImportBatch, problems: list[Problem]) -> None:
-    for table in (ImportRowError.__table__, ImportRowValues.__table__):
-        db.session.execute(table.delete().where(table.c.batch_id == batch.id))
-    rows = [
+def record_problems(batch_id: int, problems: list[Problem]) -> list[dict]:
+    """Problems as rows of import_row_errors, in file order."""
+    return [
         {
-            "batch_id": batch.id,
+            "batch_id": batch_id,
             "row_number": p.row,
             "code": p.code,
             "severity": p.kind.severity,
@@ -83,8 +82,13 @@ def _record(batch: ImportBatch, problems: list[Problem]) -> None:
         }
         for p in sorted(problems, key=lambda p: (p.row, p.code))
     ]
-    if rows:
-        db.session.execute(ImportRowError.__table__.insert(), rows)
+
+
+def _record(batch: ImportBatch, problems: list[Problem]) -> None:
+    for table in (ImportRowError.__table__, ImportRowValues.__table__):
+        db.session.execute(table.delete().where(table.c.batch_id == batch.id))
+    if problems:
+        db.session.execute(ImportRowError.__table__.insert(), record_problems(batch.id, problems))
 
 
 def _summary(read: int, problems: list[Problem], marked, source: str) -> dict:
@@ -143,7 +147,7 @@ def _with_edits(rows, edits: dict | None):
     return ((n, {**row, **edits[str(n)]} if str(n) in edits else row) for n, row in rows)
 
 
-def _coordinates(crs: str) -> Coordinates:
+def coordinates_for(crs: str) -> Coordinates:
     try:
         return Coordinates(crs)
     except Exception as error:  # pyproj's CRSError and friends
@@ -178,13 +182,19 @@ def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None)
     columns, rows, file_crs, mapping = _open(path, batch, batch.mapping, work)
     _check_mapping(mapping, columns)
     batch.crs = batch.crs or file_crs or "EPSG:4326"
-    coordinates = _coordinates(batch.crs)
+    coordinates = coordinates_for(batch.crs)
     batch.mapping, batch.status = mapping, ImportStatus.VALIDATING
     batch.rows_total = _count_lines(path)
     matcher = SpeciesMatcher(batch.species_choices)
     read, problems, marked = _check(rows, batch, coordinates, matcher, progress=_progress(batch.id))
     summary = _summary(read, problems, marked, batch.source)
-    summary.update(species=matcher.names(), preview=staging.preview(read), columns=columns)
+    summary.update(
+        species=matcher.names(),
+        preview=staging.preview(read),
+        already_sample=staging.already_imported_sample(batch.source),
+        columns=[c for c in columns if c not in (vector.X, vector.Y)],
+        spatial=vector.X in columns,
+    )
     _record(batch, problems)
     _keep_error_rows(batch, marked[0], work)
     summary.update(created=0, updated=0, batch_id=batch.id)

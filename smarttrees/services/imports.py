@@ -160,14 +160,14 @@ def run_batch(batch_id: int, *, commit: bool, actor: User | None = None) -> dict
         return None
 
 
-def row_errors(batch_id: int, *, limit: int | None = None) -> list[ImportRowError]:
+def row_errors(
+    batch_id: int, *, severity: str | None = None, limit: int | None = None
+) -> list[ImportRowError]:
     """The batch's problems in file order (for the review page and the error report)."""
-    stmt = (
-        select(ImportRowError)
-        .where(ImportRowError.batch_id == batch_id)
-        .order_by(ImportRowError.row_number, ImportRowError.code)
-        .limit(limit)
-    )
+    stmt = select(ImportRowError).where(ImportRowError.batch_id == batch_id)
+    if severity:
+        stmt = stmt.where(ImportRowError.severity == severity)
+    stmt = stmt.order_by(ImportRowError.row_number, ImportRowError.code).limit(limit)
     return list(db.session.scalars(stmt))
 
 

@@ -210,6 +210,18 @@ def already_imported(source: str) -> int:
     )
 
 
+def already_imported_sample(source: str, limit: int = 100) -> list[list]:
+    """The first rows that will update a tree the source already has: [row, tree code]."""
+    rows = db.session.execute(
+        text("""
+        SELECT r.row_number, t.code FROM import_rows AS r JOIN trees AS t
+          ON t.source = :source AND t.external_id = r.external_id
+         WHERE r.problem IS NULL ORDER BY r.row_number LIMIT :limit"""),
+        {"source": source, "limit": limit},
+    )
+    return [list(row) for row in rows]
+
+
 # ---- commit: update the trees this source already has, insert the others ----
 
 FILL_IDS_SQL = """

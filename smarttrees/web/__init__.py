@@ -14,7 +14,16 @@ def _template_globals() -> dict:
 
 
 def register(app: Flask) -> None:
-    from smarttrees.web import account, assets, field, home, imports, map, trees  # noqa: F401
+    from smarttrees.web import (  # noqa: F401
+        account,
+        assets,
+        field,
+        home,
+        import_review,
+        imports,
+        map,
+        trees,
+    )
 
     app.register_blueprint(bp)
     app.register_blueprint(assets.vendor)

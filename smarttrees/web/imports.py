@@ -2,17 +2,24 @@
 
 import csv
 import io
+import math
 from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from smarttrees import jobs
 from smarttrees.auth import role_required
+from smarttrees.importers.mapping import TARGETS
+from smarttrees.importers.report import REPORT_HEADER
+from smarttrees.importers.rows import UNITS
 from smarttrees.models import ImportStatus, Role
-from smarttrees.services import imports
+from smarttrees.services import catalog, import_review, imports, labels
 from smarttrees.web import bp
+from smarttrees.web.import_review import report_rows
+from smarttrees.web.printing import label_pdf
 
 CRS_CHOICES = (
     ("", "Stated in the file, else WGS 84"),
@@ -50,13 +57,95 @@ def import_new():
     return redirect(url_for("pages.import_detail", batch_id=batch.id))
 
 
+GROUPS = ("errors", "warnings", "already", "ready")
+LABELS = {
+    "lon": _l("Longitude"),
+    "lat": _l("Latitude"),
+    "x": _l("X (easting or northing)"),
+    "y": _l("Y"),
+    "wkt": _l("Geometry as WKT"),
+    "latlon": _l("Latitude and longitude in one column"),
+    "species": _l("Species"),
+    "dbh": _l("Diameter at breast height"),
+    "height": _l("Height"),
+    "crown": _l("Crown width"),
+    "condition": _l("Condition"),
+    "planted": _l("Planted on"),
+    "external_id": _l("Id in the file"),
+    "notes": _l("Notes"),
+    "unit:cm": _l("cm"),
+    "unit:mm": _l("mm"),
+    "unit:m": _l("m"),
+    "unit:ft": _l("feet"),
+    "unit:circumference_cm": _l("circumference in cm"),
+    "unit:circumference_m": _l("circumference in m"),
+    "match:exact": _l("scientific name"),
+    "match:folded": _l("Vietnamese name"),
+    "match:chosen": _l("chosen by hand"),
+    "match:unidentified": _l("unidentified, name kept"),
+    "match:ambiguous": _l("fits several species: choose"),
+    "match:unknown": _l("not in the list"),
+}
+
+
 @bp.get("/imports/<int:batch_id>")
 @role_required(Role.MANAGER)
 def import_detail(batch_id: int):
     batch = imports.get_batch(batch_id)
-    errors = imports.row_errors(batch_id, limit=ERRORS_SHOWN)
+    summary = batch.summary or {}
+    group = request.args.get("group") or ("errors" if summary.get("errors") else "ready")
+    group = group if group in GROUPS else "ready"
+    severity = {"errors": "error", "warnings": "warning"}.get(group)
+    problems = (
+        imports.row_errors(batch_id, severity=severity, limit=ERRORS_SHOWN) if severity else []
+    )
+    by_row: dict[int, list] = {}
+    for problem in problems:
+        by_row.setdefault(problem.row_number, []).append(problem)
+    values = import_review.row_values(batch_id, list(by_row)) if group == "errors" else {}
     return render_template(
-        "imports/detail.html", batch=batch, errors=errors, shown=ERRORS_SHOWN, Status=ImportStatus
+        "imports/detail.html",
+        batch=batch,
+        summary=summary,
+        group=group,
+        groups=GROUPS,
+        by_row=by_row,
+        values=values,
+        shown=ERRORS_SHOWN,
+        Status=ImportStatus,
+        targets=list(TARGETS),
+        units=UNITS,
+        crs_choices=CRS_CHOICES,
+        all_species=catalog.list_species(),
+        saved=imports.saved_mappings(),
+        province_bounds=catalog.province_bounds(),
+        map_link=_map_link(summary),
+        labels=LABELS,
+    )
+
+
+def _map_link(summary: dict) -> str:
+    """The province map, centred and zoomed on the imported points."""
+    bbox = (summary.get("preview") or {}).get("bbox")
+    if not bbox:
+        return url_for("pages.province")
+    west, south, east, north = bbox
+    span = max(east - west, north - south, 1e-4)
+    zoom = max(8, min(17, int(math.log2(360 / span))))
+    return (
+        url_for("pages.province") + f"#map={zoom}/{(south + north) / 2:.5f}/{(west + east) / 2:.5f}"
+    )
+
+
+@bp.get("/imports/<int:batch_id>/labels.pdf")
+@role_required(Role.MANAGER)
+def import_labels(batch_id: int):
+    """A label for every tree the import wrote."""
+    imports.get_batch(batch_id)
+    return label_pdf(
+        labels.Selection(import_batch_id=batch_id),
+        default_layout="a4-3x8",
+        filename=f"import-{batch_id}-labels.pdf",
     )
 
 
@@ -76,19 +165,10 @@ def import_commit(batch_id: int):
 @role_required(Role.MANAGER)
 def import_errors(batch_id: int):
     """Every problem of the batch, to fix in the file and upload again."""
+    imports.get_batch(batch_id)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["row", "code", "severity", "columns", "value", "message"])
-    for error in imports.row_errors(batch_id):
-        writer.writerow(
-            [
-                error.row_number,
-                error.code,
-                error.severity,
-                " ".join(error.columns),
-                error.value or "",
-                gettext(error.message or ""),
-            ]
-        )
+    writer.writerow([gettext(h) for h in REPORT_HEADER])
+    writer.writerows(report_rows(batch_id))
     data = io.BytesIO(out.getvalue().encode("utf-8-sig"))  # Excel opens UTF-8 with a BOM
     return send_file(data, mimetype="text/csv", download_name=f"import-{batch_id}-errors.csv")

@@ -1,0 +1,151 @@
+"""Reviewing an import before it is written: settle the mapping (columns, species names, units,
+coordinate system) and check again; fix a row's cells in the browser and re-check that row.
+
+A fixed cell is kept with the batch and put in place of the file's value every time the file is
+read again, so the commit sees exactly what the review showed.
+"""
+
+from sqlalchemy import delete, func, insert, select
+
+from smarttrees.errors import Conflict, ValidationFailed
+from smarttrees.extensions import db
+from smarttrees.importers.errors import ERROR, Problem
+from smarttrees.importers.mapping import TARGETS, has_coordinates
+from smarttrees.importers.rows import convert_row
+from smarttrees.models import ImportRowError, ImportRowValues, ImportStatus, User
+from smarttrees.services import imports
+from smarttrees.services.import_run import coordinates_for, record_problems
+from smarttrees.services.species_match import SpeciesMatcher
+from smarttrees.services.trees import service_area_enabled
+
+SETTLED = (ImportStatus.REVIEW, ImportStatus.FAILED)
+
+
+def settle(
+    batch_id: int,
+    *,
+    mapping: dict[str, str],
+    species: dict[str, int | None],
+    units: dict[str, str],
+    crs: str | None,
+    save_as: str | None = None,
+    actor: User | None = None,
+) -> None:
+    """Take the mapping chosen on the review page and queue the file to be checked again."""
+    batch = imports.get_batch(batch_id)
+    if batch.status not in SETTLED:
+        raise Conflict("This import is being checked or written: wait for it to finish.")
+    columns = (batch.summary or {}).get("columns") or []
+    mapping = {k: v for k, v in mapping.items() if v and k in TARGETS}
+    unknown = sorted(set(mapping.values()) - set(columns))
+    if unknown:
+        raise ValidationFailed("The file has no such column.", details={"mapping": unknown})
+    if not has_coordinates(mapping) and not (batch.summary or {}).get("spatial"):
+        raise ValidationFailed(
+            "Map longitude and latitude, X and Y, one 'lat lon' column or a WKT column.",
+            details={"mapping": "coordinates"},
+        )
+    imports.check_units(units)
+    if crs:
+        coordinates_for(crs)  # refuses an unknown coordinate system now, not in the job
+    batch.mapping, batch.species_choices, batch.units = mapping, species, units
+    batch.crs = crs or batch.crs
+    batch.status, batch.rows_done, batch.failure = ImportStatus.UPLOADED, 0, None
+    if save_as:
+        imports.save_mapping(save_as, batch, actor)
+    db.session.commit()
+
+
+def apply_saved(batch_id: int, name: str) -> None:
+    """Put a saved mapping on the batch (the columns the file has) and check again."""
+    saved = imports.saved_mapping(name)
+    columns = set((imports.get_batch(batch_id).summary or {}).get("columns") or [])
+    settle(
+        batch_id,
+        mapping={k: v for k, v in saved["columns"].items() if v in columns},
+        species=saved["species"],
+        units=saved["units"],
+        crs=saved["crs"],
+    )
+
+
+def row_values(batch_id: int, row_numbers: list[int]) -> dict[int, dict]:
+    """The file's values (with fixes) of rows in error, for the review's edit forms."""
+    rows = db.session.execute(
+        select(ImportRowValues.row_number, ImportRowValues.values).where(
+            ImportRowValues.batch_id == batch_id, ImportRowValues.row_number.in_(row_numbers)
+        )
+    )
+    return {number: values for number, values in rows}
+
+
+def fix_row(batch_id: int, row_number: int, cells: dict[str, str]) -> list[Problem]:
+    """Keep the cells fixed by hand and check the row again; returns its remaining problems."""
+    batch = imports.get_batch(batch_id)
+    if batch.status != ImportStatus.REVIEW:
+        raise Conflict("Rows can be fixed while the import waits for review.")
+    values = row_values(batch_id, [row_number]).get(row_number)
+    if values is None:
+        raise ValidationFailed("This row has no error to fix.", details={"row": row_number})
+    cells = {k: v.strip() for k, v in cells.items() if k in values}
+    values = {**values, **cells}
+    batch.edits = {**(batch.edits or {}), str(row_number): {**_edits(batch, row_number), **cells}}
+    problems = _check_row(batch, row_number, values)
+    _replace_problems(batch, row_number, problems)
+    db.session.execute(
+        ImportRowValues.__table__.update()
+        .where(ImportRowValues.batch_id == batch_id, ImportRowValues.row_number == row_number)
+        .values(values=values)
+    )
+    db.session.commit()
+    return problems
+
+
+def _edits(batch, row_number: int) -> dict:
+    return (batch.edits or {}).get(str(row_number), {})
+
+
+def _check_row(batch, row_number: int, values: dict) -> list[Problem]:
+    """The row's problems as the whole-file check would find them (but for duplicates)."""
+    coordinates = coordinates_for(batch.crs or "EPSG:4326")
+    staged, problems = convert_row(row_number, values, batch.mapping, coordinates, batch.units)
+    if staged is None:
+        return problems
+    matcher = SpeciesMatcher(batch.species_choices)
+    if problem := matcher.problem(staged.species_raw, row_number, batch.mapping):
+        problems.append(problem)
+    point = func.ST_SetSRID(func.ST_MakePoint(staged.lon, staged.lat), 4326)
+    if service_area_enabled() and db.session.scalar(select(func.commune_at(point))) is None:
+        columns = tuple(batch.mapping.get(k, "") for k in ("lon", "lat", "x", "y", "latlon", "wkt"))
+        problems.append(Problem(row_number, "outside_service_area", tuple(c for c in columns if c)))
+    return problems
+
+
+def _replace_problems(batch, row_number: int, problems: list[Problem]) -> None:
+    """Swap the row's stored problems and bring the batch's counts along."""
+    table = ImportRowError.__table__
+    old = db.session.scalars(
+        select(ImportRowError).where(
+            ImportRowError.batch_id == batch.id, ImportRowError.row_number == row_number
+        )
+    ).all()
+    summary = dict(batch.summary)
+    by_code = dict(summary["errors_by_code"])
+    for error in old:
+        by_code[error.code] -= 1
+    for problem in problems:
+        by_code[problem.code] = by_code.get(problem.code, 0) + 1
+    was_error = any(e.severity == ERROR for e in old)
+    is_error = any(p.kind.severity == ERROR for p in problems)
+    summary["errors"] += is_error - was_error
+    summary["ready"] -= is_error - was_error
+    summary["warnings"] += (not is_error and bool(problems)) - (
+        not was_error and any(e.severity != ERROR for e in old)
+    )
+    summary["errors_by_code"] = {k: v for k, v in sorted(by_code.items()) if v}
+    batch.summary = summary
+    db.session.execute(
+        delete(table).where(table.c.batch_id == batch.id, table.c.row_number == row_number)
+    )
+    if problems:
+        db.session.execute(insert(table), record_problems(batch.id, problems))

@@ -1,0 +1,94 @@
+"""The review of an import: the mapping settled by hand, rows fixed in place, the error report."""
+
+import io
+
+from flask import current_app, flash, redirect, request, send_file, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from smarttrees import jobs
+from smarttrees.auth import role_required
+from smarttrees.importers.mapping import TARGETS
+from smarttrees.importers.report import REPORT_HEADER, report_xlsx
+from smarttrees.models import Role
+from smarttrees.services import import_review, imports
+from smarttrees.web import bp
+
+UNIT_FIELDS = ("dbh", "height", "crown")
+
+
+def _check_again(batch_id: int) -> None:
+    jobs.defer("check_import", database_url=current_app.config["DATABASE_URL"], batch_id=batch_id)
+
+
+def _species_choices(form) -> dict[str, int | None]:
+    """name → species id, or None for "unidentified, keep the name"; "auto" leaves the match."""
+    choices = {}
+    for key, name in form.items():
+        if key.startswith("species_name_"):
+            value = form.get("species_" + key.removeprefix("species_name_"), "auto")
+            if value == "none":
+                choices[name] = None
+            elif value.isdigit():
+                choices[name] = int(value)
+    return choices
+
+
+@bp.post("/imports/<int:batch_id>/mapping")
+@role_required(Role.MANAGER)
+def import_mapping(batch_id: int):
+    form = request.form
+    if form.get("saved"):
+        import_review.apply_saved(batch_id, form["saved"])
+    else:
+        crs = form.get("crs", "").strip() or form.get("crs_other", "").strip()
+        import_review.settle(
+            batch_id,
+            mapping={target: form.get(f"col_{target}", "") for target in TARGETS},
+            species=_species_choices(form),
+            units={f: form[f"unit_{f}"] for f in UNIT_FIELDS if form.get(f"unit_{f}")},
+            crs=(f"EPSG:{crs}" if crs.isdigit() else crs) or None,
+            save_as=form.get("save_as", "").strip() or None,
+            actor=current_user,
+        )
+    _check_again(batch_id)
+    return redirect(url_for("pages.import_detail", batch_id=batch_id))
+
+
+@bp.post("/imports/<int:batch_id>/rows/<int:row_number>")
+@role_required(Role.MANAGER)
+def import_fix_row(batch_id: int, row_number: int):
+    cells = {k.removeprefix("cell:"): v for k, v in request.form.items() if k.startswith("cell:")}
+    problems = import_review.fix_row(batch_id, row_number, cells)
+    if problems:
+        flash(gettext("Row %(row)s still has problems.", row=row_number))
+    else:
+        flash(gettext("Row %(row)s is ready.", row=row_number))
+    return redirect(url_for("pages.import_detail", batch_id=batch_id, group="errors"))
+
+
+def report_rows(batch_id: int):
+    for error in imports.row_errors(batch_id):
+        yield [
+            error.row_number,
+            error.code,
+            error.severity,
+            " ".join(error.columns),
+            error.value or "",
+            gettext(error.message or ""),
+        ]
+
+
+@bp.get("/imports/<int:batch_id>/errors.xlsx")
+@role_required(Role.MANAGER)
+def import_errors_xlsx(batch_id: int):
+    """The error report as a workbook, the row numbers as the file has them."""
+    imports.get_batch(batch_id)
+    data = io.BytesIO()
+    report_xlsx(data, [gettext(h) for h in REPORT_HEADER], report_rows(batch_id))
+    data.seek(0)
+    return send_file(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        download_name=f"import-{batch_id}-errors.xlsx",
+    )
