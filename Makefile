@@ -83,6 +83,7 @@ bench-labels: prepare migrate
 	PYTHONPATH=. $(VENV)/bin/python bench/labels.py
 
 bench-import: prepare migrate reference
+	scripts/bootstrap.sh bench
 	PYTHONPATH=. $(VENV)/bin/python bench/import.py
 
 stop:

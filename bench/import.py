@@ -10,6 +10,7 @@ import csv
 import os
 import random
 import resource
+import statistics
 import shutil
 import subprocess
 import tempfile
@@ -99,6 +100,20 @@ def main() -> None:
         print(
             f"{ROWS:,} rows, {path.stat().st_size / 2**20:.0f} MB CSV written in "
             f"{time.perf_counter() - started:.1f} s"
+        )
+        small = Path(folder) / "small.csv"
+        write_survey(small, 10_000)
+        ready = []
+        for _ in range(3):
+            started = time.perf_counter()
+            imports.import_file(small, source=SOURCE)
+            ready.append(time.perf_counter() - started)
+        print(f"10,000-row file checked, ready for review: median {statistics.median(ready):.2f} s")
+        started = time.perf_counter()
+        checked = imports.import_file(path, source=SOURCE)
+        print(
+            f"{ROWS:,} rows checked (no commit): {time.perf_counter() - started:.1f} s, "
+            f"{checked['ready']:,} ready"
         )
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()

@@ -15,4 +15,8 @@ if [ "${1:-}" = test ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 fi
+# The import benchmark measures ogr2ogr (GDAL's own loader) as its reference.
+if [ "${1:-}" = bench ]; then
+  command -v ogr2ogr >/dev/null || missing+=(gdal-bin)
+fi
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi

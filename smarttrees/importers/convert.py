@@ -49,13 +49,14 @@ class Coordinates:
         self.crs = CRS.from_user_input(crs)
         self.geographic = self.crs.is_geographic
         self.transformer = Transformer.from_crs(self.crs, 4326, always_xy=True)
+        self.identity = self.crs == CRS.from_epsg(4326)  # GPS files: nothing to transform
 
     def to_lonlat(self, first: float, second: float) -> tuple[float, float]:
         """From (lon, lat) or (easting, northing). Vietnamese surveyors write X for the
         northing and Y for the easting: a pair in that order is recognised and turned."""
         if not self.geographic and first > 1_000_000 > second:
             first, second = second, first
-        lon, lat = self.transformer.transform(first, second)
+        lon, lat = (first, second) if self.identity else self.transformer.transform(first, second)
         if not (-180 <= lon <= 180 and -90 <= lat <= 90) or lon != lon:
             raise ValueError("out of range")
         return lon, lat

@@ -88,7 +88,29 @@ def _record(batch: ImportBatch, problems: list[Problem]) -> None:
     for table in (ImportRowError.__table__, ImportRowValues.__table__):
         db.session.execute(table.delete().where(table.c.batch_id == batch.id))
     if problems:
-        db.session.execute(ImportRowError.__table__.insert(), record_problems(batch.id, problems))
+        staging.copy_rows(
+            "import_row_errors",
+            ("batch_id", "row_number", "code", "severity", "columns", "value", "message"),
+            (
+                (
+                    r["batch_id"],
+                    r["row_number"],
+                    r["code"],
+                    r["severity"],
+                    _pg_array(r["columns"]),
+                    r["value"],
+                    r["message"],
+                )
+                for r in record_problems(batch.id, problems)
+            ),
+        )
+
+
+def _pg_array(items: list[str]) -> str:
+    """A text[] literal for COPY."""
+    return (
+        "{" + ",".join('"' + i.replace("\\", "\\\\").replace('"', '\\"') + '"' for i in items) + "}"
+    )
 
 
 def _summary(read: int, problems: list[Problem], marked, source: str) -> dict:

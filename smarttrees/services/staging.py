@@ -51,6 +51,16 @@ def _tsv(value) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
 
 
+def copy_rows(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """COPY rows (tuples of values) into a table: far faster than INSERTs for thousands."""
+    out = io.StringIO()
+    for row in rows:
+        out.write("\t".join(_tsv(v) for v in row) + "\n")
+    out.seek(0)
+    cursor = db.session.connection().connection.cursor()
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", out)
+
+
 def _copy(rows: list[Staged], species: dict) -> None:
     out = io.StringIO()
     for r in rows:
