@@ -1,6 +1,7 @@
 """Every format survey teams bring, through `flask trees import`: zipped shapefiles, KMZ,
 Excel, Kobo/ODK exports, WKT and "lat lon" columns; and the files that must be refused."""
 
+import json
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -231,6 +232,16 @@ def test_csv_files_without_coordinates_are_refused_naming_their_columns(runner, 
     assert "No coordinate columns" in output and '"columns"' in output
 
 
+FIELDS = ("external_id", "species", "dbh", "height")
+
+
+def mapping_file(tmp_path: Path, **content) -> Path:
+    """A mapping for `flask trees import --mapping FILE.json`."""
+    path = tmp_path / "mapping.json"
+    path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 def test_an_excel_survey_with_dates_units_and_vietnamese_headers(runner, tmp_path):
     """XLSX as a team fills it: real Excel dates, DBH in millimetres, a second sheet."""
     places = [point_in(commune_named(name)) for name in ("Gia Sàng", "Quan Triều")]
@@ -246,13 +257,9 @@ def test_an_excel_survey_with_dates_units_and_vietnamese_headers(runner, tmp_pat
     book.create_sheet("Ghi chú").append(["not the survey"])
     path = tmp_path / "khao_sat.xlsx"
     book.save(path)
-    mapping = tmp_path / "mapping.json"
-    mapping.write_text(
-        '{"columns": {"external_id": "Mã cây", "species": "Loài cây", "dbh": "Đường kính (mm)",'
-        ' "height": "Chiều cao", "planted": "Ngày trồng", "lon": "Kinh độ", "lat": "Vĩ độ"},'
-        ' "units": {"dbh": "mm"}}',
-        encoding="utf-8",
-    )
+    columns = dict(zip(FIELDS, ("Mã cây", "Loài cây", "Đường kính (mm)", "Chiều cao"), strict=True))
+    columns |= {"planted": "Ngày trồng", "lon": "Kinh độ", "lat": "Vĩ độ"}
+    mapping = mapping_file(tmp_path, columns=columns, units={"dbh": "mm"})
     code, summary, output = run(runner, path, "--mapping", mapping, "--commit")
     assert code == 0, output
     assert (summary["rows_read"], summary["ready"], summary["errors"]) == (3, 2, 1)
@@ -270,12 +277,10 @@ def test_a_circumference_column_gives_the_diameter(runner, tmp_path):
     path.write_text(
         f"id,species,girth,height_ft,lon,lat\n1,Sấu,100,33,{lon},{lat}\n", encoding="utf-8"
     )
-    mapping = tmp_path / "m.json"
-    mapping.write_text(
-        '{"columns": {"external_id": "id", "species": "species", "dbh": "girth",'
-        ' "height": "height_ft", "lon": "lon", "lat": "lat"},'
-        ' "units": {"dbh": "circumference_cm", "height": "ft"}}',
-        encoding="utf-8",
+    columns = dict(zip(FIELDS, ("id", "species", "girth", "height_ft"), strict=True))
+    columns |= {"lon": "lon", "lat": "lat"}
+    mapping = mapping_file(
+        tmp_path, columns=columns, units={"dbh": "circumference_cm", "height": "ft"}
     )
     code, _, output = run(runner, path, "--mapping", mapping, "--commit")
     assert code == 0, output
@@ -286,7 +291,6 @@ def test_a_circumference_column_gives_the_diameter(runner, tmp_path):
 def test_an_unknown_unit_is_refused_with_the_choices(runner, tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("id,lon,lat,dbh\n1,105.8,21.6,10\n", encoding="utf-8")
-    mapping = tmp_path / "m.json"
-    mapping.write_text('{"units": {"dbh": "inch"}}', encoding="utf-8")
+    mapping = mapping_file(tmp_path, units={"dbh": "inch"})
     code, _, output = run(runner, path, "--mapping", mapping)
     assert code == 1 and "Unknown unit" in output and "circumference_cm" in output
