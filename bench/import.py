@@ -10,8 +10,8 @@ import csv
 import os
 import random
 import resource
-import statistics
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
