@@ -184,3 +184,51 @@ def test_a_geopackage_in_web_mercator_lands_where_it_belongs(runner, monkeypatch
     assert 9.0 < west < east < 9.5 and 46.7 < south < north < 46.9  # Laax, Switzerland
     code, _, output = run(runner, path, "--layer", "nope")
     assert code == 1 and "apiary" in output
+
+
+def test_overlapping_commits_update_and_never_duplicate(app, runner, tmp_path):
+    """Another import writes TN-2 of the same source and commits while ours is committing:
+    ours waits for it on the unique (source, external id), then updates that tree."""
+    import threading
+    import time
+
+    path, points = vn2000_survey(tmp_path)
+    lon, lat = points["TN-2"]
+    other = db.engine.connect()
+    other.execute(
+        text(
+            "INSERT INTO trees (code, category, source, external_id, geom) VALUES "
+            "('0000001', 'urban', 'ks-2025', 'TN-2', ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))"
+        ),
+        {"lon": lon, "lat": lat},
+    )  # not committed yet: the import cannot see it when it starts
+    results = []
+    worker = threading.Thread(
+        target=lambda: results.append(
+            runner.invoke(
+                args=[
+                    "trees",
+                    "import",
+                    str(path),
+                    "--crs",
+                    "9213",
+                    "--commit",
+                    "--source",
+                    "ks-2025",
+                ]
+            )
+        )
+    )
+    worker.start()
+    time.sleep(2)
+    assert worker.is_alive()  # waiting on the other transaction's TN-2
+    other.commit()
+    other.close()
+    worker.join(timeout=60)
+    summary = json.loads(results[0].output.splitlines()[-1])
+    assert (summary["created"], summary["updated"]) == (1, 1)
+    db.session.expire_all()
+    rows = db.session.execute(
+        text("SELECT count(*), count(DISTINCT external_id) FROM trees WHERE source = 'ks-2025'")
+    ).one()
+    assert tuple(rows) == (2, 2)

@@ -249,7 +249,10 @@ UPDATE trees AS t SET species_id = r.species_id, species_raw = r.species_raw,
   FROM import_rows AS r
  WHERE r.problem IS NULL AND t.source = :source AND t.external_id = r.external_id"""
 
+# Rows another import committed meanwhile (same source and id) are updated, not duplicated:
+# the unique constraint makes this INSERT wait for that commit, then take the DO UPDATE branch.
 INSERT_SQL = """
+WITH written AS (
 INSERT INTO trees (code, category, species_id, species_raw, dbh_cm, height_m, crown_m,
                    condition, planted_on, notes, geom, commune_id, stand_id, source,
                    external_id, import_batch_id, created_by_id, updated_by_id)
@@ -257,7 +260,17 @@ SELECT r.code, CAST(:category AS tree_category), r.species_id, r.species_raw, r.
        r.height, r.crown, r.condition, r.planted, r.notes, r.geom, r.commune_id, r.stand_id,
        :source, r.external_id, :batch, :actor, :actor
   FROM import_rows AS r
- WHERE r.problem IS NULL AND r.code IS NOT NULL"""
+ WHERE r.problem IS NULL AND r.code IS NOT NULL
+ON CONFLICT ON CONSTRAINT uq_trees_source_external_id DO UPDATE SET
+       species_id = EXCLUDED.species_id, species_raw = EXCLUDED.species_raw,
+       dbh_cm = EXCLUDED.dbh_cm, height_m = EXCLUDED.height_m, crown_m = EXCLUDED.crown_m,
+       condition = coalesce(EXCLUDED.condition, trees.condition),
+       planted_on = EXCLUDED.planted_on, notes = coalesce(EXCLUDED.notes, trees.notes),
+       geom = EXCLUDED.geom, commune_id = EXCLUDED.commune_id, stand_id = EXCLUDED.stand_id,
+       import_batch_id = EXCLUDED.import_batch_id, updated_at = now(),
+       updated_by_id = EXCLUDED.updated_by_id
+RETURNING xmax = 0 AS inserted)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written"""
 
 
 def _assign_codes(source: str) -> None:
@@ -301,5 +314,5 @@ def commit_rows(batch: ImportBatch, *, category: str, actor: User | None) -> tup
     # Places were found set-wise above: the per-row trigger need not look again.
     db.session.execute(text("SET LOCAL smarttrees.bulk_places = 'on'"))
     updated = db.session.execute(text(UPDATE_SQL), params).rowcount
-    created = db.session.execute(text(INSERT_SQL), params).rowcount
-    return created, updated
+    created, updated_meanwhile = db.session.execute(text(INSERT_SQL), params).one()
+    return created, updated + updated_meanwhile
