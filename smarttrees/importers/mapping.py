@@ -145,5 +145,10 @@ def coordinate_kind(mapping: dict[str, str]) -> str | None:
     return next((k for k, needs in COORDINATE_KINDS.items() if set(needs) <= mapping.keys()), None)
 
 
+def coordinate_columns(mapping: dict[str, str]) -> tuple[str, ...]:
+    """The file columns the coordinates come from (named in a coordinates problem)."""
+    return tuple(mapping.get(k, "") for k in COORDINATE_KINDS[coordinate_kind(mapping) or "lon"])
+
+
 def has_coordinates(mapping: dict[str, str]) -> bool:
     return coordinate_kind(mapping) is not None

@@ -10,7 +10,7 @@ import shapely.errors
 
 from smarttrees.importers.convert import Coordinates, parse_date, parse_number
 from smarttrees.importers.errors import Problem
-from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_kind
+from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_columns, coordinate_kind
 from smarttrees.importers.vector import GEOMETRY
 from smarttrees.vietnamese import fold, nfc
 
@@ -53,7 +53,7 @@ def _cell(row: dict, mapping: dict, target: str) -> str:
 
 def _coordinates(row, row_number, mapping, coordinates, problems) -> tuple[float, float] | None:
     kind = coordinate_kind(mapping) or "lon"
-    columns = tuple(mapping.get(k, "") for k in COORDINATE_KINDS[kind])
+    columns = coordinate_columns(mapping)
     texts = [_cell(row, mapping, k) for k in COORDINATE_KINDS[kind]]
     if not all(texts):
         code = "geometry_not_point" if row.get(GEOMETRY) else "coordinates_missing"

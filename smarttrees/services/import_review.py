@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, insert, select
 from smarttrees.errors import Conflict, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers.errors import ERROR, Problem
-from smarttrees.importers.mapping import TARGETS, has_coordinates
+from smarttrees.importers.mapping import TARGETS, coordinate_columns, has_coordinates
 from smarttrees.importers.rows import convert_row
 from smarttrees.models import ImportRowError, ImportRowValues, ImportStatus, User
 from smarttrees.services import imports
@@ -116,8 +116,9 @@ def _check_row(batch, row_number: int, values: dict) -> list[Problem]:
         problems.append(problem)
     point = func.ST_SetSRID(func.ST_MakePoint(staged.lon, staged.lat), 4326)
     if service_area_enabled() and db.session.scalar(select(func.commune_at(point))) is None:
-        columns = tuple(batch.mapping.get(k, "") for k in ("lon", "lat", "x", "y", "latlon", "wkt"))
-        problems.append(Problem(row_number, "outside_service_area", tuple(c for c in columns if c)))
+        problems.append(
+            Problem(row_number, "outside_service_area", coordinate_columns(batch.mapping))
+        )
     return problems
 
 

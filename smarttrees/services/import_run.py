@@ -234,7 +234,7 @@ def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None)
 
 def _count_lines(path: Path) -> int | None:
     """About how many rows a text file holds, for the progress bar (None for other files)."""
-    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+    if path.suffix.lower() not in TEXT_SUFFIXES:
         return None
     with path.open("rb") as handle:
         return max(

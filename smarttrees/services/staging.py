@@ -9,7 +9,7 @@ from sqlalchemy import text
 from smarttrees.extensions import db
 from smarttrees.importers.convert import Coordinates
 from smarttrees.importers.errors import ERROR, Problem
-from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_kind
+from smarttrees.importers.mapping import coordinate_columns
 from smarttrees.importers.rows import Staged, convert_row
 from smarttrees.labels import codes
 from smarttrees.models import ImportBatch, User
@@ -62,26 +62,27 @@ def copy_rows(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> No
 
 
 def _copy(rows: list[Staged], species: dict) -> None:
-    out = io.StringIO()
-    for r in rows:
-        values = (
-            r.row,
-            r.external_id,
-            r.species_raw,
-            species.get(r.species_raw),
-            r.dbh,
-            r.height,
-            r.crown,
-            r.condition,
-            r.planted,
-            r.notes,
-            r.lon,
-            r.lat,
-        )
-        out.write("\t".join(_tsv(v) for v in values) + "\n")
-    out.seek(0)
-    cursor = db.session.connection().connection.cursor()
-    cursor.copy_expert(f"COPY import_rows ({', '.join(STAGE_COLUMNS)}) FROM STDIN", out)
+    copy_rows(
+        "import_rows",
+        STAGE_COLUMNS,
+        (
+            (
+                r.row,
+                r.external_id,
+                r.species_raw,
+                species.get(r.species_raw),
+                r.dbh,
+                r.height,
+                r.crown,
+                r.condition,
+                r.planted,
+                r.notes,
+                r.lon,
+                r.lat,
+            )
+            for r in rows
+        ),
+    )
 
 
 def stage(
@@ -158,8 +159,7 @@ def problems_in_sql(problems: list[Problem], mapping: dict, source: str) -> None
     """Points outside the service area; ids that appear twice in the file (a row repeated
     exactly is imported once); trees already standing within 1 m."""
     db.session.execute(text(PLACE_SQL))
-    kind = coordinate_kind(mapping) or "lon"
-    point_columns = tuple(mapping.get(k, "") for k in COORDINATE_KINDS[kind])
+    point_columns = coordinate_columns(mapping)
     if service_area_enabled():
         outside = db.session.execute(
             text("SELECT row_number FROM import_rows WHERE commune_id IS NULL ORDER BY row_number")
