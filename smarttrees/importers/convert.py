@@ -1,17 +1,17 @@
-"""Values from survey files: numbers with a decimal comma, dates day first, coordinates."""
+"""Where a survey row's point is: a WKT or "lat lon" field read, coordinates transformed to
+WGS 84 (pyproj, on arrays), numbers with a decimal comma. Plain longitude/latitude columns are
+left to SQL."""
 
 import re
-from datetime import date, timedelta
 
+import shapely
+import shapely.errors
 from pyproj import CRS, Transformer
-
-_EXCEL_EPOCH = date(1899, 12, 30)
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def parse_number(text: str) -> float:
-    """'12,5', '1.234,5', '1 234.5', '12.5' → float; ValueError otherwise."""
+    """'12,5', '1.234,5', '1 234.5', '12.5' → float; ValueError otherwise (as import_number
+    in SQL does)."""
     value = text.strip().replace("\u00a0", "").replace(" ", "")
     if "," in value and "." in value:
         # The last separator is the decimal one.
@@ -27,36 +27,113 @@ def parse_number(text: str) -> float:
     return number
 
 
-def parse_date(text: str) -> date:
-    """dd/mm/yyyy (day first), yyyy-mm-dd, a bare year, or an Excel serial day number."""
-    value = text.strip()
-    if match := _DAY_FIRST.match(value):
-        day, month, year = (int(part) for part in match.groups())
-        return date(year + 2000 if year < 100 else year, month, day)
-    if match := _ISO.match(value):
-        return date(*(int(part) for part in match.groups()))
-    if re.fullmatch(r"\d{4}", value):
-        return date(int(value), 1, 1)
-    if re.fullmatch(r"\d{4,5}(\.\d+)?", value) and 20000 < float(value) < 80000:
-        return _EXCEL_EPOCH + timedelta(days=int(float(value)))
-    raise ValueError(text)
-
-
 class Coordinates:
-    """Turn a file's coordinates into WGS 84 longitude and latitude."""
+    """The coordinate system a file's points are written in (any that PROJ knows)."""
 
     def __init__(self, crs: str) -> None:
         self.crs = CRS.from_user_input(crs)
         self.geographic = self.crs.is_geographic
-        self.transformer = Transformer.from_crs(self.crs, 4326, always_xy=True)
         self.identity = self.crs == CRS.from_epsg(4326)  # GPS files: nothing to transform
 
-    def to_lonlat(self, first: float, second: float) -> tuple[float, float]:
-        """From (lon, lat) or (easting, northing). Vietnamese surveyors write X for the
-        northing and Y for the easting: a pair in that order is recognised and turned."""
-        if not self.geographic and first > 1_000_000 > second:
-            first, second = second, first
-        lon, lat = (first, second) if self.identity else self.transformer.transform(first, second)
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90) or lon != lon:
-            raise ValueError("out of range")
+
+def point_texts(kind: str, text: str | None) -> tuple[str | None, ...]:
+    """A WKT or "lat lon" field read as (x, y, problem code, problem value), texts for COPY;
+    an empty field gives nothing (SQL calls it missing)."""
+    text = (text or "").strip()
+    if not text:
+        return None, None, None, None
+    try:
+        first, second = _pair(kind, text)
+    except NotAPoint as error:
+        return None, None, "geometry_not_point", str(error)
+    except ValueError:
+        return None, None, "coordinates_invalid", text
+    return repr(first), repr(second), None, None
+
+
+class NotAPoint(ValueError):
+    """A WKT geometry that is not a point; its type is the message."""
+
+
+def _pair(kind: str, text: str) -> tuple[float, float]:
+    """(x, y) of a WKT point, or (lon, lat) of one "lat lon" / "lat, lon" field (ODK and Kobo
+    geopoints are "lat lon altitude accuracy")."""
+    if kind == "wkt":
+        try:
+            shape = shapely.from_wkt(text)
+        except (shapely.errors.GEOSException, NotImplementedError) as error:
+            # A geometry type GEOS does not read (TIN, CIRCULARSTRING…) is still not a point.
+            if kind_name := _WKT_TYPE.match(text):
+                raise NotAPoint(kind_name.group(1).upper()) from error
+            raise ValueError(text) from error
+        if shape.geom_type == "MultiPoint" and len(shape.geoms) == 1:
+            shape = shape.geoms[0]
+        if shape.geom_type != "Point" or shape.is_empty:
+            raise NotAPoint(shape.geom_type)
+        return shape.x, shape.y
+    if kind == "latlon":
+        parts = _LATLON_SPLIT.split(text.strip().strip("[]()"))
+        if len(parts) == 1:
+            parts = parts[0].split(",")
+        if len(parts) < 2:
+            raise ValueError(text)
+        lat, lon = parse_number(parts[0]), parse_number(parts[1])
         return lon, lat
+    raise ValueError(kind)
+
+
+_WKT_TYPE = re.compile(r"^\s*([A-Za-z]{3,})\s*(?:Z|M|ZM)?\s*\(")
+_LATLON_SPLIT = re.compile(r"\s*[;]\s*|,\s+|\s+")
+
+
+class PointReader:
+    """Each row's point as COPY texts: (x, y, lon, lat, problem code, problem value).
+
+    A WGS 84 file with longitude/latitude columns needs nothing here: SQL reads the columns.
+    A WKT or "lat lon" field is read here (x, y); any other coordinate system is transformed
+    here, a chunk of rows at a time (pyproj on arrays), into lon, lat. A point PROJ cannot
+    transform keeps no lon, lat: SQL then names it out of range.
+    """
+
+    def __init__(self, kind: str, field: str | None, columns: tuple[str, str] | None, crs):
+        self.kind, self.field, self.columns = kind, field, columns
+        self.coordinates = crs
+        self.needed = field is not None or not crs.identity
+        if not crs.identity:
+            self.transformer = Transformer.from_crs(crs.crs, 4326, always_xy=True)
+
+    def read(self, row: dict) -> list:
+        if not self.needed:
+            return [None] * 6
+        if self.field is not None:
+            x, y, problem, value = point_texts(self.kind, row.get(self.field))
+            return [x, y, _number(x), _number(y), problem, value]
+        x, y = (row.get(column) for column in self.columns)
+        return [None, None, _number(x), _number(y), None, None]
+
+    def place(self, points: list[list]) -> None:
+        """Turn the (x, y) numbers of a chunk's points into lon, lat texts, in place."""
+        if not self.needed:
+            return
+        todo = [p for p in points if p[2] is not None and p[3] is not None]
+        if not todo or self.coordinates.identity:
+            for p in todo:
+                p[2], p[3] = repr(p[2]), repr(p[3])
+            return
+        if not self.coordinates.geographic:  # X = northing, Y = easting, as surveyors write
+            for p in todo:
+                if p[2] > 1_000_000 > p[3]:
+                    p[2], p[3] = p[3], p[2]
+        xs, ys = self.transformer.transform([p[2] for p in todo], [p[3] for p in todo])
+        for p, lon, lat in zip(todo, xs, ys, strict=True):
+            inside = -180 <= lon <= 180 and -90 <= lat <= 90  # False for inf and nan
+            p[2], p[3] = (repr(float(lon)), repr(float(lat))) if inside else (None, None)
+
+
+def _number(text) -> float | None:
+    if text is None or text == "":
+        return None
+    try:
+        return parse_number(str(text))
+    except ValueError:
+        return None

@@ -1,9 +1,10 @@
 """Running tallies of trees kept by database triggers, for maps that stay fast at any zoom.
 
 TreeCell counts trees per map cell (1/8 of a web-mercator tile, so 32 px) at every zoom
-from MIN_ZOOM to MAX_ZOOM, per category, condition and species, with coordinate sums so a
-cluster sits at the centre of its trees. CommuneTally counts trees per commune. TileVersion
-changes whenever trees in a zoom-10 tile change: tiles use it as their cache validator.
+from MIN_ZOOM to MAX_ZOOM (finer tiles are clustered live), per category, condition and
+species, with coordinate sums so a cluster sits at the centre of its trees. CommuneTally
+counts trees per commune. TileVersion changes whenever trees in a zoom-10 tile change: tiles
+use it as their cache validator.
 """
 
 from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, SmallInteger, String
@@ -14,7 +15,7 @@ from smarttrees.models.columns import enum_column
 from smarttrees.models.tree import Condition, TreeCategory
 
 MIN_ZOOM = 6
-MAX_ZOOM = 17
+MAX_ZOOM = 14  # finer zooms are clustered live from the trees (migration 0008)
 CELLS_PER_TILE = 8
 VERSION_ZOOM = 12
 

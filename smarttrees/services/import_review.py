@@ -5,15 +5,14 @@ A fixed cell is kept with the batch and put in place of the file's value every t
 read again, so the commit sees exactly what the review showed.
 """
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select, text
 
 from smarttrees.errors import Conflict, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers.errors import ERROR, Problem
 from smarttrees.importers.mapping import TARGETS, coordinate_columns, has_coordinates
-from smarttrees.importers.rows import convert_row
 from smarttrees.models import ImportRowError, ImportRowValues, ImportStatus, User
-from smarttrees.services import imports
+from smarttrees.services import conversion, imports
 from smarttrees.services.import_run import coordinates_for, record_problems
 from smarttrees.services.species_match import SpeciesMatcher
 from smarttrees.services.trees import service_area_enabled
@@ -106,19 +105,19 @@ def _edits(batch, row_number: int) -> dict:
 
 
 def _check_row(batch, row_number: int, values: dict) -> list[Problem]:
-    """The row's problems as the whole-file check would find them (but for duplicates)."""
+    """The row's problems as the whole-file check finds them (but for duplicates): the row
+    goes through the same staging SQL, alone."""
+    columns = list(values)
     coordinates = coordinates_for(batch.crs or "EPSG:4326")
-    staged, problems = convert_row(row_number, values, batch.mapping, coordinates, batch.units)
-    if staged is None:
-        return problems
+    conversion.stage_raw([(row_number, values)], columns, batch.mapping, coordinates)
     matcher = SpeciesMatcher(batch.species_choices)
-    if problem := matcher.problem(staged.species_raw, row_number, batch.mapping):
-        problems.append(problem)
-    point = func.ST_SetSRID(func.ST_MakePoint(staged.lon, staged.lat), 4326)
-    if service_area_enabled() and db.session.scalar(select(func.commune_at(point))) is None:
+    problems = conversion.convert(columns, batch.mapping, coordinates, matcher, batch.units)
+    outside = db.session.scalar(text("SELECT count(*) FROM import_rows WHERE commune_id IS NULL"))
+    if service_area_enabled() and outside:
         problems.append(
             Problem(row_number, "outside_service_area", coordinate_columns(batch.mapping))
         )
+    db.session.execute(text("DROP TABLE import_raw, import_rows, commune_parts"))
     return problems
 
 

@@ -8,7 +8,7 @@ values of each row in error so that it can be fixed in the browser.
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import func, insert, text
+from sqlalchemy import func, text
 
 from smarttrees.errors import DomainError, ValidationFailed
 from smarttrees.extensions import db
@@ -18,7 +18,7 @@ from smarttrees.importers.csvfile import NotATable, read_csv
 from smarttrees.importers.errors import ERROR, Problem
 from smarttrees.importers.mapping import has_coordinates, propose, with_geometry
 from smarttrees.models import ImportBatch, ImportRowError, ImportRowValues, ImportStatus, User
-from smarttrees.services import staging
+from smarttrees.services import conversion, staging
 from smarttrees.services.species_match import SpeciesMatcher
 
 
@@ -144,20 +144,11 @@ def _check_mapping(mapping: dict, columns: list[str]) -> None:
         )
 
 
-def _check(rows, batch: ImportBatch, coordinates: Coordinates, matcher: SpeciesMatcher, progress):
+def _check(rows, columns, batch: ImportBatch, coordinates: Coordinates, matcher, progress):
     """Stage every row and find its problems: (rows read, problems, (error rows, repeated rows))."""
-    staging.stage_table()
-    problems: list[Problem] = []
-    read = staging.stage(
-        _with_edits(rows, batch.edits),
-        batch.mapping,
-        coordinates,
-        matcher,
-        problems,
-        progress,
-        batch.units,
-    )
-    db.session.execute(text(staging.FILL_IDS_SQL))
+    edited = _with_edits(rows, batch.edits)
+    read = conversion.stage_raw(edited, columns, batch.mapping, coordinates, progress)
+    problems = conversion.convert(columns, batch.mapping, coordinates, matcher, batch.units)
     staging.problems_in_sql(problems, batch.mapping, batch.source)
     return read, problems, staging.mark_rows(problems)
 
@@ -179,18 +170,19 @@ def coordinates_for(crs: str) -> Coordinates:
 KEPT_ROWS = 10_000
 
 
-def _keep_error_rows(batch: ImportBatch, error_rows: set[int], work: Path) -> None:
-    """The file's values of the rows in error (the first KEPT_ROWS), read again from the file."""
-    wanted = set(sorted(error_rows)[:KEPT_ROWS])
+def _keep_error_rows(batch: ImportBatch, columns: list[str], error_rows: set[int]) -> None:
+    """The file's values of the rows in error (the first KEPT_ROWS), to fix them by hand."""
+    wanted = sorted(error_rows)[:KEPT_ROWS]
     if not wanted:
         return
-    _, rows, _, _ = _open(Path(batch.stored_path), batch, batch.mapping, work / "again")
-    kept = [
-        {"batch_id": batch.id, "row_number": number, "values": row}
-        for number, row in _with_edits(rows, batch.edits)
-        if number in wanted
-    ]
-    db.session.execute(insert(ImportRowValues), kept)
+    cells = ", ".join(f"coalesce({name}, '')" for name in conversion.raw_names(columns).values())
+    db.session.execute(
+        text(f"""
+        INSERT INTO import_row_values (batch_id, row_number, values)
+        SELECT :batch, row_number, jsonb_object(CAST(:names AS text[]), ARRAY[{cells}])
+          FROM import_raw WHERE row_number = ANY(:rows)"""),
+        {"batch": batch.id, "names": columns, "rows": wanted},
+    )
 
 
 def run(batch: ImportBatch, *, commit: bool, actor: User | None) -> dict:
@@ -208,7 +200,7 @@ def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None)
     batch.mapping, batch.status = mapping, ImportStatus.VALIDATING
     batch.rows_total = _count_lines(path)
     matcher = SpeciesMatcher(batch.species_choices)
-    read, problems, marked = _check(rows, batch, coordinates, matcher, progress=_progress(batch.id))
+    read, problems, marked = _check(rows, columns, batch, coordinates, matcher, _progress(batch.id))
     summary = _summary(read, problems, marked, batch.source)
     summary.update(
         species=matcher.names(),
@@ -218,7 +210,7 @@ def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None)
         spatial=vector.X in columns,
     )
     _record(batch, problems)
-    _keep_error_rows(batch, marked[0], work)
+    _keep_error_rows(batch, columns, marked[0])
     summary.update(created=0, updated=0, batch_id=batch.id)
     if commit and summary["ready"]:
         summary["created"], summary["updated"] = staging.commit_rows(

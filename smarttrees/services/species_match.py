@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from sqlalchemy import select
 
 from smarttrees.extensions import db
-from smarttrees.importers.errors import Problem
 from smarttrees.models import Species
 from smarttrees.vietnamese import fold
 
@@ -50,16 +49,20 @@ class SpeciesMatcher:
             self.verdicts[raw] = self._resolve(raw)
         return self.verdicts[raw]
 
-    def problem(self, raw: str | None, row: int, mapping: dict) -> Problem | None:
-        """The row's species problem, if any (None for a row without a species)."""
+    def code(self, raw: str | None) -> str | None:
+        """The problem code of a name, if any (None for a name that matched or no name)."""
         if not raw:
             return None
-        self.counts[raw] += 1
         verdict = self.verdict(raw)
         if verdict in ("ambiguous", "unknown"):
-            code = "species_ambiguous" if verdict == "ambiguous" else "species_unknown"
-            return Problem(row, code, (mapping.get("species", ""),), raw)
+            return "species_ambiguous" if verdict == "ambiguous" else "species_unknown"
         return None
+
+    def count_rows(self, counts) -> None:
+        """How many rows (placed on the map) hold each name: (name, rows) pairs."""
+        self.counts = Counter({raw: rows for raw, rows in counts if raw})
+        for raw in self.counts:
+            self.verdict(raw)
 
     def names(self, limit: int = 500) -> list[dict]:
         """Each distinct name of the file once, most frequent first, with its match: what the

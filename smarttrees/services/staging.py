@@ -1,5 +1,5 @@
-"""The staging side of an import: rows COPied into a temporary table, checked set-wise in SQL,
-then written to trees as updates of what the source already has and inserts of the rest."""
+"""The staging side of an import: the rows in `import_rows` (built by services.conversion)
+checked set-wise in SQL, then written to trees in one upsert by (source, external id)."""
 
 import io
 from collections.abc import Iterable
@@ -7,42 +7,10 @@ from collections.abc import Iterable
 from sqlalchemy import text
 
 from smarttrees.extensions import db
-from smarttrees.importers.convert import Coordinates
 from smarttrees.importers.errors import ERROR, Problem
 from smarttrees.importers.mapping import coordinate_columns
-from smarttrees.importers.rows import Staged, convert_row
-from smarttrees.labels import codes
 from smarttrees.models import ImportBatch, User
-from smarttrees.services.species_match import SpeciesMatcher
 from smarttrees.services.trees import reserve_tree_codes, service_area_enabled
-
-CHUNK = 20_000
-STAGE_COLUMNS = (
-    "row_number",
-    "external_id",
-    "species_raw",
-    "species_id",
-    "dbh",
-    "height",
-    "crown",
-    "condition",
-    "planted",
-    "notes",
-    "lon",
-    "lat",
-)
-
-
-def stage_table() -> None:
-    db.session.execute(
-        text("""
-        CREATE TEMP TABLE import_rows (
-          row_number integer, external_id text, species_raw text, species_id integer,
-          dbh numeric, height numeric, crown numeric, condition tree_condition, planted date,
-          notes text, lon float8, lat float8, geom geometry(Point, 4326), commune_id integer,
-          stand_id integer, code text, problem text
-        ) ON COMMIT DROP""")
-    )
 
 
 def _tsv(value) -> str:
@@ -61,72 +29,7 @@ def copy_rows(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> No
     cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", out)
 
 
-def _copy(rows: list[Staged], species: dict) -> None:
-    copy_rows(
-        "import_rows",
-        STAGE_COLUMNS,
-        (
-            (
-                r.row,
-                r.external_id,
-                r.species_raw,
-                species.get(r.species_raw),
-                r.dbh,
-                r.height,
-                r.crown,
-                r.condition,
-                r.planted,
-                r.notes,
-                r.lon,
-                r.lat,
-            )
-            for r in rows
-        ),
-    )
-
-
-def stage(
-    rows: Iterable,
-    mapping: dict,
-    coordinates: Coordinates,
-    matcher: SpeciesMatcher,
-    problems: list[Problem],
-    progress=None,
-    units: dict | None = None,
-) -> int:
-    """Convert and COPY every row in chunks; returns how many rows were read."""
-    read, chunk = 0, []
-    for row_number, row in rows:
-        read += 1
-        staged, found = convert_row(row_number, row, mapping, coordinates, units)
-        problems.extend(found)
-        if staged is not None:
-            if problem := matcher.problem(staged.species_raw, row_number, mapping):
-                problems.append(problem)
-            chunk.append(staged)
-        if len(chunk) >= CHUNK:
-            _copy(chunk, matcher.ids)
-            chunk = []
-            if progress:
-                progress(read)
-    if chunk:
-        _copy(chunk, matcher.ids)
-    return read
-
-
 # ---- set-based checks on the staged rows ----
-
-PLACE_SQL = """
-UPDATE import_rows SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326);
-CREATE INDEX ON import_rows USING gist (geom);
-ANALYZE import_rows;
-UPDATE import_rows AS r SET commune_id = u.id
-  FROM admin_units AS u
- WHERE u.level <> 'province' AND ST_Intersects(u.geom, r.geom);
-UPDATE import_rows AS r SET stand_id = s.id
-  FROM stands AS s WHERE ST_Intersects(s.geom, r.geom);
-"""
-
 
 DUPLICATES_SQL = """
 WITH groups AS (
@@ -158,7 +61,6 @@ SELECT r.row_number, near.code
 def problems_in_sql(problems: list[Problem], mapping: dict, source: str) -> None:
     """Points outside the service area; ids that appear twice in the file (a row repeated
     exactly is imported once); trees already standing within 1 m."""
-    db.session.execute(text(PLACE_SQL))
     point_columns = coordinate_columns(mapping)
     if service_area_enabled():
         outside = db.session.execute(
@@ -234,33 +136,27 @@ def already_imported_sample(source: str, limit: int = 100) -> list[list]:
 
 # ---- commit: update the trees this source already has, insert the others ----
 
-FILL_IDS_SQL = """
-UPDATE import_rows SET external_id = 'geo:' || md5(round(lon::numeric, 6) || ',' ||
-       round(lat::numeric, 6) || ',' || coalesce(species_raw, ''))
- WHERE external_id IS NULL"""
-
-UPDATE_SQL = """
-UPDATE trees AS t SET species_id = r.species_id, species_raw = r.species_raw,
-       dbh_cm = r.dbh, height_m = r.height, crown_m = r.crown,
-       condition = coalesce(r.condition, t.condition), planted_on = r.planted,
-       notes = coalesce(r.notes, t.notes), geom = r.geom, commune_id = r.commune_id,
-       stand_id = r.stand_id, import_batch_id = :batch, updated_at = now(),
-       updated_by_id = :actor
-  FROM import_rows AS r
- WHERE r.problem IS NULL AND t.source = :source AND t.external_id = r.external_id"""
-
-# Rows another import committed meanwhile (same source and id) are updated, not duplicated:
-# the unique constraint makes this INSERT wait for that commit, then take the DO UPDATE branch.
-INSERT_SQL = """
-WITH written AS (
+# New trees take the next codes of a block reserved for them (tree_code() is the SQL twin of
+# labels.codes.encode); a tree the source already has keeps its code and takes the values
+# (were it deleted meanwhile, it comes back under that code).
+# Rows another import commits meanwhile (same source and id) are updated, not duplicated: the
+# unique constraint makes this INSERT wait for that commit, then take the DO UPDATE branch.
+UPSERT_SQL = """
+WITH numbered AS (
+  SELECT r.*, t.code AS kept_code, CASE WHEN t.id IS NULL THEN
+           tree_code(:first + row_number() OVER (PARTITION BY t.id IS NULL
+                                                 ORDER BY r.row_number) - 1) END AS new_code
+    FROM import_rows AS r
+    LEFT JOIN trees AS t ON t.source = :source AND t.external_id = r.external_id
+   WHERE r.problem IS NULL
+), written AS (
 INSERT INTO trees (code, category, species_id, species_raw, dbh_cm, height_m, crown_m,
                    condition, planted_on, notes, geom, commune_id, stand_id, source,
                    external_id, import_batch_id, created_by_id, updated_by_id)
-SELECT r.code, CAST(:category AS tree_category), r.species_id, r.species_raw, r.dbh,
-       r.height, r.crown, r.condition, r.planted, r.notes, r.geom, r.commune_id, r.stand_id,
-       :source, r.external_id, :batch, :actor, :actor
-  FROM import_rows AS r
- WHERE r.problem IS NULL AND r.code IS NOT NULL
+SELECT coalesce(r.new_code, r.kept_code), CAST(:category AS tree_category), r.species_id,
+       r.species_raw, r.dbh, r.height, r.crown, r.condition, r.planted, r.notes, r.geom,
+       r.commune_id, r.stand_id, :source, r.external_id, :batch, :actor, :actor
+  FROM numbered AS r
 ON CONFLICT ON CONSTRAINT uq_trees_source_external_id DO UPDATE SET
        species_id = EXCLUDED.species_id, species_raw = EXCLUDED.species_raw,
        dbh_cm = EXCLUDED.dbh_cm, height_m = EXCLUDED.height_m, crown_m = EXCLUDED.crown_m,
@@ -272,47 +168,23 @@ ON CONFLICT ON CONSTRAINT uq_trees_source_external_id DO UPDATE SET
 RETURNING xmax = 0 AS inserted)
 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written"""
 
-
-def _assign_codes(source: str) -> None:
-    """Codes for the rows that become new trees (one block from the sequence)."""
-    new_rows = list(
-        db.session.scalars(
-            text("""
-        SELECT r.row_number FROM import_rows AS r
-         WHERE r.problem IS NULL AND NOT EXISTS (
-               SELECT 1 FROM trees AS t WHERE t.source = :source AND t.external_id = r.external_id)
-         ORDER BY r.row_number"""),
-            {"source": source},
-        )
-    )
-    if not new_rows:
-        return
-    first = reserve_tree_codes(len(new_rows))
-    out = io.StringIO(
-        "".join(f"{row}\t{codes.encode(first + i)}\n" for i, row in enumerate(new_rows))
-    )
-    db.session.execute(
-        text("CREATE TEMP TABLE new_codes (row_number integer, code text) ON COMMIT DROP")
-    )
-    db.session.connection().connection.cursor().copy_expert("COPY new_codes FROM STDIN", out)
-    db.session.execute(
-        text(
-            "UPDATE import_rows AS r SET code = n.code FROM new_codes AS n "
-            "WHERE n.row_number = r.row_number"
-        )
-    )
+NEW_ROWS_SQL = """
+SELECT count(*) FROM import_rows AS r
+ WHERE r.problem IS NULL AND NOT EXISTS (
+       SELECT 1 FROM trees AS t WHERE t.source = :source AND t.external_id = r.external_id)"""
 
 
 def commit_rows(batch: ImportBatch, *, category: str, actor: User | None) -> tuple[int, int]:
+    """Write the rows without errors: (trees created, trees updated)."""
+    new_rows = db.session.scalar(text(NEW_ROWS_SQL), {"source": batch.source})
     params = {
         "source": batch.source,
         "batch": batch.id,
         "category": category,
         "actor": actor.id if actor else None,
+        "first": reserve_tree_codes(new_rows) if new_rows else 0,
     }
-    _assign_codes(batch.source)
     # Places were found set-wise above: the per-row trigger need not look again.
     db.session.execute(text("SET LOCAL smarttrees.bulk_places = 'on'"))
-    updated = db.session.execute(text(UPDATE_SQL), params).rowcount
-    created, updated_meanwhile = db.session.execute(text(INSERT_SQL), params).one()
-    return created, updated + updated_meanwhile
+    created, updated = db.session.execute(text(UPSERT_SQL), params).one()
+    return created, updated

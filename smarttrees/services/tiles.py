@@ -109,7 +109,8 @@ def _live_cells_sql(where: str) -> str:
 def _cluster_tile(tile: Tile, filters: TileFilter) -> bytes:
     where, params = _where(filters)
     cells = cell_range(tile, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM, cells_per_tile=CELLS_PER_TILE)
-    source = _tallied_cells_sql(where) if filters.tallied else _live_cells_sql(where)
+    tallied = filters.tallied and tile.z <= MAX_ZOOM  # finer tiles are small: sum them live
+    source = _tallied_cells_sql(where) if tallied else _live_cells_sql(where)
     sql = f"""
     SELECT ST_AsMVT(q, 'clusters', {EXTENT}, 'geom') FROM (
       SELECT {_CLUSTER_COLUMNS} FROM ({source}) AS c GROUP BY gx, gy HAVING sum(n) > 0

@@ -1,0 +1,274 @@
+"""Survey rows turned into typed, placed rows in SQL.
+
+The file's rows are COPied as text into `import_raw`, every column as the file has it. One
+CREATE TABLE … AS SELECT then parses numbers, dates and coordinates (the SQL functions of
+migration 0008), finds the commune and stand of each point, and joins the species and
+condition names, which Python settles once per distinct name. Python touches a row only to
+write it to COPY, and to read its point when that is not plain WGS 84 longitude/latitude (a
+WKT or "lat lon" field; any other coordinate system, transformed by pyproj a chunk at a
+time). Row problems then come from one query.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from sqlalchemy import text
+
+from smarttrees.extensions import db
+from smarttrees.importers.convert import Coordinates, PointReader
+from smarttrees.importers.errors import Problem
+from smarttrees.importers.mapping import coordinate_columns, coordinate_kind
+from smarttrees.importers.rows import CONDITIONS, RANGES, UNITS
+from smarttrees.importers.vector import GEOMETRY
+from smarttrees.services.species_match import SpeciesMatcher
+from smarttrees.vietnamese import fold, nfc
+
+CHUNK = 20_000
+
+POINT_COLUMNS = ("geometry", "point_x", "point_y", "point_problem", "point_value")
+MEASURES = ("dbh", "height", "crown")
+
+
+def raw_names(columns: list[str]) -> dict[str, str]:
+    """The staging column of each file column: c0, c1, … (a file's names never reach SQL)."""
+    return {column: f"c{i}" for i, column in enumerate(columns)}
+
+
+def point_reader(mapping: dict, coordinates: Coordinates) -> PointReader:
+    kind = coordinate_kind(mapping)
+    if kind in ("wkt", "latlon"):
+        return PointReader(kind, mapping[kind], None, coordinates)
+    first, second = ("lon", "lat") if kind == "lon" else ("x", "y")
+    return PointReader(kind, None, (mapping[first], mapping[second]), coordinates)
+
+
+def stage_raw(
+    rows: Iterable, columns: list[str], mapping: dict, coordinates: Coordinates, progress=None
+) -> int:
+    """COPY every row as text into import_raw, in chunks; returns how many rows were read."""
+    cells = ", ".join(f"{name} text" for name in raw_names(columns).values())
+    db.session.execute(
+        text(
+            "CREATE TEMP TABLE import_raw (row_number integer, geometry text, point_x text, "
+            "point_y text, lon text, lat text, point_problem text, point_value text, "
+            f"{cells}) ON COMMIT DROP"
+        )
+    )
+    points = point_reader(mapping, coordinates)
+    read, chunk = 0, []
+    for number, row in rows:
+        read += 1
+        point = points.read(row)
+        chunk.append((number, row.get(GEOMETRY), point, *(row.get(c) for c in columns)))
+        if len(chunk) >= CHUNK:
+            _copy_chunk(chunk, points)
+            chunk = []
+            if progress:
+                progress(read)
+    _copy_chunk(chunk, points)
+    return read
+
+
+def _copy_chunk(chunk: list[tuple], points: PointReader) -> None:
+    points.place([row[2] for row in chunk])
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows((n, g, *p, *cells) for n, g, p, *cells in chunk)
+    buffer.seek(0)
+    cursor = db.session.connection().connection.cursor()
+    cursor.copy_expert("COPY import_raw FROM STDIN (FORMAT csv)", buffer)
+
+
+def _cell(mapping: dict, target: str, raw: dict[str, str]) -> str:
+    column = mapping.get(target)
+    if column not in raw:
+        return "NULL::text"
+    return f"nullif(btrim(r.{raw[column]}, E' \\t\\r\\n'), '')"
+
+
+def _coordinate_sql(mapping: dict, raw: dict[str, str], points: PointReader) -> dict:
+    """The SQL of the coordinate texts as the file has them, and of the WGS 84 numbers."""
+    kind = coordinate_kind(mapping)
+    if kind in ("lon", "x"):
+        first, second = ("lon", "lat") if kind == "lon" else ("x", "y")
+        x, y = _cell(mapping, first, raw), _cell(mapping, second, raw)
+    else:
+        x, y = "r.point_x", "r.point_y"
+    if points.needed:  # Python read or transformed the points
+        return {"x": x, "y": y, "lon": "import_number(r.lon)", "lat": "import_number(r.lat)"}
+    return {"x": x, "y": y, "lon": f"import_number({x})", "lat": f"import_number({y})"}
+
+
+CONVERT_SQL = """
+CREATE TEMP TABLE import_rows ON COMMIT DROP AS
+WITH v AS (
+  SELECT r.row_number, r.geometry, r.point_problem, r.point_value,
+         {x} AS x_text, {y} AS y_text, {lon} AS lon, {lat} AS lat,
+         {external_id} AS external_id,
+         {species} AS species_text, {dbh} AS dbh_text, {height} AS height_text,
+         {crown} AS crown_text, {condition} AS condition_text, {planted} AS planted_text,
+         normalize({notes}, NFC) AS notes
+    FROM import_raw AS r
+), parsed AS (
+  SELECT v.*, import_number(x_text) AS x, import_number(y_text) AS y,
+         round((import_number(dbh_text) * :dbh_unit)::numeric, 2) AS dbh_number,
+         round((import_number(height_text) * :height_unit)::numeric, 2) AS height_number,
+         round((import_number(crown_text) * :crown_unit)::numeric, 2) AS crown_number,
+         import_date(planted_text) AS planted_date
+    FROM v
+), checked AS (
+  SELECT p.*, CASE WHEN p.lon BETWEEN -180 AND 180 AND p.lat BETWEEN -90 AND 90
+                   THEN ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) END AS geom
+    FROM parsed AS p
+)
+SELECT c.row_number, c.geometry, c.point_problem, c.point_value, c.x_text, c.y_text, c.x, c.y,
+       coalesce(c.external_id, CASE WHEN c.geom IS NOT NULL THEN
+         'geo:' || md5(round(ST_X(c.geom)::numeric, 6) || ',' || round(ST_Y(c.geom)::numeric, 6)
+                       || ',' || coalesce(sp.name, '')) END) AS external_id,
+       sp.name AS species_raw, sp.id AS species_id, sp.problem AS species_problem,
+       c.dbh_text, c.dbh_number,
+       CASE WHEN c.dbh_number > :dbh_low AND c.dbh_number <= :dbh_high THEN c.dbh_number END AS dbh,
+       c.height_text, c.height_number,
+       CASE WHEN c.height_number > :height_low AND c.height_number <= :height_high
+            THEN c.height_number END AS height,
+       c.crown_text, c.crown_number,
+       CASE WHEN c.crown_number > :crown_low AND c.crown_number <= :crown_high
+            THEN c.crown_number END AS crown,
+       CAST(co.value AS tree_condition) AS condition, c.planted_text,
+       CASE WHEN c.planted_date >= date '1800-01-01' THEN c.planted_date END AS planted,
+       c.notes, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.geom,
+       (SELECT u.id FROM commune_parts AS u WHERE ST_Intersects(u.geom, c.geom)
+         ORDER BY u.id LIMIT 1) AS commune_id,
+       (SELECT s.id FROM stands AS s WHERE ST_Intersects(s.geom, c.geom)
+         ORDER BY s.id LIMIT 1) AS stand_id,
+       NULL::text AS code, NULL::text AS problem
+  FROM checked AS c
+  LEFT JOIN unnest(CAST(:species_texts AS text[]), CAST(:species_names AS text[]),
+                   CAST(:species_ids AS integer[]), CAST(:species_problems AS text[]))
+         AS sp (text, name, id, problem) ON sp.text = c.species_text
+  LEFT JOIN unnest(CAST(:condition_texts AS text[]), CAST(:condition_values AS text[]))
+         AS co (text, value) ON co.text = c.condition_text
+"""
+
+# Communes cut into pieces of at most 64 vertices: a point finds its commune in a few
+# comparisons instead of walking a boundary of thousands of vertices.
+COMMUNE_PARTS_SQL = """
+CREATE TEMP TABLE commune_parts ON COMMIT DROP AS
+SELECT id, ST_Subdivide(geom, 64) AS geom FROM admin_units WHERE level <> 'province';
+CREATE INDEX ON commune_parts USING gist (geom);
+ANALYZE commune_parts;
+"""
+
+
+def _distinct(raw: dict[str, str], mapping: dict, target: str) -> list[tuple[str, int]]:
+    """Each distinct (trimmed) value of a mapped column with how many rows hold it."""
+    cell = _cell(mapping, target, raw)
+    if cell == "NULL::text":
+        return []
+    sql = f"""SELECT value, count(*) FROM (SELECT {cell} AS value FROM import_raw AS r) AS d
+               WHERE value IS NOT NULL GROUP BY value"""
+    return [(value, count) for value, count in db.session.execute(text(sql))]
+
+
+def _species_params(raw, mapping, matcher: SpeciesMatcher) -> dict:
+    rows = [(value, nfc(value)) for value, _ in _distinct(raw, mapping, "species")]
+    problems = [matcher.code(name) for _, name in rows]
+    return {
+        "species_texts": [value for value, _ in rows],
+        "species_names": [name for _, name in rows],
+        "species_ids": [matcher.ids.get(name) for _, name in rows],
+        "species_problems": problems,
+    }
+
+
+def _condition_params(raw, mapping) -> dict:
+    rows = [
+        (value, CONDITIONS.get(fold(value))) for value, _ in _distinct(raw, mapping, "condition")
+    ]
+    return {
+        "condition_texts": [value for value, _ in rows],
+        "condition_values": [value for value, _ in rows],
+    }
+
+
+def _measure_params(units: dict | None) -> dict:
+    params = {}
+    for target in MEASURES:
+        factors = UNITS[target]
+        params[f"{target}_unit"] = factors[(units or {}).get(target) or next(iter(factors))]
+        params[f"{target}_low"], params[f"{target}_high"] = RANGES[target]
+    return params
+
+
+def convert(
+    columns: list[str],
+    mapping: dict,
+    coordinates: Coordinates,
+    matcher: SpeciesMatcher,
+    units: dict | None = None,
+) -> list[Problem]:
+    """Build import_rows from import_raw; the problems of the rows (coordinates, numbers,
+    dates, species). Rows that cannot be placed are left out of import_rows."""
+    raw = raw_names(columns)
+    targets = ("external_id", "species", *MEASURES, "condition", "planted", "notes")
+    cells = {t: _cell(mapping, t, raw) for t in targets}
+    points = _coordinate_sql(mapping, raw, point_reader(mapping, coordinates))
+    sql = CONVERT_SQL.format(**points, **cells)
+    params = {
+        **_measure_params(units),
+        **_species_params(raw, mapping, matcher),
+        **_condition_params(raw, mapping),
+    }
+    db.session.execute(text(COMMUNE_PARTS_SQL))
+    db.session.execute(text(sql), params)
+    problems = _row_problems(mapping)
+    db.session.execute(text("DELETE FROM import_rows WHERE geom IS NULL"))
+    db.session.execute(text("ANALYZE import_rows"))
+    matcher.count_rows(
+        db.session.execute(
+            text("SELECT species_raw, count(*) FROM import_rows GROUP BY 1 HAVING count(*) > 0")
+        )
+    )
+    return problems
+
+
+PROBLEMS_SQL = """
+SELECT row_number, 'point' AS field,
+       CASE WHEN point_problem IS NOT NULL THEN point_problem
+            WHEN x_text IS NULL OR y_text IS NULL THEN
+                 CASE WHEN geometry IS NOT NULL THEN 'geometry_not_point'
+                      ELSE 'coordinates_missing' END
+            WHEN x IS NULL OR y IS NULL THEN 'coordinates_invalid'
+            ELSE 'coordinates_out_of_range' END AS code,
+       CASE WHEN point_problem IS NOT NULL THEN point_value
+            WHEN x_text IS NULL OR y_text IS NULL THEN geometry
+            ELSE x_text || ', ' || y_text END AS value
+  FROM import_rows WHERE geom IS NULL
+UNION ALL
+SELECT row_number, 'dbh', CASE WHEN dbh_number IS NULL THEN 'number_invalid'
+                               ELSE 'out_of_range' END, dbh_text
+  FROM import_rows WHERE dbh_text IS NOT NULL AND dbh IS NULL
+UNION ALL
+SELECT row_number, 'height', CASE WHEN height_number IS NULL THEN 'number_invalid'
+                                  ELSE 'out_of_range' END, height_text
+  FROM import_rows WHERE height_text IS NOT NULL AND height IS NULL
+UNION ALL
+SELECT row_number, 'crown', CASE WHEN crown_number IS NULL THEN 'number_invalid'
+                                 ELSE 'out_of_range' END, crown_text
+  FROM import_rows WHERE crown_text IS NOT NULL AND crown IS NULL
+UNION ALL
+SELECT row_number, 'planted', 'date_invalid', planted_text
+  FROM import_rows WHERE planted_text IS NOT NULL AND planted IS NULL
+UNION ALL
+SELECT row_number, 'species', species_problem, species_raw
+  FROM import_rows WHERE species_problem IS NOT NULL AND geom IS NOT NULL
+"""
+
+
+def _row_problems(mapping: dict) -> list[Problem]:
+    columns = {field: (mapping.get(field, ""),) for field in ("species", "planted", *MEASURES)}
+    columns["point"] = coordinate_columns(mapping)
+    return [
+        Problem(row, code, columns[field], value)
+        for row, field, code, value in db.session.execute(text(PROBLEMS_SQL))
+    ]
