@@ -199,7 +199,11 @@ def _split(text: str | None) -> tuple[str, ...]:
     help="A mapping saved in the app, by name, or a JSON file: "
     '{"columns": {"lon": "...", ...}, "species": {"name": id}, "units": {"dbh": "mm"}}.',
 )
-@click.option("--encoding", help="Text encoding, when it is not detected (e.g. cp1258).")
+@click.option(
+    "--encoding",
+    help="Text encoding, when it is not detected: cp1258, or the old Vietnamese tcvn3 or vni "
+    "(guessed from the bytes, but never imported until confirmed with this option).",
+)
 @click.option(
     "--source",
     help="Where the file comes from; with each row's id, the key that "
@@ -230,7 +234,12 @@ def trees_import(file, crs, layer, mapping_name, encoding, source, category, com
         category=category,
         commit=commit,
     )
-    click.echo(json.dumps({k: summary[k] for k in SUMMARY_KEYS}, ensure_ascii=False))
+    printed = {k: summary[k] for k in SUMMARY_KEYS}
+    if "encoding" in summary:  # a text file: how its characters were read
+        printed.update(
+            encoding=summary["encoding"], encoding_guessed=summary.get("encoding_guessed", False)
+        )
+    click.echo(json.dumps(printed, ensure_ascii=False))
     if summary["ready"] == 0:
         raise click.ClickException("No row of this file can be imported: see errors_by_code.")
 

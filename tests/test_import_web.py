@@ -1,6 +1,7 @@
 """Imports in the browser's flow: upload, check in the background, review, report, commit."""
 
 import io
+import re
 import threading
 
 import pytest
@@ -275,3 +276,51 @@ def test_a_fixed_row_is_checked_again_and_counted(client, runner, upload_dir, tm
     run_jobs(runner)
     tree = db.session.scalar(select(Tree).where(Tree.external_id == "TN-5"))
     assert tree.planted_on.isoformat() == "2020-02-28"
+
+
+def test_the_review_pages_through_every_row_with_a_problem(client, runner, upload_dir):
+    sign_in(client, Role.MANAGER)
+    lines = ["id,longitude,latitude,species,dbh"]
+    lines += [f"P{i},105.8,21.6,Keo lai,{'x' if i % 2 else '12'}" for i in range(1, 501)]
+    upload(client, "\n".join(lines).encode(), "many_errors.csv")
+    run_jobs(runner)
+    batch = db.session.scalar(select(ImportBatch))
+    assert batch.summary["errors"] == 250
+    seen, after = [], None
+    while True:
+        page = client.get(
+            f"/imports/{batch.id}?group=errors" + (f"&after={after}" if after else "")
+        )
+        html = page.get_data(as_text=True)
+        seen += [int(n) for n in re.findall(r'id="row-(\d+)"', html)]
+        found = re.search(r'id="next-problems" href="[^"]*after=(\d+)', html)
+        if not found:
+            break
+        after = int(found.group(1))
+    # Every odd id has a DBH "x"; the file's rows start at line 2.
+    assert seen == [i + 1 for i in range(1, 501) if i % 2]
+
+
+def test_a_legacy_encoding_is_confirmed_on_the_review_page(client, runner, upload_dir):
+    from tests.test_legacy_encodings import NAMES
+
+    sign_in(client, Role.MANAGER)
+    name = NAMES["tcvn3"]["Keo tai tượng"]
+    content = b"id,longitude,latitude,species\r\nT1,105.8,21.6," + name + b"\r\n"
+    content += b"T2,105.8,21.61," + NAMES["tcvn3"]["Xà cừ"] + b"\r\n"
+    upload(client, content, "cu.csv")
+    run_jobs(runner)
+    batch = db.session.scalar(select(ImportBatch))
+    page = client.get(f"/imports/{batch.id}").get_data(as_text=True)
+    assert 'id="confirm-encoding"' in page and 'id="commit-import"' not in page
+    assert "Keo tai tượng" in page and "Keo tai t\u00adîng" in page  # TCVN3 and cp1258 lines
+    form = {"csrf_token": csrf_from(client, f"/imports/{batch.id}"), "encoding": "tcvn3"}
+    form.update(col_external_id="id", col_lon="longitude", col_lat="latitude")
+    form["col_species"] = "species"
+    assert client.post(f"/imports/{batch.id}/mapping", data=form).status_code == 302
+    run_jobs(runner)
+    db.session.refresh(batch)
+    assert batch.encoding == "tcvn3" and batch.summary["encoding_guessed"] is False
+    assert {s["name"] for s in batch.summary["species"]} == {"Keo tai tượng", "Xà cừ"}
+    page = client.get(f"/imports/{batch.id}").get_data(as_text=True)
+    assert 'id="commit-import"' in page

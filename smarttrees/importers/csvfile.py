@@ -1,10 +1,13 @@
-"""CSV files as survey teams have them: any delimiter, quoted newlines, a BOM, UTF-8, UTF-16
-or a Windows code page. Rows are streamed, never held in memory."""
+"""CSV files as survey teams have them: any delimiter, quoted newlines, a BOM, UTF-8, UTF-16,
+Windows-1258, or the older TCVN3 and VNI (guessed, then confirmed by the user from a preview).
+Rows are streamed, never held in memory."""
 
 import codecs
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+
+from smarttrees.importers import legacy
 
 SAMPLE = 64 * 1024
 DELIMITERS = ",;\t|"
@@ -16,7 +19,8 @@ class NotATable(ValueError):
 
 
 def detect_encoding(head: bytes) -> str:
-    """UTF-16 or UTF-8 (with or without BOM) when the bytes say so, else Windows-1258."""
+    """UTF-16 or UTF-8 (with or without BOM) when the bytes say so; else TCVN3 or VNI when the
+    bytes look like them (a guess to confirm), else Windows-1258."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     try:
@@ -25,15 +29,32 @@ def detect_encoding(head: bytes) -> str:
     except UnicodeDecodeError as error:
         if error.start > len(head) - 4:  # a character cut at the end of the sample
             return "utf-8-sig"
-    return FALLBACK_ENCODINGS[0]
+    return legacy.guess(head) or FALLBACK_ENCODINGS[0]
+
+
+def head_of(path: Path) -> bytes:
+    with path.open("rb") as raw:
+        return raw.read(SAMPLE)
+
+
+ONE_BYTE_ENCODINGS = ("cp1258", *legacy.LEGACY)
+
+
+def preview(path: Path, lines: int = 4) -> dict[str, list[str]]:
+    """The first lines of a file that is not UTF read in each one-byte Vietnamese encoding,
+    for the user to see which one shows the names right."""
+    first = head_of(path).split(b"\n")[: lines + 1]
+    return {
+        name: [line.decode(name, errors="replace").strip() for line in first]
+        for name in ONE_BYTE_ENCODINGS
+    }
 
 
 def read_csv(
     path: Path, encoding: str | None = None
 ) -> tuple[list[str], Iterator[tuple[int, dict]]]:
     """The header and an iterator of (line number of the row's start, row as a dict)."""
-    with path.open("rb") as raw:
-        head = raw.read(SAMPLE)
+    head = head_of(path)
     if not head.strip():
         raise NotATable("The file is empty.")
     encoding = encoding or detect_encoding(head)

@@ -27,6 +27,7 @@ def settle(
     species: dict[str, int | None],
     units: dict[str, str],
     crs: str | None,
+    encoding: str | None = None,
     save_as: str | None = None,
     actor: User | None = None,
 ) -> None:
@@ -49,6 +50,9 @@ def settle(
         coordinates_for(crs)  # refuses an unknown coordinate system now, not in the job
     batch.mapping, batch.species_choices, batch.units = mapping, species, units
     batch.crs = crs or batch.crs
+    if encoding:
+        imports.check_encoding(encoding)
+        batch.encoding = encoding
     batch.status, batch.rows_done, batch.failure = ImportStatus.UPLOADED, 0, None
     if save_as:
         imports.save_mapping(save_as, batch, actor)

@@ -14,8 +14,9 @@ from smarttrees.errors import DomainError, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers import archive, records, vector
 from smarttrees.importers.convert import Coordinates
-from smarttrees.importers.csvfile import NotATable, read_csv
+from smarttrees.importers.csvfile import NotATable, detect_encoding, head_of, preview, read_csv
 from smarttrees.importers.errors import ERROR, Problem
+from smarttrees.importers.legacy import LEGACY
 from smarttrees.importers.mapping import has_coordinates, propose, with_geometry
 from smarttrees.models import ImportBatch, ImportRowError, ImportRowValues, ImportStatus, User
 from smarttrees.services import conversion, staging
@@ -25,6 +26,23 @@ from smarttrees.services.species_match import SpeciesMatcher
 class UnreadableFile(DomainError):
     status = 422
     code = "file_unreadable"
+
+
+class UnconfirmedEncoding(DomainError):
+    status = 409
+    code = "encoding_unconfirmed"
+
+
+def _encoding(path: Path, batch: ImportBatch) -> dict:
+    """How a text file's characters were read; for a file that is not UTF, what each one-byte
+    Vietnamese encoding makes of its first lines. A guessed TCVN3 or VNI must be confirmed."""
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return {}
+    used = batch.encoding or detect_encoding(head_of(path))
+    if used.lower().startswith("utf"):
+        return {"encoding": used}
+    guessed = batch.encoding is None and used in LEGACY
+    return {"encoding": used, "encoding_guessed": guessed, "encoding_preview": preview(path)}
 
 
 FORMATS = "CSV, Excel (.xlsx), GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, GPX or Kobo/ODK JSON"
@@ -193,6 +211,13 @@ def run(batch: ImportBatch, *, commit: bool, actor: User | None) -> dict:
 
 def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None) -> dict:
     path = Path(batch.stored_path)
+    encoding = _encoding(path, batch)
+    if commit and encoding.get("encoding_guessed"):
+        raise UnconfirmedEncoding(
+            "This file looks written in an old Vietnamese encoding: check its first lines "
+            "and choose the encoding (--encoding tcvn3, vni or cp1258) before importing.",
+            details={"encoding": encoding["encoding"], "preview": encoding["encoding_preview"]},
+        )
     columns, rows, file_crs, mapping = _open(path, batch, batch.mapping, work)
     _check_mapping(mapping, columns)
     batch.crs = batch.crs or file_crs or "EPSG:4326"
@@ -208,6 +233,7 @@ def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None)
         already_sample=staging.already_imported_sample(batch.source),
         columns=[c for c in columns if c not in (vector.X, vector.Y)],
         spatial=vector.X in columns,
+        **encoding,
     )
     _record(batch, problems)
     _keep_error_rows(batch, columns, marked[0])

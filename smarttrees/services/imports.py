@@ -5,6 +5,7 @@ Re-importing the same file, or next month's version of it, updates the trees it 
 duplicates none.
 """
 
+import codecs
 import re
 import shutil
 import uuid
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from smarttrees.errors import DomainError, NotFound, ValidationFailed
 from smarttrees.extensions import db
+from smarttrees.importers.csvfile import ONE_BYTE_ENCODINGS
 from smarttrees.importers.rows import UNITS
 from smarttrees.models import ImportBatch, ImportRowError, ImportStatus, SavedMapping, User
 from smarttrees.services.import_run import FORMATS, UnreadableFile, run
@@ -76,6 +78,8 @@ def import_file(
     without `mapping`, the columns are mapped by their names.
     """
     check_units(units)
+    if encoding:
+        check_encoding(encoding)
     batch = _new_batch(
         path,
         source=source,
@@ -96,6 +100,16 @@ def check_units(units: dict | None) -> None:
     if wrong:
         choices = {k: sorted(UNITS.get(k, {})) for k in wrong}
         raise ValidationFailed("Unknown unit.", details={"units": wrong, "choices": choices})
+
+
+def check_encoding(encoding: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except LookupError as error:
+        raise ValidationFailed(
+            "Unknown text encoding.",
+            details={"encoding": encoding, "choices": ["utf-8", *ONE_BYTE_ENCODINGS]},
+        ) from error
 
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -161,13 +175,19 @@ def run_batch(batch_id: int, *, commit: bool, actor: User | None = None) -> dict
 
 
 def row_errors(
-    batch_id: int, *, severity: str | None = None, limit: int | None = None
+    batch_id: int, *, severity: str | None = None, rows: int | None = None, after: int = 0
 ) -> list[ImportRowError]:
-    """The batch's problems in file order (for the review page and the error report)."""
-    stmt = select(ImportRowError).where(ImportRowError.batch_id == batch_id)
+    """The batch's problems in file order (for the review page and the error report): every
+    problem of the first `rows` rows with one after row number `after` (a page of the review)."""
+    where = [ImportRowError.batch_id == batch_id, ImportRowError.row_number > after]
     if severity:
-        stmt = stmt.where(ImportRowError.severity == severity)
-    stmt = stmt.order_by(ImportRowError.row_number, ImportRowError.code).limit(limit)
+        where.append(ImportRowError.severity == severity)
+    stmt = select(ImportRowError).where(*where)
+    if rows:
+        page = select(ImportRowError.row_number).where(*where).distinct()
+        page = page.order_by(ImportRowError.row_number).limit(rows)
+        stmt = stmt.where(ImportRowError.row_number.in_(page.scalar_subquery()))
+    stmt = stmt.order_by(ImportRowError.row_number, ImportRowError.code)
     return list(db.session.scalars(stmt))
 
 

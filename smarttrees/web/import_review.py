@@ -48,6 +48,7 @@ def import_mapping(batch_id: int):
             species=_species_choices(form),
             units={f: form[f"unit_{f}"] for f in UNIT_FIELDS if form.get(f"unit_{f}")},
             crs=(f"EPSG:{crs}" if crs.isdigit() else crs) or None,
+            encoding=form.get("encoding") or None,
             save_as=form.get("save_as", "").strip() or None,
             actor=current_user,
         )

@@ -29,7 +29,7 @@ CRS_CHOICES = (
     ("EPSG:3405", "VN-2000 / UTM 48N"),
     ("EPSG:3406", "VN-2000 / UTM 49N"),
 )
-ERRORS_SHOWN = 200
+ROWS_SHOWN = 200  # rows with problems a page of the review shows
 
 
 def _defer(task: str, **kwargs) -> None:
@@ -85,6 +85,9 @@ LABELS = {
     "match:unidentified": _l("unidentified, name kept"),
     "match:ambiguous": _l("fits several species: choose"),
     "match:unknown": _l("not in the list"),
+    "encoding:cp1258": _l("Windows-1258 (Vietnamese Windows)"),
+    "encoding:tcvn3": _l("TCVN3 (.Vn fonts, ABC)"),
+    "encoding:vni": _l("VNI (VNI- fonts)"),
 }
 
 
@@ -96,8 +99,11 @@ def import_detail(batch_id: int):
     group = request.args.get("group") or ("errors" if summary.get("errors") else "ready")
     group = group if group in GROUPS else "ready"
     severity = {"errors": "error", "warnings": "warning"}.get(group)
+    after = request.args.get("after", 0, type=int)
     problems = (
-        imports.row_errors(batch_id, severity=severity, limit=ERRORS_SHOWN) if severity else []
+        imports.row_errors(batch_id, severity=severity, rows=ROWS_SHOWN, after=after)
+        if severity
+        else []
     )
     by_row: dict[int, list] = {}
     for problem in problems:
@@ -111,7 +117,7 @@ def import_detail(batch_id: int):
         groups=GROUPS,
         by_row=by_row,
         values=values,
-        shown=ERRORS_SHOWN,
+        page={"after": after, "next": max(by_row) if len(by_row) >= ROWS_SHOWN else None},
         Status=ImportStatus,
         targets=list(TARGETS),
         units=UNITS,
