@@ -253,6 +253,7 @@ SUMMARY_KEYS = (
     "already_imported",
     "created",
     "updated",
+    "unchanged",
     "batch_id",
 )
 

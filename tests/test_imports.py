@@ -1,5 +1,6 @@
 """Survey imports through the CLI and the service, on real files and on files made here."""
 
+import csv
 import json
 import unicodedata
 from pathlib import Path
@@ -31,7 +32,23 @@ def run(runner, *args) -> tuple[int, dict | None, str]:
     return result.exit_code, (json.loads(lines[0]) if lines else None), result.output
 
 
-def test_a_city_inventory_imports_and_a_second_import_updates(runner, monkeypatch):
+def next_month(path: Path, tmp_path: Path) -> Path:
+    """The same inventory a month on: the first 100 trees with a DBH of 77, one tree added."""
+    with path.open(newline="", encoding="utf-8") as source:
+        rows = list(csv.DictReader(source))
+    changed = [r for r in rows if r["dbh"] == "" or 0 < float(r["dbh"]) <= 500][:100]
+    for row in changed:
+        row["dbh"] = "77"
+    rows.append({**rows[0], "tree_id": "NEW-1", "dbh": "10"})
+    target = tmp_path / path.name
+    with target.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
+def test_a_city_inventory_imports_and_a_second_import_updates(runner, monkeypatch, tmp_path):
     monkeypatch.setenv("SMARTTREES_SERVICE_AREA", "none")  # San Francisco is not Thái Nguyên
     code, summary, _ = run(runner, SF)
     assert code == 0
@@ -42,8 +59,14 @@ def test_a_city_inventory_imports_and_a_second_import_updates(runner, monkeypatc
     code, summary, _ = run(runner, SF, "--commit", "--category", "urban")
     assert (summary["created"], summary["updated"]) == (9831, 0)
     code, summary, _ = run(runner, SF, "--commit", "--category", "urban")
-    assert (summary["created"], summary["updated"], summary["already_imported"]) == (0, 9831, 9831)
-    assert db.session.scalar(select(func.count()).select_from(Tree)) == 9831
+    assert summary["already_imported"] == 9831
+    assert (summary["created"], summary["updated"], summary["unchanged"]) == (0, 0, 9831)
+    # Next month's file: 100 trees measured again, one new tree.
+    code, summary, _ = run(runner, next_month(SF, tmp_path), "--commit", "--source", SF.stem)
+    assert (summary["created"], summary["updated"], summary["unchanged"]) == (1, 100, 9731)
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 9832
+    remeasured = db.session.scalar(select(Tree.dbh_cm).where(Tree.external_id == "99001"))
+    assert remeasured == 77
     raw = db.session.scalar(select(Tree.species_raw).where(Tree.external_id == "99001"))
     assert raw == "Lophostemon confertus :: Brisbane Box"
     errors = db.session.scalars(

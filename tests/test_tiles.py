@@ -109,6 +109,9 @@ def test_tallies_follow_moves_and_deletes(client, viewer):
             text("SELECT sum(trees) FROM tree_cells WHERE zoom = :z"), {"z": zoom}
         )
         assert total == 1
+    # The cells the move and the delete emptied are gone, not kept at zero.
+    assert db.session.scalar(text("SELECT count(*) FROM tree_cells WHERE trees = 0")) == 0
+    assert db.session.scalar(text("SELECT count(*) FROM tree_cells")) == MAX_ZOOM - 6 + 1
 
 
 @pytest.mark.parametrize(

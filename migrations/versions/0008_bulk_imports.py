@@ -138,6 +138,49 @@ $fn$;
 """
 
 
+# Cells a delete or a move empties are dropped, so the tallies stay as small as the trees
+# (they used to keep every emptied cell). JIT compiling the tally statement costs more than
+# it saves (its cost estimate is high on any transition table, even of one row).
+TRIGGERS_SQL = r"""
+CREATE INDEX ix_tree_cells_empty ON tree_cells (id) WHERE trees = 0;
+DELETE FROM tree_cells WHERE trees = 0;
+DELETE FROM commune_tallies WHERE trees = 0;
+CREATE OR REPLACE FUNCTION trees_tally_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE tally_trees_sql('old_rows', -1);
+  DELETE FROM tree_cells WHERE trees = 0;
+  DELETE FROM commune_tallies WHERE trees = 0;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION trees_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE tally_trees_sql('old_rows', -1);
+  EXECUTE tally_trees_sql('new_rows', 1);
+  DELETE FROM tree_cells WHERE trees = 0;
+  DELETE FROM commune_tallies WHERE trees = 0;
+  RETURN NULL;
+END $$;
+ALTER FUNCTION trees_tally_insert() SET jit = off;
+ALTER FUNCTION trees_tally_delete() SET jit = off;
+ALTER FUNCTION trees_tally_update() SET jit = off;
+"""
+
+OLD_TRIGGERS_SQL = r"""
+DROP INDEX IF EXISTS ix_tree_cells_empty;
+CREATE OR REPLACE FUNCTION trees_tally_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN EXECUTE tally_trees_sql('old_rows', -1); RETURN NULL; END $$;
+CREATE OR REPLACE FUNCTION trees_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE tally_trees_sql('old_rows', -1);
+  EXECUTE tally_trees_sql('new_rows', 1);
+  RETURN NULL;
+END $$;
+ALTER FUNCTION trees_tally_insert() RESET jit;
+ALTER FUNCTION trees_tally_delete() RESET jit;
+ALTER FUNCTION trees_tally_update() RESET jit;
+"""
+
+
 def _tally_sql(max_zoom: int) -> str:
     values = {
         "@CELLS@": CELLS_PER_TILE,
@@ -155,9 +198,11 @@ def upgrade():
     run_script(FUNCTIONS_SQL)
     run_script(_tally_sql(MAX_ZOOM))
     op.execute(f"DELETE FROM tree_cells WHERE zoom > {MAX_ZOOM}")
+    run_script(TRIGGERS_SQL)
 
 
 def downgrade():
+    run_script(OLD_TRIGGERS_SQL)
     run_script(DROP_FUNCTIONS_SQL)
     # Back to tallies down to zoom 17, counted again from the trees.
     run_script(_tally_sql(OLD_MAX_ZOOM))

@@ -7,7 +7,7 @@ counts trees per commune. TileVersion changes whenever trees in a zoom-10 tile c
 use it as their cache validator.
 """
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, SmallInteger, String
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smarttrees.extensions import db
@@ -34,6 +34,8 @@ class TreeCell(db.Model):
             unique=True,
             postgresql_nulls_not_distinct=True,
         ),
+        # Cells emptied by a delete or a move, found at once and dropped (migration 0008).
+        Index("ix_tree_cells_empty", "id", postgresql_where=text("trees = 0")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

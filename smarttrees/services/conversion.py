@@ -101,25 +101,25 @@ def _coordinate_sql(mapping: dict, raw: dict[str, str], points: PointReader) -> 
 
 CONVERT_SQL = """
 CREATE TEMP TABLE import_rows ON COMMIT DROP AS
-WITH v AS MATERIALIZED (
+WITH v AS (
   SELECT r.row_number, r.geometry, r.point_problem, r.point_value,
          {x} AS x_text, {y} AS y_text, {lon} AS lon, {lat} AS lat,
          {external_id} AS external_id,
          {species} AS species_text, {dbh} AS dbh_text, {height} AS height_text,
          {crown} AS crown_text, {condition} AS condition_text, {planted} AS planted_text,
          normalize({notes}, NFC) AS notes
-    FROM import_raw AS r
-), parsed AS MATERIALIZED (
+    FROM import_raw AS r OFFSET 0
+), parsed AS (
   SELECT v.*, import_number(x_text) AS x, import_number(y_text) AS y,
          round((import_number(dbh_text) * :dbh_unit)::numeric, 2) AS dbh_number,
          round((import_number(height_text) * :height_unit)::numeric, 2) AS height_number,
          round((import_number(crown_text) * :crown_unit)::numeric, 2) AS crown_number,
          import_date(planted_text) AS planted_date
-    FROM v
-), checked AS MATERIALIZED (
+    FROM v OFFSET 0
+), checked AS (
   SELECT p.*, CASE WHEN p.lon BETWEEN -180 AND 180 AND p.lat BETWEEN -90 AND 90
                    THEN ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) END AS geom
-    FROM parsed AS p
+    FROM parsed AS p OFFSET 0
 )
 SELECT c.row_number, c.geometry, c.point_problem, c.point_value, c.x_text, c.y_text, c.x, c.y,
        coalesce(c.external_id, CASE WHEN c.geom IS NOT NULL THEN
@@ -137,12 +137,13 @@ SELECT c.row_number, c.geometry, c.point_problem, c.point_value, c.x_text, c.y_t
        CAST(co.value AS tree_condition) AS condition, c.planted_text,
        CASE WHEN c.planted_date >= date '1800-01-01' THEN c.planted_date END AS planted,
        c.notes, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.geom,
-       (SELECT u.id FROM commune_parts AS u WHERE ST_Intersects(u.geom, c.geom)
-         LIMIT 1) AS commune_id,
-       (SELECT s.id FROM stands AS s WHERE ST_Intersects(s.geom, c.geom)
-         ORDER BY s.id LIMIT 1) AS stand_id,
+       cu.id AS commune_id, st.id AS stand_id,
        NULL::text AS code, NULL::text AS problem
   FROM checked AS c
+  LEFT JOIN LATERAL (SELECT u.id FROM commune_parts AS u
+                      WHERE ST_Intersects(u.geom, c.geom) LIMIT 1) AS cu ON true
+  LEFT JOIN LATERAL (SELECT s.id FROM stands AS s
+                      WHERE ST_Intersects(s.geom, c.geom) ORDER BY s.id LIMIT 1) AS st ON true
   LEFT JOIN unnest(CAST(:species_texts AS text[]), CAST(:species_names AS text[]),
                    CAST(:species_ids AS integer[]), CAST(:species_problems AS text[]))
          AS sp (text, name, id, problem) ON sp.text = c.species_text
@@ -150,11 +151,12 @@ SELECT c.row_number, c.geometry, c.point_problem, c.point_value, c.x_text, c.y_t
          AS co (text, value) ON co.text = c.condition_text
 """
 
-# Communes cut into pieces of at most 64 vertices: a point finds its commune in a few
-# comparisons instead of walking a boundary of thousands of vertices.
+# Communes cut into pieces of at most 256 vertices: a point finds its commune in a few
+# comparisons instead of walking a boundary of thousands of vertices (256 measured faster
+# than 64 or 16: fewer pieces, a shallower index).
 COMMUNE_PARTS_SQL = """
 CREATE TEMP TABLE commune_parts ON COMMIT DROP AS
-SELECT id, ST_Subdivide(geom, 64) AS geom FROM admin_units WHERE level <> 'province';
+SELECT id, ST_Subdivide(geom, 256) AS geom FROM admin_units WHERE level <> 'province';
 CREATE INDEX ON commune_parts USING gist (geom);
 ANALYZE commune_parts;
 """

@@ -237,11 +237,12 @@ def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None)
     )
     _record(batch, problems)
     _keep_error_rows(batch, columns, marked[0])
-    summary.update(created=0, updated=0, batch_id=batch.id)
+    summary.update(created=0, updated=0, unchanged=0, batch_id=batch.id)
     if commit and summary["ready"]:
         summary["created"], summary["updated"] = staging.commit_rows(
             batch, category=batch.category or "scattered", actor=actor
         )
+        summary["unchanged"] = summary["ready"] - summary["created"] - summary["updated"]
     batch.rows_total = batch.rows_done = read
     batch.summary = summary
     batch.status = ImportStatus.DONE if commit else ImportStatus.REVIEW

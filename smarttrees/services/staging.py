@@ -43,14 +43,16 @@ SELECT r.row_number, r.external_id, g.variants = 1 AS repeated
  WHERE g.variants > 1 OR r.row_number <> g.first_row
  ORDER BY r.row_number"""
 
-# A tree of the same species within 1 m that is not the one this row updates. The planar
-# ST_DWithin (1e-5° is at least 1 m here) lets the index find candidates; geography decides.
+# A tree of the same species within 1 m that is not the one this row updates. Only the
+# spatial index may find the candidates: "species_id + 0" keeps the planner from walking
+# every tree of a species instead (it did, once a million trees were not yet analysed).
+# The planar ST_DWithin (1e-5° is at least 1 m here) sieves; the ground distance decides.
 NEAR_SQL = """
 SELECT r.row_number, near.code
   FROM import_rows AS r
   CROSS JOIN LATERAL (
         SELECT t.code FROM trees AS t
-         WHERE t.species_id = r.species_id AND ST_DWithin(t.geom, r.geom, 0.00002)
+         WHERE ST_DWithin(t.geom, r.geom, 0.00002) AND t.species_id + 0 = r.species_id
            AND ST_DWithin(t.geom::geography, r.geom::geography, 1.0)
            AND NOT (t.source = :source AND t.external_id = r.external_id)
          LIMIT 1) AS near
@@ -138,7 +140,8 @@ def already_imported_sample(source: str, limit: int = 100) -> list[list]:
 
 # New trees take the next codes of a block reserved for them (tree_code() is the SQL twin of
 # labels.codes.encode); a tree the source already has keeps its code and takes the values
-# (were it deleted meanwhile, it comes back under that code).
+# (were it deleted meanwhile, it comes back under that code). A tree whose values the file
+# repeats is left alone: next month's re-import rewrites only what changed.
 # Rows another import commits meanwhile (same source and id) are updated, not duplicated: the
 # unique constraint makes this INSERT wait for that commit, then take the DO UPDATE branch.
 UPSERT_SQL = """
@@ -165,9 +168,18 @@ ON CONFLICT ON CONSTRAINT uq_trees_source_external_id DO UPDATE SET
        geom = EXCLUDED.geom, commune_id = EXCLUDED.commune_id, stand_id = EXCLUDED.stand_id,
        import_batch_id = EXCLUDED.import_batch_id, updated_at = now(),
        updated_by_id = EXCLUDED.updated_by_id
+ WHERE (trees.species_id, trees.species_raw, trees.dbh_cm, trees.height_m, trees.crown_m,
+        trees.condition, trees.planted_on, trees.notes, trees.geom, trees.commune_id,
+        trees.stand_id)
+       IS DISTINCT FROM
+       (EXCLUDED.species_id, EXCLUDED.species_raw, EXCLUDED.dbh_cm, EXCLUDED.height_m,
+        EXCLUDED.crown_m, coalesce(EXCLUDED.condition, trees.condition), EXCLUDED.planted_on,
+        coalesce(EXCLUDED.notes, trees.notes), EXCLUDED.geom, EXCLUDED.commune_id,
+        EXCLUDED.stand_id)
 RETURNING xmax = 0 AS inserted)
 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written"""
 
+ANALYZE_FROM = 50_000
 NEW_ROWS_SQL = """
 SELECT count(*) FROM import_rows AS r
  WHERE r.problem IS NULL AND NOT EXISTS (
@@ -175,7 +187,8 @@ SELECT count(*) FROM import_rows AS r
 
 
 def commit_rows(batch: ImportBatch, *, category: str, actor: User | None) -> tuple[int, int]:
-    """Write the rows without errors: (trees created, trees updated)."""
+    """Write the rows without errors: (trees created, trees updated); the other ready rows
+    repeat what their trees already hold."""
     new_rows = db.session.scalar(text(NEW_ROWS_SQL), {"source": batch.source})
     params = {
         "source": batch.source,
@@ -187,4 +200,7 @@ def commit_rows(batch: ImportBatch, *, category: str, actor: User | None) -> tup
     # Places were found set-wise above: the per-row trigger need not look again.
     db.session.execute(text("SET LOCAL smarttrees.bulk_places = 'on'"))
     created, updated = db.session.execute(text(UPSERT_SQL), params).one()
+    if created + updated >= ANALYZE_FROM:
+        # The planner must know the trees a large import brought before the next query.
+        db.session.execute(text("ANALYZE trees"))
     return created, updated
