@@ -324,3 +324,41 @@ def test_a_legacy_encoding_is_confirmed_on_the_review_page(client, runner, uploa
     assert {s["name"] for s in batch.summary["species"]} == {"Keo tai tượng", "Xà cừ"}
     page = client.get(f"/imports/{batch.id}").get_data(as_text=True)
     assert 'id="commit-import"' in page
+
+
+def test_an_old_tcvn3_survey_is_confirmed_and_imported_in_a_browser(
+    app, runner, live_server, upload_dir, tmp_path
+):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path
+    from tests.test_legacy_encodings import survey_file
+
+    user = make_user(Role.MANAGER)
+    path = survey_file(tmp_path, "tcvn3")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(live_server.url + "/login")
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.goto(live_server.url + "/imports/new")
+        page.set_input_files("input[name=file]", str(path))
+        page.get_by_role("button", name="Tải lên và kiểm tra").click()
+        run_jobs(runner)
+        # No import button until the encoding is confirmed; each encoding shows its lines.
+        expect(page.locator("#confirm-encoding")).to_contain_text("TCVN3", timeout=15_000)
+        expect(page.locator("#commit-import")).to_have_count(0)
+        expect(page.locator("#encoding-preview tr.chosen")).to_contain_text("Keo tai tượng")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "import-encoding.png"), full_page=True)
+        page.locator("#encoding-preview input[value=tcvn3]").check()
+        page.get_by_role("button", name="Kiểm tra lại").click()
+        run_jobs(runner)
+        page.get_by_role("button", name="Nhập 3 dòng sẵn sàng").click(timeout=15_000)
+        run_jobs(runner)
+        expect(page.get_by_role("link", name="Xem cây trên bản đồ")).to_be_visible(timeout=15_000)
+        browser.close()
+    notes = db.session.scalars(select(Tree.notes)).all()
+    assert notes == ["Đồi Hoàng, đất dốc"] * 3

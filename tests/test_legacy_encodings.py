@@ -60,7 +60,7 @@ def test_the_encoding_is_guessed_from_the_bytes():
     assert legacy.guess(b"id,lon,lat\n1,105.8,21.6\n") is None
 
 
-def _survey(tmp_path, encoding: str):
+def survey_file(tmp_path, encoding: str):
     names = NAMES[encoding]
     place = point_in(commune_named("Gia Sàng"))
     lines = [b"ma,kinh do,vi do,loai cay,dbh,ghi chu"]
@@ -77,7 +77,7 @@ def _survey(tmp_path, encoding: str):
 def test_a_legacy_survey_is_imported_only_once_its_encoding_is_confirmed(
     runner, tmp_path, encoding
 ):
-    path = _survey(tmp_path, encoding)
+    path = survey_file(tmp_path, encoding)
     code, summary, _ = run(runner, path)
     assert code == 0 and summary["ready"] == 3 and summary["errors"] == 0
     assert summary["encoding"] == encoding and summary["encoding_guessed"] is True

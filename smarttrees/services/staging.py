@@ -43,10 +43,11 @@ SELECT r.row_number, r.external_id, g.variants = 1 AS repeated
  WHERE g.variants > 1 OR r.row_number <> g.first_row
  ORDER BY r.row_number"""
 
-# A tree of the same species within 1 m that is not the one this row updates. Only the
-# spatial index may find the candidates: "species_id + 0" keeps the planner from walking
-# every tree of a species instead (it did, once a million trees were not yet analysed).
-# The planar ST_DWithin (1e-5° is at least 1 m here) sieves; the ground distance decides.
+# A new tree with a tree of the same species within 1 m (a row that updates its own tree is
+# not asked again each month). Only the spatial index may find the candidates: "species_id
+# + 0" keeps the planner from walking every tree of a species instead (it did, once a
+# million trees were not yet analysed). The planar ST_DWithin (1e-5° is at least 1 m here)
+# sieves; the ground distance decides.
 NEAR_SQL = """
 SELECT r.row_number, near.code
   FROM import_rows AS r
@@ -57,6 +58,8 @@ SELECT r.row_number, near.code
            AND NOT (t.source = :source AND t.external_id = r.external_id)
          LIMIT 1) AS near
  WHERE r.problem IS NULL AND r.species_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM trees AS own
+                    WHERE own.source = :source AND own.external_id = r.external_id)
  ORDER BY r.row_number"""
 
 
@@ -138,20 +141,29 @@ def already_imported_sample(source: str, limit: int = 100) -> list[list]:
 
 # ---- commit: update the trees this source already has, insert the others ----
 
+# A row that repeats its tree's values is not written at all (not even locked); the
+# DO UPDATE's own WHERE decides for the trees another import commits meanwhile.
+CHANGED = """(t.species_id, t.species_raw, t.dbh_cm, t.height_m, t.crown_m, t.condition,
+      t.planted_on, t.notes, t.geom, t.commune_id, t.stand_id)
+     IS DISTINCT FROM
+     (r.species_id, r.species_raw, round(r.dbh, 1), round(r.height, 1), round(r.crown, 1),
+      coalesce(r.condition, t.condition), r.planted, coalesce(r.notes, t.notes), r.geom,
+      r.commune_id, r.stand_id)"""
+
 # New trees take the next codes of a block reserved for them (tree_code() is the SQL twin of
 # labels.codes.encode); a tree the source already has keeps its code and takes the values
 # (were it deleted meanwhile, it comes back under that code). A tree whose values the file
 # repeats is left alone: next month's re-import rewrites only what changed.
 # Rows another import commits meanwhile (same source and id) are updated, not duplicated: the
 # unique constraint makes this INSERT wait for that commit, then take the DO UPDATE branch.
-UPSERT_SQL = """
+UPSERT_SQL = f"""
 WITH numbered AS (
   SELECT r.*, t.code AS kept_code, CASE WHEN t.id IS NULL THEN
            tree_code(:first + row_number() OVER (PARTITION BY t.id IS NULL
                                                  ORDER BY r.row_number) - 1) END AS new_code
     FROM import_rows AS r
     LEFT JOIN trees AS t ON t.source = :source AND t.external_id = r.external_id
-   WHERE r.problem IS NULL
+   WHERE r.problem IS NULL AND (t.id IS NULL OR {CHANGED})
 ), written AS (
 INSERT INTO trees (code, category, species_id, species_raw, dbh_cm, height_m, crown_m,
                    condition, planted_on, notes, geom, commune_id, stand_id, source,
@@ -178,6 +190,7 @@ ON CONFLICT ON CONSTRAINT uq_trees_source_external_id DO UPDATE SET
         EXCLUDED.stand_id)
 RETURNING xmax = 0 AS inserted)
 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written"""
+
 
 ANALYZE_FROM = 50_000
 NEW_ROWS_SQL = """
