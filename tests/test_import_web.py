@@ -99,24 +99,32 @@ def test_imports_need_a_manager(client, upload_dir):
     assert client.get("/imports/new").status_code == 403
 
 
+def signed_in_page(playwright, live_server, user):
+    """Chromium with a page signed in as the user (the Vietnamese login form)."""
+    from tests.browser import CHROMIUM_FLAGS, chromium_path
+
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    return browser, page
+
+
 def test_a_survey_goes_from_upload_to_the_map_in_a_browser(
     app, runner, live_server, upload_dir, tmp_path
 ):
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, OffsiteRequests, chromium_path
+    from tests.browser import ARTIFACTS, OffsiteRequests
 
     user = make_user(Role.MANAGER)
     path, _ = vn2000_survey(tmp_path)
     ficus_religiosa = species_named("Ficus religiosa").id  # one of the two "Bồ đề"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        browser, page = signed_in_page(playwright, live_server, user)
         offsite = OffsiteRequests(page, live_server.url)
-        page.goto(live_server.url + "/login")
-        page.get_by_label("Email").fill(user.email)
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
         page.goto(live_server.url + "/imports/new")
         page.set_input_files("input[name=file]", str(path))
         page.select_option("select[name=crs]", "EPSG:9213")
@@ -331,18 +339,13 @@ def test_an_old_tcvn3_survey_is_confirmed_and_imported_in_a_browser(
 ):
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path
+    from tests.browser import ARTIFACTS
     from tests.test_legacy_encodings import survey_file
 
     user = make_user(Role.MANAGER)
     path = survey_file(tmp_path, "tcvn3")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(live_server.url + "/login")
-        page.get_by_label("Email").fill(user.email)
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
+        browser, page = signed_in_page(playwright, live_server, user)
         page.goto(live_server.url + "/imports/new")
         page.set_input_files("input[name=file]", str(path))
         page.get_by_role("button", name="Tải lên và kiểm tra").click()
