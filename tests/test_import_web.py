@@ -365,3 +365,29 @@ def test_an_old_tcvn3_survey_is_confirmed_and_imported_in_a_browser(
         browser.close()
     notes = db.session.scalars(select(Tree.notes)).all()
     assert notes == ["Đồi Hoàng, đất dốc"] * 3
+
+
+def test_the_progress_bar_hears_the_step_and_never_waits_on_the_import(
+    app, client, runner, upload_dir, tmp_path
+):
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    from smarttrees.services.import_run import _progress
+
+    batch = checked_survey(client, runner, tmp_path)
+    report = _progress(batch.id)
+    report(5, "checking")
+    status = client.get(f"/api/v1/imports/{batch.id}").get_json()
+    assert (status["rows_done"], status["step"]) == (5, "checking")
+    # While another transaction holds the batch row, a report gives up at once.
+    other = create_engine(db.engine.url).connect()
+    other.execute(text("SELECT 1 FROM import_batches WHERE id = :id FOR UPDATE"), {"id": batch.id})
+    started = time.monotonic()
+    report(9, "writing")
+    assert time.monotonic() - started < 5
+    other.rollback()
+    other.close()
+    db.session.expire_all()
+    assert db.session.get(ImportBatch, batch.id).step == "checking"

@@ -47,6 +47,7 @@ def import_status(batch_id: int):
         "status": batch.status.value,
         "rows_done": batch.rows_done,
         "rows_total": batch.rows_total,
+        "step": batch.step,
         "summary": {k: v for k, v in (batch.summary or {}).items() if k not in HEAVY},
     }
 

@@ -48,6 +48,8 @@ class ImportBatch(db.Model):
     )
     rows_total: Mapped[int | None] = mapped_column(Integer)
     rows_done: Mapped[int] = mapped_column(Integer, server_default="0")
+    # reading, checking or writing: what a running import does now (for the progress bar)
+    step: Mapped[str | None] = mapped_column(String(20))
     summary: Mapped[dict | None] = mapped_column(JSONB)
     stored_path: Mapped[str | None] = mapped_column(String(500))  # the upload, as the app saved it
     category: Mapped[str | None] = mapped_column(String(20))  # of the trees it creates

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from sqlalchemy import func, text
+from sqlalchemy.exc import OperationalError
 
 from smarttrees.errors import DomainError, ValidationFailed
 from smarttrees.extensions import db
@@ -166,6 +167,7 @@ def _check(rows, columns, batch: ImportBatch, coordinates: Coordinates, matcher,
     """Stage every row and find its problems: (rows read, problems, (error rows, repeated rows))."""
     edited = _with_edits(rows, batch.edits)
     read = conversion.stage_raw(edited, columns, batch.mapping, coordinates, progress)
+    progress(read, "checking")
     problems = conversion.convert(columns, batch.mapping, coordinates, matcher, batch.units)
     staging.problems_in_sql(problems, batch.mapping, batch.source)
     return read, problems, staging.mark_rows(problems)
@@ -225,7 +227,8 @@ def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None)
     batch.mapping, batch.status = mapping, ImportStatus.VALIDATING
     batch.rows_total = _count_lines(path)
     matcher = SpeciesMatcher(batch.species_choices)
-    read, problems, marked = _check(rows, columns, batch, coordinates, matcher, _progress(batch.id))
+    progress = _progress(batch.id)
+    read, problems, marked = _check(rows, columns, batch, coordinates, matcher, progress)
     summary = _summary(read, problems, marked, batch.source)
     summary.update(
         species=matcher.names(),
@@ -239,12 +242,13 @@ def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None)
     _keep_error_rows(batch, columns, marked[0])
     summary.update(created=0, updated=0, unchanged=0, batch_id=batch.id)
     if commit and summary["ready"]:
+        progress(read, "writing")
         summary["created"], summary["updated"] = staging.commit_rows(
             batch, category=batch.category or "scattered", actor=actor
         )
         summary["unchanged"] = summary["ready"] - summary["created"] - summary["updated"]
     batch.rows_total = batch.rows_done = read
-    batch.summary = summary
+    batch.summary, batch.step = summary, None
     batch.status = ImportStatus.DONE if commit else ImportStatus.REVIEW
     batch.finished_at = func.now()
     db.session.commit()
@@ -262,13 +266,19 @@ def _count_lines(path: Path) -> int | None:
 
 
 def _progress(batch_id: int):
-    """Report rows done outside the import's transaction, so a page can show them meanwhile."""
+    """Report rows done and the step (reading, checking, writing) outside the import's
+    transaction, so a page can show them meanwhile; best effort, it never waits on a lock."""
 
-    def report(done: int) -> None:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(
-                text("UPDATE import_batches SET rows_done = :done WHERE id = :id"),
-                {"done": done, "id": batch_id},
-            )
+    def report(done: int, step: str = "reading") -> None:
+        with db.engine.connect() as connection:
+            try:
+                connection.execute(text("SET LOCAL lock_timeout = '200ms'"))
+                connection.execute(
+                    text("UPDATE import_batches SET rows_done = :d, step = :s WHERE id = :id"),
+                    {"d": done, "s": step, "id": batch_id},
+                )
+                connection.commit()
+            except OperationalError:  # the import's own transaction holds the row: skip
+                connection.rollback()
 
     return report
