@@ -294,3 +294,23 @@ def test_an_unknown_unit_is_refused_with_the_choices(runner, tmp_path):
     mapping = mapping_file(tmp_path, units={"dbh": "inch"})
     code, _, output = run(runner, path, "--mapping", mapping)
     assert code == 1 and "Unknown unit" in output and "circumference_cm" in output
+
+
+def test_repeated_headers_are_numbered_and_nul_bytes_dropped(runner, tmp_path):
+    lon, lat = point_in(commune_named("Gia Sàng"))
+    path = tmp_path / "hai_ghi_chu.csv"
+    path.write_bytes(
+        b"id,longitude,latitude,species,ghi chu,ghi chu\n"
+        + f"G1,{lon},{lat},Keo lai,a,b\n".encode()
+        + f"G2,{lon + 1e-4},{lat},Keo lai,c\x00d,e\n".encode()
+    )
+    mapping = tmp_path / "mapping.json"
+    columns = {"external_id": "id", "lon": "longitude", "lat": "latitude", "notes": "ghi chu (2)"}
+    mapping.write_text(json.dumps({"columns": columns}), encoding="utf-8")
+    code, summary, _ = run(runner, path, "--mapping", mapping, "--commit")
+    assert code == 0 and summary["created"] == 2
+    assert db.session.scalars(select(Tree.notes).order_by(Tree.external_id)).all() == ["b", "e"]
+    code, summary, _ = run(runner, path, "--commit", "--source", "other")
+    assert code == 0 and summary["created"] == 2  # the first "ghi chu", with the NUL dropped
+    notes = select(Tree.notes).where(Tree.source == "other").order_by(Tree.external_id)
+    assert db.session.scalars(notes).all() == ["a", "cd"]

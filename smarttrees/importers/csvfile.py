@@ -32,6 +32,17 @@ def detect_encoding(head: bytes) -> str:
     return legacy.guess(head) or FALLBACK_ENCODINGS[0]
 
 
+def unique_names(header: list[str]) -> list[str]:
+    """Column names as the file has them, a repeated one numbered ("Ghi chú (2)") so that
+    every column of the file can be mapped."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return names
+
+
 def head_of(path: Path) -> bytes:
     with path.open("rb") as raw:
         return raw.read(SAMPLE)
@@ -67,7 +78,7 @@ def read_csv(
     handle = open(path, encoding=encoding, newline="")  # noqa: SIM115  (closed by rows())
     reader = csv.reader(handle, delimiter=delimiter)
     try:
-        header = [column.strip() for column in next(reader)]
+        header = unique_names([column.strip() for column in next(reader)])
     except StopIteration:
         raise NotATable("The file is empty.") from None
     if len(header) < 2:

@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from smarttrees.importers.csvfile import NotATable
+from smarttrees.importers.csvfile import NotATable, unique_names
 
 
 def _cell_text(value) -> str:
@@ -43,7 +43,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator
     header, header_row = None, 0
     for header_row, cells in enumerate(values, start=1):  # noqa: B007  (the row number is kept)
         if any(cell not in (None, "") for cell in cells):
-            header = [_cell_text(cell) for cell in cells]
+            header = unique_names([_cell_text(cell) for cell in cells])
             break
     if header is None:
         book.close()

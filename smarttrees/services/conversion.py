@@ -74,9 +74,11 @@ def _copy_chunk(chunk: list[tuple], points: PointReader) -> None:
     points.place([row[2] for row in chunk])
     buffer = io.StringIO()
     csv.writer(buffer).writerows((n, g, *p, *cells) for n, g, p, *cells in chunk)
-    buffer.seek(0)
+    data = buffer.getvalue()
+    if "\x00" in data:  # a NUL byte (a broken export) is no text PostgreSQL can store
+        data = data.replace("\x00", "")
     cursor = db.session.connection().connection.cursor()
-    cursor.copy_expert("COPY import_raw FROM STDIN (FORMAT csv)", buffer)
+    cursor.copy_expert("COPY import_raw FROM STDIN (FORMAT csv)", io.StringIO(data))
 
 
 def _cell(mapping: dict, target: str, raw: dict[str, str]) -> str:
