@@ -18,15 +18,14 @@ from sqlalchemy import text
 from smarttrees.extensions import db
 from smarttrees.importers.convert import Coordinates, PointReader
 from smarttrees.importers.errors import Problem
-from smarttrees.importers.mapping import coordinate_columns, coordinate_kind
-from smarttrees.importers.rows import CONDITIONS, RANGES, UNITS
+from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_columns, coordinate_kind
+from smarttrees.importers.measures import CONDITIONS, RANGES, UNITS
 from smarttrees.importers.vector import GEOMETRY
 from smarttrees.services.species_match import SpeciesMatcher
 from smarttrees.vietnamese import fold, nfc
 
 CHUNK = 20_000
 
-POINT_COLUMNS = ("geometry", "point_x", "point_y", "point_problem", "point_value")
 MEASURES = ("dbh", "height", "crown")
 
 
@@ -39,7 +38,7 @@ def point_reader(mapping: dict, coordinates: Coordinates) -> PointReader:
     kind = coordinate_kind(mapping)
     if kind in ("wkt", "latlon"):
         return PointReader(kind, mapping[kind], None, coordinates)
-    first, second = ("lon", "lat") if kind == "lon" else ("x", "y")
+    first, second = COORDINATE_KINDS[kind]
     return PointReader(kind, None, (mapping[first], mapping[second]), coordinates)
 
 
@@ -92,8 +91,7 @@ def _coordinate_sql(mapping: dict, raw: dict[str, str], points: PointReader) -> 
     """The SQL of the coordinate texts as the file has them, and of the WGS 84 numbers."""
     kind = coordinate_kind(mapping)
     if kind in ("lon", "x"):
-        first, second = ("lon", "lat") if kind == "lon" else ("x", "y")
-        x, y = _cell(mapping, first, raw), _cell(mapping, second, raw)
+        x, y = (_cell(mapping, target, raw) for target in COORDINATE_KINDS[kind])
     else:
         x, y = "r.point_x", "r.point_y"
     if points.needed:  # Python read or transformed the points

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from smarttrees.errors import DomainError, NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers.csvfile import ONE_BYTE_ENCODINGS
-from smarttrees.importers.rows import UNITS
+from smarttrees.importers.measures import UNITS
 from smarttrees.models import ImportBatch, ImportRowError, ImportStatus, SavedMapping, User
 from smarttrees.services.import_run import FORMATS, UnreadableFile, run
 from smarttrees.vietnamese import nfc

@@ -13,8 +13,8 @@ from flask_login import current_user
 from smarttrees import jobs
 from smarttrees.auth import role_required
 from smarttrees.importers.mapping import TARGETS
+from smarttrees.importers.measures import UNITS
 from smarttrees.importers.report import REPORT_HEADER
-from smarttrees.importers.rows import UNITS
 from smarttrees.models import ImportStatus, Role
 from smarttrees.services import catalog, import_review, imports, labels
 from smarttrees.web import bp
