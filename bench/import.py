@@ -53,7 +53,9 @@ DENSITY_PER_HA = 1600
 
 
 def _communes() -> list:
-    units = db.session.scalars(select(AdminUnit).where(AdminUnit.level != AdminLevel.PROVINCE))
+    units = db.session.scalars(
+        select(AdminUnit).where(AdminUnit.level != AdminLevel.PROVINCE).order_by(AdminUnit.code)
+    )
     return [to_shape(unit.geom) for unit in units]
 
 
