@@ -15,7 +15,7 @@ from pyproj import Transformer
 from sqlalchemy import select, text
 
 from smarttrees.extensions import db
-from smarttrees.models import Tree
+from smarttrees.models import ImportRowError, Tree
 from tests.factories import commune_named, point_in
 from tests.test_imports import SAMPLES, run
 
@@ -314,3 +314,22 @@ def test_repeated_headers_are_numbered_and_nul_bytes_dropped(runner, tmp_path):
     assert code == 0 and summary["created"] == 2  # the first "ghi chu", with the NUL dropped
     notes = select(Tree.notes).where(Tree.source == "other").order_by(Tree.external_id)
     assert db.session.scalars(notes).all() == ["a", "cd"]
+
+
+def test_a_row_with_more_values_than_columns_is_an_error_not_a_shifted_tree(runner, tmp_path):
+    lon, lat = point_in(commune_named("Gia Sàng"))
+    path = tmp_path / "dau_phay.csv"
+    path.write_text(
+        "id,longitude,latitude,species,dbh,notes\n"
+        f'C1,{lon},{lat},Keo lai,"12,5",bờ suối\n'
+        f"C2,{lon + 1e-4},{lat},Keo lai,12,5,bờ suối\n"  # the decimal comma unquoted
+        f"C3,{lon + 2e-4},{lat},Keo lai,13,\n",
+        encoding="utf-8",
+    )
+    code, summary, _ = run(runner, path, "--commit")
+    assert code == 0 and (summary["ready"], summary["errors"]) == (2, 1)
+    assert summary["errors_by_code"] == {"row_too_many_values": 1}
+    error = db.session.scalar(select(ImportRowError).where(ImportRowError.row_number == 3))
+    assert error.code == "row_too_many_values" and error.value == "bờ suối"
+    trees = db.session.execute(select(Tree.external_id, Tree.dbh_cm).order_by(Tree.external_id))
+    assert [(i, float(d)) for i, d in trees] == [("C1", 12.5), ("C3", 13.0)]

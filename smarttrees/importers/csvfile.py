@@ -12,6 +12,7 @@ from smarttrees.importers import legacy
 SAMPLE = 64 * 1024
 DELIMITERS = ",;\t|"
 FALLBACK_ENCODINGS = ("cp1258", "cp1252")
+EXTRA = "__extra"  # the values of a row beyond the header's columns (a decimal comma unquoted?)
 
 
 class NotATable(ValueError):
@@ -90,6 +91,9 @@ def read_csv(
             for values in reader:
                 start, line = line + 1, reader.line_num
                 if any(value.strip() for value in values):
-                    yield start, dict(zip(header, values, strict=False))
+                    row = dict(zip(header, values, strict=False))
+                    if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
+                        row[EXTRA] = ", ".join(values[len(header) :])
+                    yield start, row
 
     return header, rows()

@@ -18,6 +18,12 @@ class Kind:
 CATALOGUE = {
     kind.code: kind
     for kind in (
+        Kind(
+            "row_too_many_values",
+            ERROR,
+            "This row has more values than the header has columns: a decimal comma without "
+            "quotes in a comma-separated file?",
+        ),
         Kind("coordinates_missing", ERROR, "This row has no coordinates."),
         Kind("coordinates_invalid", ERROR, "The coordinates are not numbers."),
         Kind(

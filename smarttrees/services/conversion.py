@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from smarttrees.extensions import db
 from smarttrees.importers.convert import Coordinates, PointReader
+from smarttrees.importers.csvfile import EXTRA
 from smarttrees.importers.errors import Problem
 from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_columns, coordinate_kind
 from smarttrees.importers.measures import CONDITIONS, RANGES, UNITS
@@ -49,8 +50,8 @@ def stage_raw(
     cells = ", ".join(f"{name} text" for name in raw_names(columns).values())
     db.session.execute(
         text(
-            "CREATE TEMP TABLE import_raw (row_number integer, geometry text, point_x text, "
-            "point_y text, lon text, lat text, point_problem text, point_value text, "
+            "CREATE TEMP TABLE import_raw (row_number integer, extra text, geometry text, "
+            "point_x text, point_y text, lon text, lat text, point_problem text, point_value text, "
             f"{cells}) ON COMMIT DROP"
         )
     )
@@ -59,7 +60,7 @@ def stage_raw(
     for number, row in rows:
         read += 1
         point = points.read(row)
-        chunk.append((number, row.get(GEOMETRY), point, *(row.get(c) for c in columns)))
+        chunk.append((number, row.get(EXTRA), row.get(GEOMETRY), point, *map(row.get, columns)))
         if len(chunk) >= CHUNK:
             _copy_chunk(chunk, points)
             chunk = []
@@ -70,9 +71,9 @@ def stage_raw(
 
 
 def _copy_chunk(chunk: list[tuple], points: PointReader) -> None:
-    points.place([row[2] for row in chunk])
+    points.place([row[3] for row in chunk])
     buffer = io.StringIO()
-    csv.writer(buffer).writerows((n, g, *p, *cells) for n, g, p, *cells in chunk)
+    csv.writer(buffer).writerows((n, e, g, *p, *cells) for n, e, g, p, *cells in chunk)
     data = buffer.getvalue()
     if "\x00" in data:  # a NUL byte (a broken export) is no text PostgreSQL can store
         data = data.replace("\x00", "")
@@ -102,7 +103,7 @@ def _coordinate_sql(mapping: dict, raw: dict[str, str], points: PointReader) -> 
 CONVERT_SQL = """
 CREATE TEMP TABLE import_rows ON COMMIT DROP AS
 WITH v AS (
-  SELECT r.row_number, r.geometry, r.point_problem, r.point_value,
+  SELECT r.row_number, r.extra, r.geometry, r.point_problem, r.point_value,
          {x} AS x_text, {y} AS y_text, {lon} AS lon, {lat} AS lat,
          {external_id} AS external_id,
          {species} AS species_text, {dbh} AS dbh_text, {height} AS height_text,
@@ -121,7 +122,8 @@ WITH v AS (
                    THEN ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) END AS geom
     FROM parsed AS p OFFSET 0
 )
-SELECT c.row_number, c.geometry, c.point_problem, c.point_value, c.x_text, c.y_text, c.x, c.y,
+SELECT c.row_number, c.extra, c.geometry, c.point_problem, c.point_value, c.x_text, c.y_text,
+       c.x, c.y,
        coalesce(c.external_id, CASE WHEN c.geom IS NOT NULL THEN
          'geo:' || md5(round(ST_X(c.geom)::numeric, 6) || ',' || round(ST_Y(c.geom)::numeric, 6)
                        || ',' || coalesce(sp.name, '')) END) AS external_id,
@@ -237,7 +239,10 @@ def convert(
 
 
 PROBLEMS_SQL = """
-SELECT row_number, 'point' AS field,
+SELECT row_number, 'row' AS field, 'row_too_many_values' AS code, extra AS value
+  FROM import_rows WHERE extra IS NOT NULL
+UNION ALL
+SELECT row_number, 'point',
        CASE WHEN point_problem IS NOT NULL THEN point_problem
             WHEN x_text IS NULL OR y_text IS NULL THEN
                  CASE WHEN geometry IS NOT NULL THEN 'geometry_not_point'
@@ -272,6 +277,7 @@ SELECT row_number, 'species', species_problem, species_raw
 def _row_problems(mapping: dict) -> list[Problem]:
     columns = {field: (mapping.get(field, ""),) for field in ("species", "planted", *MEASURES)}
     columns["point"] = coordinate_columns(mapping)
+    columns["row"] = ()
     return [
         Problem(row, code, columns[field], value)
         for row, field, code, value in db.session.execute(text(PROBLEMS_SQL))

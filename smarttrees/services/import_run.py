@@ -15,7 +15,14 @@ from smarttrees.errors import DomainError, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers import archive, records, vector
 from smarttrees.importers.convert import Coordinates
-from smarttrees.importers.csvfile import NotATable, detect_encoding, head_of, preview, read_csv
+from smarttrees.importers.csvfile import (
+    EXTRA,
+    NotATable,
+    detect_encoding,
+    head_of,
+    preview,
+    read_csv,
+)
 from smarttrees.importers.errors import ERROR, Problem
 from smarttrees.importers.legacy import LEGACY
 from smarttrees.importers.mapping import has_coordinates, propose, with_geometry
@@ -199,9 +206,11 @@ def _keep_error_rows(batch: ImportBatch, columns: list[str], error_rows: set[int
     db.session.execute(
         text(f"""
         INSERT INTO import_row_values (batch_id, row_number, values)
-        SELECT :batch, row_number, jsonb_object(CAST(:names AS text[]), ARRAY[{cells}])
+        SELECT :batch, row_number,
+               jsonb_object(CAST(:names AS text[]), ARRAY[{cells}, coalesce(extra, '')])
           FROM import_raw WHERE row_number = ANY(:rows)"""),
-        {"batch": batch.id, "names": columns, "rows": wanted},
+        # The values beyond the header stay with the row: fixing a cell does not hide them.
+        {"batch": batch.id, "names": [*columns, EXTRA], "rows": wanted},
     )
 
 
