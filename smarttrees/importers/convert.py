@@ -8,6 +8,8 @@ import shapely
 import shapely.errors
 from pyproj import CRS, Transformer
 
+from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_kind
+
 
 def parse_number(text: str) -> float:
     """'12,5', '1.234,5', '1 234.5', '12.5' → float; ValueError otherwise (as import_number
@@ -86,6 +88,14 @@ _WKT_TYPE = re.compile(r"^\s*([A-Za-z]{3,})\s*(?:Z|M|ZM)?\s*\(")
 _LATLON_SPLIT = re.compile(r"\s*[;]\s*|,\s+|\s+")
 
 
+FIELD_KINDS = ("wkt", "latlon")  # one field holds the whole point
+
+
+def reads_points(mapping: dict[str, str], crs: Coordinates) -> bool:
+    """Whether Python must read the points (else SQL reads WGS 84 lon/lat columns itself)."""
+    return coordinate_kind(mapping) in FIELD_KINDS or not crs.identity
+
+
 class PointReader:
     """Each row's point as COPY texts: (x, y, lon, lat, problem code, problem value).
 
@@ -95,10 +105,12 @@ class PointReader:
     transform keeps no lon, lat: SQL then names it out of range.
     """
 
-    def __init__(self, kind: str, field: str | None, columns: tuple[str, str] | None, crs):
-        self.kind, self.field, self.columns = kind, field, columns
+    def __init__(self, mapping: dict[str, str], crs: Coordinates):
+        self.kind = coordinate_kind(mapping)
+        self.field = mapping[self.kind] if self.kind in FIELD_KINDS else None
+        self.columns = None if self.field else [mapping[t] for t in COORDINATE_KINDS[self.kind]]
         self.coordinates = crs
-        self.needed = field is not None or not crs.identity
+        self.needed = reads_points(mapping, crs)
         if not crs.identity:
             self.transformer = Transformer.from_crs(crs.crs, 4326, always_xy=True)
 

@@ -9,19 +9,18 @@ WKT or "lat lon" field; any other coordinate system, transformed by pyproj a chu
 time). Row problems then come from one query.
 """
 
-import csv
-import io
 from collections.abc import Iterable
 
 from sqlalchemy import text
 
 from smarttrees.extensions import db
-from smarttrees.importers.convert import Coordinates, PointReader
+from smarttrees.importers.convert import Coordinates, PointReader, reads_points
 from smarttrees.importers.csvfile import EXTRA
 from smarttrees.importers.errors import Problem
 from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_columns, coordinate_kind
 from smarttrees.importers.measures import CONDITIONS, RANGES, UNITS
 from smarttrees.importers.vector import GEOMETRY
+from smarttrees.services import staging
 from smarttrees.services.species_match import SpeciesMatcher
 from smarttrees.vietnamese import fold, nfc
 
@@ -33,14 +32,6 @@ MEASURES = ("dbh", "height", "crown")
 def raw_names(columns: list[str]) -> dict[str, str]:
     """The staging column of each file column: c0, c1, … (a file's names never reach SQL)."""
     return {column: f"c{i}" for i, column in enumerate(columns)}
-
-
-def point_reader(mapping: dict, coordinates: Coordinates) -> PointReader:
-    kind = coordinate_kind(mapping)
-    if kind in ("wkt", "latlon"):
-        return PointReader(kind, mapping[kind], None, coordinates)
-    first, second = COORDINATE_KINDS[kind]
-    return PointReader(kind, None, (mapping[first], mapping[second]), coordinates)
 
 
 def stage_raw(
@@ -55,7 +46,7 @@ def stage_raw(
             f"{cells}) ON COMMIT DROP"
         )
     )
-    points = point_reader(mapping, coordinates)
+    points = PointReader(mapping, coordinates)
     read, chunk = 0, []
     for number, row in rows:
         read += 1
@@ -72,13 +63,7 @@ def stage_raw(
 
 def _copy_chunk(chunk: list[tuple], points: PointReader) -> None:
     points.place([row[3] for row in chunk])
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows((n, e, g, *p, *cells) for n, e, g, p, *cells in chunk)
-    data = buffer.getvalue()
-    if "\x00" in data:  # a NUL byte (a broken export) is no text PostgreSQL can store
-        data = data.replace("\x00", "")
-    cursor = db.session.connection().connection.cursor()
-    cursor.copy_expert("COPY import_raw FROM STDIN (FORMAT csv)", io.StringIO(data))
+    staging.copy_rows("import_raw", None, ((n, e, g, *p, *cells) for n, e, g, p, *cells in chunk))
 
 
 def _cell(mapping: dict, target: str, raw: dict[str, str]) -> str:
@@ -88,14 +73,14 @@ def _cell(mapping: dict, target: str, raw: dict[str, str]) -> str:
     return f"nullif(btrim(r.{raw[column]}, E' \\t\\r\\n'), '')"
 
 
-def _coordinate_sql(mapping: dict, raw: dict[str, str], points: PointReader) -> dict:
+def _coordinate_sql(mapping: dict, raw: dict[str, str], coordinates: Coordinates) -> dict:
     """The SQL of the coordinate texts as the file has them, and of the WGS 84 numbers."""
     kind = coordinate_kind(mapping)
     if kind in ("lon", "x"):
         x, y = (_cell(mapping, target, raw) for target in COORDINATE_KINDS[kind])
     else:
         x, y = "r.point_x", "r.point_y"
-    if points.needed:  # Python read or transformed the points
+    if reads_points(mapping, coordinates):  # Python read or transformed the points
         return {"x": x, "y": y, "lon": "import_number(r.lon)", "lat": "import_number(r.lat)"}
     return {"x": x, "y": y, "lon": f"import_number({x})", "lat": f"import_number({y})"}
 
@@ -164,18 +149,17 @@ ANALYZE commune_parts;
 """
 
 
-def _distinct(raw: dict[str, str], mapping: dict, target: str) -> list[tuple[str, int]]:
-    """Each distinct (trimmed) value of a mapped column with how many rows hold it."""
+def _distinct(raw: dict[str, str], mapping: dict, target: str) -> list[str]:
+    """Each distinct (trimmed) value of a mapped column."""
     cell = _cell(mapping, target, raw)
     if cell == "NULL::text":
         return []
-    sql = f"""SELECT value, count(*) FROM (SELECT {cell} AS value FROM import_raw AS r) AS d
-               WHERE value IS NOT NULL GROUP BY value"""
-    return [(value, count) for value, count in db.session.execute(text(sql))]
+    sql = f"SELECT DISTINCT {cell} AS value FROM import_raw AS r WHERE {cell} IS NOT NULL"
+    return list(db.session.scalars(text(sql)))
 
 
 def _species_params(raw, mapping, matcher: SpeciesMatcher) -> dict:
-    rows = [(value, nfc(value)) for value, _ in _distinct(raw, mapping, "species")]
+    rows = [(value, nfc(value)) for value in _distinct(raw, mapping, "species")]
     problems = [matcher.code(name) for _, name in rows]
     return {
         "species_texts": [value for value, _ in rows],
@@ -186,9 +170,7 @@ def _species_params(raw, mapping, matcher: SpeciesMatcher) -> dict:
 
 
 def _condition_params(raw, mapping) -> dict:
-    rows = [
-        (value, CONDITIONS.get(fold(value))) for value, _ in _distinct(raw, mapping, "condition")
-    ]
+    rows = [(value, CONDITIONS.get(fold(value))) for value in _distinct(raw, mapping, "condition")]
     return {
         "condition_texts": [value for value, _ in rows],
         "condition_values": [value for value, _ in rows],
@@ -216,7 +198,7 @@ def convert(
     raw = raw_names(columns)
     targets = ("external_id", "species", *MEASURES, "condition", "planted", "notes")
     cells = {t: _cell(mapping, t, raw) for t in targets}
-    points = _coordinate_sql(mapping, raw, point_reader(mapping, coordinates))
+    points = _coordinate_sql(mapping, raw, coordinates)
     sql = CONVERT_SQL.format(**points, **cells)
     params = {
         **_measure_params(units),
@@ -231,9 +213,7 @@ def convert(
     db.session.execute(text("DELETE FROM import_rows WHERE geom IS NULL"))
     db.session.execute(text("ANALYZE import_rows"))
     matcher.count_rows(
-        db.session.execute(
-            text("SELECT species_raw, count(*) FROM import_rows GROUP BY 1 HAVING count(*) > 0")
-        )
+        db.session.execute(text("SELECT species_raw, count(*) FROM import_rows GROUP BY 1"))
     )
     return problems
 

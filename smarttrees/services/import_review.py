@@ -10,12 +10,11 @@ from sqlalchemy import delete, insert, select, text
 from smarttrees.errors import Conflict, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers.errors import ERROR, Problem
-from smarttrees.importers.mapping import TARGETS, coordinate_columns, has_coordinates
+from smarttrees.importers.mapping import TARGETS, has_coordinates
 from smarttrees.models import ImportRowError, ImportRowValues, ImportStatus, User
-from smarttrees.services import conversion, imports
+from smarttrees.services import conversion, imports, staging
 from smarttrees.services.import_run import coordinates_for, record_problems
 from smarttrees.services.species_match import SpeciesMatcher
-from smarttrees.services.trees import service_area_enabled
 
 SETTLED = (ImportStatus.REVIEW, ImportStatus.FAILED)
 
@@ -116,11 +115,7 @@ def _check_row(batch, row_number: int, values: dict) -> list[Problem]:
     conversion.stage_raw([(row_number, values)], columns, batch.mapping, coordinates)
     matcher = SpeciesMatcher(batch.species_choices)
     problems = conversion.convert(columns, batch.mapping, coordinates, matcher, batch.units)
-    outside = db.session.scalar(text("SELECT count(*) FROM import_rows WHERE commune_id IS NULL"))
-    if service_area_enabled() and outside:
-        problems.append(
-            Problem(row_number, "outside_service_area", coordinate_columns(batch.mapping))
-        )
+    problems += staging.outside_problems(batch.mapping)
     db.session.execute(text("DROP TABLE import_raw, import_rows, commune_parts"))
     return problems
 

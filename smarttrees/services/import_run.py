@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, text
 from sqlalchemy.exc import OperationalError
 
-from smarttrees.errors import DomainError, ValidationFailed
+from smarttrees.errors import Conflict, DomainError, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers import archive, records, vector
 from smarttrees.importers.convert import Coordinates
@@ -34,11 +34,6 @@ from smarttrees.services.species_match import SpeciesMatcher
 class UnreadableFile(DomainError):
     status = 422
     code = "file_unreadable"
-
-
-class UnconfirmedEncoding(DomainError):
-    status = 409
-    code = "encoding_unconfirmed"
 
 
 def _encoding(path: Path, batch: ImportBatch) -> dict:
@@ -80,11 +75,13 @@ def _table(path: Path, encoding: str | None, layer: str | None, work: Path, crs_
     return (*vector.read_vector(path, layer), True)
 
 
-def _open(path: Path, batch: ImportBatch, mapping: dict | None, work: Path):
-    """Columns, rows, the file's coordinate system (None: not stated) and the mapping."""
+def _open(path: Path, batch: ImportBatch, encoding: str | None, work: Path):
+    """Columns, rows, the file's coordinate system (None: not stated) and the mapping (the
+    batch's, else proposed from the column names)."""
+    mapping = batch.mapping
     try:
         columns, rows, crs, spatial = _table(
-            path, batch.encoding, batch.layer, work, crs_declared=bool(batch.crs)
+            path, encoding, batch.layer, work, crs_declared=bool(batch.crs)
         )
     except (NotATable, UnicodeError) as error:
         raise UnreadableFile(str(error), details={"file": path.name}) from error
@@ -224,12 +221,14 @@ def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None)
     path = Path(batch.stored_path)
     encoding = _encoding(path, batch)
     if commit and encoding.get("encoding_guessed"):
-        raise UnconfirmedEncoding(
+        raise Conflict(
             "This file looks written in an old Vietnamese encoding: check its first lines "
             "and choose the encoding (--encoding tcvn3, vni or cp1258) before importing.",
+            code="encoding_unconfirmed",
             details={"encoding": encoding["encoding"], "preview": encoding["encoding_preview"]},
         )
-    columns, rows, file_crs, mapping = _open(path, batch, batch.mapping, work)
+    # A text file is read in the encoding found (or chosen) above: it is not guessed twice.
+    columns, rows, file_crs, mapping = _open(path, batch, encoding.get("encoding"), work)
     _check_mapping(mapping, columns)
     batch.crs = batch.crs or file_crs or "EPSG:4326"
     coordinates = coordinates_for(batch.crs)
