@@ -50,15 +50,33 @@ cluster_dir() {
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+first_free_port() {
+  local port=$1
+  while port_taken "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
 # The cluster's port: SMARTTREES_PGPORT, else the one recorded in var/pgport, else the first free
 # port from 55432 (another checkout's cluster may hold 55432). The app reads the same file.
 cluster_port() {
   if [ -n "${SMARTTREES_PGPORT:-}" ]; then echo "$SMARTTREES_PGPORT"; return; fi
   if [ -f "$PORT_FILE" ]; then cat "$PORT_FILE"; return; fi
-  local port=55432
-  while port_taken "$port"; do port=$((port + 1)); done
-  mkdir -p "$VAR" && echo "$port" >"$PORT_FILE"
-  echo "$port"
+  mkdir -p "$VAR" && first_free_port 55432 | tee "$PORT_FILE"
+}
+
+# Our cluster is stopped but its recorded port answers: another checkout's cluster (or another
+# server) took it meanwhile. Move to the next free port, unless the user chose this one.
+claim_port() {
+  port_taken "$PORT" || return 0
+  if [ -n "${SMARTTREES_PGPORT:-}" ]; then
+    log "db: port $PORT (SMARTTREES_PGPORT) is taken by another server; choose a free port"
+    exit 1
+  fi
+  local taken=$PORT
+  PORT=$(first_free_port "$((PORT + 1))")
+  echo "$PORT" >"$PORT_FILE"
+  log "db: port $taken is held by another server (another checkout?); this checkout's database"
+  log "db: now uses port $PORT (kept in var/pgport)"
 }
 
 start_cluster() {
@@ -73,11 +91,8 @@ start_cluster() {
       --locale=C.UTF-8 >/dev/null
   fi
   if ! run_as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    claim_port
     log "db: starting PostgreSQL on 127.0.0.1:$PORT"
-    if port_taken "$PORT"; then
-      log "db: port $PORT is taken by another server; set SMARTTREES_PGPORT to a free port"
-      exit 1
-    fi
     run_as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
       -o "-p $PORT -k $dir -c listen_addresses=127.0.0.1" start >/dev/null \
       || { log "db: PostgreSQL did not start; its log says:"; tail -n 5 "$dir/postgres.log" >&2; exit 1; }

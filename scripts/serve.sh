@@ -13,7 +13,18 @@ trap 'scripts/stop-app.sh quiet' EXIT INT TERM
 # The demo shows the read-only public map without login; set SMARTTREES_PUBLIC_MAP=0 to close it.
 export SMARTTREES_PUBLIC_MAP=${SMARTTREES_PUBLIC_MAP:-1}
 HOST=${SMARTTREES_HOST:-127.0.0.1}
-PORT=${SMARTTREES_PORT:-5000}
+port_taken() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+# Another checkout's app may already serve 5000: take the next free port and say so, unless the
+# user chose one.
+if [ -n "${SMARTTREES_PORT:-}" ]; then
+  PORT=$SMARTTREES_PORT
+  if port_taken "$PORT"; then echo "port $PORT (SMARTTREES_PORT) is taken; choose a free one" >&2; exit 1; fi
+else
+  PORT=5000
+  while port_taken "$PORT"; do PORT=$((PORT + 1)); done
+  [ "$PORT" = 5000 ] || echo "port 5000 is taken (another checkout's app?): serving on $PORT"
+fi
+export SMARTTREES_BASE_URL=${SMARTTREES_BASE_URL:-http://$HOST:$PORT}
 echo
 echo "  SmartTrees: http://$HOST:$PORT/      province map: http://$HOST:$PORT/map"
 echo "  demo login: admin@smarttrees.local / smarttrees-demo"

@@ -66,7 +66,10 @@ def demo_load(trees: int, seed: int) -> None:
             f"{total:,} demo trees in all"
         )
     else:
-        click.echo(f"demo: already loaded ({result['existing']:,} trees); nothing changed")
+        click.echo(
+            f"demo: {result['existing']:,} demo trees already loaded (asked for {trees:,}); "
+            "nothing changed (a demo is topped up, never shrunk)"
+        )
     click.echo(f"demo login: {DEMO_LOGIN['email']} / {DEMO_LOGIN['password']}")
 
 

@@ -78,10 +78,12 @@ def load_demo(*, trees: int, seed: int = 20250701) -> dict:
     )
     species = _species_by_use()
     wanted = trees - existing
-    batches = _urban_and_scattered(units, species, wanted, rng)
-    planted = wanted - sum(len(b.points) for b in batches)
-    batches += _plantations(units, species, planted, rng)
+    shares = demo_shares(wanted, units=len(units), first_load=not existing)
+    batches = _urban_and_scattered(units, species, shares, rng)
+    batches += _plantations(units, species, shares["plantation"], rng)
     written = _copy_trees(batches, rng)
+    if written != wanted:  # a generator that drew too few or too many is a bug, not a demo
+        raise RuntimeError(f"demo: drew {written:,} trees where {wanted:,} were asked for")
     if not existing:
         demo_nursery.load(species=species, rng=rng)
     db.session.commit()
@@ -107,28 +109,49 @@ def _spread(total: int, parts: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
-def _urban_and_scattered(units, species, trees, rng) -> list[Batch]:
+def demo_shares(wanted: int, *, units: int, first_load: bool) -> dict[str, int]:
+    """How many of `wanted` new trees are urban, scattered and planted; they add up to `wanted`.
+
+    A first load puts at least one scattered tree in every commune (when `wanted` allows), so
+    every commune card and the choropleth have something to show.
+    """
+    urban = int(wanted * SHARES["urban"])
+    scattered = int(wanted * SHARES["scattered"])
+    if first_load:
+        scattered = max(scattered, units)
+    scattered = min(scattered, wanted - urban)
+    return {"urban": urban, "scattered": scattered, "plantation": wanted - urban - scattered}
+
+
+def _urban_and_scattered(units, species, shares, rng) -> list[Batch]:
     wards = [u for u in units if u.level == AdminLevel.WARD]
-    urban_total = int(trees * SHARES["urban"])
-    scattered_total = max(int(trees * SHARES["scattered"]), len(units))
     batches = []
-    for unit, count in zip(wards, _spread(urban_total, len(wards)), strict=True):
-        points = points_inside(to_shape(unit.geom), count, rng)
-        batches.append(Batch("urban", points, species["urban"], unit.id))
+    for unit, count in zip(wards, _spread(shares["urban"], len(wards)), strict=True):
+        if count:
+            points = points_inside(to_shape(unit.geom), count, rng)
+            batches.append(Batch("urban", points, species["urban"], unit.id))
     scattered_species = species["fruit"] + species["native"] + species["plantation"]
-    for unit, count in zip(units, _spread(scattered_total, len(units)), strict=True):
-        points = points_inside(to_shape(unit.geom), count, rng)
-        batches.append(Batch("scattered", points, scattered_species, unit.id))
+    for unit, count in zip(units, _spread(shares["scattered"], len(units)), strict=True):
+        if count:
+            points = points_inside(to_shape(unit.geom), count, rng)
+            batches.append(Batch("scattered", points, scattered_species, unit.id))
     return batches
+
+
+def stand_sizes(planted: int) -> list[int]:
+    """Trees per new demo stand: about TREES_PER_STAND each, a couple of dozen for small demos;
+    never an empty stand."""
+    if planted <= 0:
+        return []
+    stand_count = max(1, -(-planted // TREES_PER_STAND), min(24, planted // 120))
+    return _spread(planted, stand_count)
 
 
 def _plantations(units, species, planted, rng) -> list[Batch]:
     communes = [u for u in units if u.level == AdminLevel.COMMUNE]
-    # Large demos fill stands of about TREES_PER_STAND; small ones still get a couple of dozen.
-    stand_count = max(1, -(-planted // TREES_PER_STAND), min(24, planted // 120))
     batches = []
     first = db.session.scalar(select(func.count()).select_from(Stand))
-    for number, count in enumerate(_spread(planted, stand_count), start=first):
+    for number, count in enumerate(stand_sizes(planted), start=first):
         unit = communes[number * 7 % len(communes)]
         stand = _make_stand(unit, count, species["plantation"], number, rng)
         points = planting_grid(to_shape(stand.geom).geoms[0], count, rng)

@@ -1,0 +1,83 @@
+"""The demo inventory: exactly the trees it reports, loaded again without change, topped up."""
+
+import numpy as np
+import pytest
+from shapely.geometry import Point, Polygon
+from sqlalchemy import func, select
+
+from smarttrees.extensions import db
+from smarttrees.geo.sampling import planting_grid, square_around
+from smarttrees.models import SeedlingLot, Stand, Tree
+from smarttrees.services import demo
+
+COMMUNES = 92
+
+
+@pytest.mark.parametrize("wanted", [0, 1, 4, 91, 92, 93, 500, 4_996, 5_000, 1_130_000])
+@pytest.mark.parametrize("first_load", [True, False])
+def test_demo_shares_add_up_to_what_is_asked_and_are_never_negative(wanted, first_load):
+    shares = demo.demo_shares(wanted, units=COMMUNES, first_load=first_load)
+    assert sum(shares.values()) == wanted
+    assert min(shares.values()) >= 0
+
+
+def test_a_first_load_puts_a_scattered_tree_in_every_commune_when_it_can():
+    assert demo.demo_shares(5_000, units=COMMUNES, first_load=True)["scattered"] == 1_000
+    assert demo.demo_shares(300, units=COMMUNES, first_load=True)["scattered"] == COMMUNES
+    assert demo.demo_shares(300, units=COMMUNES, first_load=False)["scattered"] == 60
+
+
+@pytest.mark.parametrize("planted", [-3, 0, 1, 4, 119, 3_000, 904_000])
+def test_stand_sizes_are_never_empty_and_add_up(planted):
+    sizes = demo.stand_sizes(planted)
+    assert sum(sizes) == max(planted, 0)
+    assert all(size >= 1 for size in sizes)
+
+
+def test_a_square_of_no_area_is_refused_with_a_reason():
+    with pytest.raises(ValueError, match="positive area"):
+        square_around(Point(105.8, 21.6), area_m2=-90.0, angle_deg=10)
+
+
+@pytest.mark.parametrize("count", [0, 1, 4, 37, 125, 2_000])
+def test_a_planting_grid_holds_exactly_the_trees_asked_for(count):
+    rng = np.random.default_rng(count)
+    stand = square_around(Point(105.8, 21.6), area_m2=max(count, 1) * 7.0, angle_deg=33)
+    points = planting_grid(stand, count, rng)
+    assert points.shape == (count, 2)
+
+
+def test_a_thin_stand_still_gets_every_tree():
+    # A sliver 200 m by 4 m: a grid sized from the area alone leaves most of its rows outside.
+    sliver = Polygon([(105.8, 21.6), (105.8019, 21.6), (105.8019, 21.60004), (105.8, 21.60004)])
+    points = planting_grid(sliver, 120, np.random.default_rng(1))
+    assert len(points) == 120
+
+
+def _demo_trees() -> int:
+    return db.session.scalar(select(func.count()).select_from(Tree).where(Tree.source == "demo"))
+
+
+def test_the_demo_loads_exactly_its_count_and_a_second_load_changes_nothing():
+    first = demo.load_demo(trees=400)
+    assert first == {"created": 400, "existing": 0}
+    assert _demo_trees() == 400
+    stands = db.session.scalar(select(func.count()).select_from(Stand))
+    lots = db.session.scalar(select(func.count()).select_from(SeedlingLot))
+    assert lots > 0
+
+    again = demo.load_demo(trees=400)
+    smaller = demo.load_demo(trees=100)
+    assert again == smaller == {"created": 0, "existing": 400}
+    assert _demo_trees() == 400
+    assert db.session.scalar(select(func.count()).select_from(Stand)) == stands
+    assert db.session.scalar(select(func.count()).select_from(SeedlingLot)) == lots
+
+
+def test_a_top_up_of_a_few_trees_adds_exactly_those():
+    demo.load_demo(trees=396)
+    topped = demo.load_demo(trees=400)
+    assert topped == {"created": 4, "existing": 396}
+    assert _demo_trees() == 400
+    codes = db.session.scalars(select(Tree.code).where(Tree.source == "demo")).all()
+    assert len(set(codes)) == 400
