@@ -13,8 +13,8 @@ from sqlalchemy import func, select, text
 from smarttrees import create_app
 from smarttrees.extensions import db
 from smarttrees.models import Condition, Species, Tree, TreeCategory
-from smarttrees.services import trees
-from smarttrees.services.trees import TreeQuery
+from smarttrees.services import inventory
+from smarttrees.services.inventory import TreeQuery
 
 PAGE = 50
 REPEATS = 7
@@ -65,7 +65,9 @@ def main() -> None:
             if depth >= total:
                 break
             cursor = cursor_at(depth)
-            service = median_ms(lambda c=cursor: trees.list_trees(TreeQuery(after=c, limit=PAGE)))
+            service = median_ms(
+                lambda c=cursor: inventory.list_trees(TreeQuery(after=c, limit=PAGE))
+            )
             keyset = median_ms(lambda c=cursor: keyset_sql_page(c))
             offset = median_ms(lambda d=depth: offset_page(d))
             print(
@@ -87,7 +89,7 @@ def filtered(total: int) -> None:
         "commune + condition": TreeQuery(commune_id=1, condition=Condition.POOR),
     }
     for name, query in cases.items():
-        print(f"  {name:<24} {median_ms(lambda q=query: trees.list_trees(q)):8.2f}")
+        print(f"  {name:<24} {median_ms(lambda q=query: inventory.list_trees(q)):8.2f}")
 
 
 if __name__ == "__main__":

@@ -8,20 +8,20 @@ from flask_login import current_user
 
 from smarttrees.extensions import login
 from smarttrees.models import Role
-from smarttrees.services import users
+from smarttrees.services import admin
 
 
 def init_login(app: Flask) -> None:
     login.login_view = "pages.login"
     login.login_message = None
-    login.user_loader(lambda user_id: users.get_user(int(user_id)))
+    login.user_loader(lambda user_id: admin.get_user(int(user_id)))
     login.request_loader(_user_from_bearer)
 
 
 def _user_from_bearer(request: Request):
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        return users.user_for_token(header.removeprefix("Bearer ").strip())
+        return admin.user_for_token(header.removeprefix("Bearer ").strip())
     return None
 
 

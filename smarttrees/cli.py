@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from smarttrees.errors import DomainError
 from smarttrees.labels.sheets import LAYOUTS, Fonts, register_fonts
 from smarttrees.models import Role
-from smarttrees.services import demo, imports, labels, reference, users
+from smarttrees.services import admin, imports, labels
 
 
 class DomainGroup(AppGroup):
@@ -43,7 +43,7 @@ DEMO_TEAM = (
 @reference_cli.command("load")
 def reference_load() -> None:
     """Load Thái Nguyên's communes and the species list (safe to run again)."""
-    counts = reference.load_reference(Path(current_app.config["REFERENCE_DIR"]))
+    counts = admin.load_reference(Path(current_app.config["REFERENCE_DIR"]))
     click.echo(json.dumps(counts))
 
 
@@ -53,11 +53,11 @@ def reference_load() -> None:
 def demo_load(trees: int, seed: int) -> None:
     """Bring the demo inventory up to --trees trees, with demo accounts; idempotent."""
     started = time.perf_counter()
-    result = demo.load_demo(trees=trees, seed=seed)
+    result = admin.load_demo(trees=trees, seed=seed)
     elapsed = time.perf_counter() - started
-    users.ensure_user(name="Quản trị (demo)", role=Role.ADMIN, **DEMO_LOGIN)
+    admin.ensure_user(name="Quản trị (demo)", role=Role.ADMIN, **DEMO_LOGIN)
     for email, name, role in DEMO_TEAM:
-        users.ensure_user(email=email, name=name, role=role, password=DEMO_LOGIN["password"])
+        admin.ensure_user(email=email, name=name, role=role, password=DEMO_LOGIN["password"])
     if result["created"]:
         rate = result["created"] / elapsed
         total = result["created"] + result["existing"]
@@ -82,7 +82,7 @@ def demo_load(trees: int, seed: int) -> None:
 @click.password_option(help="Asked for when not given.")
 def users_create(email: str, name: str, role: str, password: str) -> None:
     """Create an account."""
-    user = users.create_user(email=email, name=name, password=password, role=Role(role))
+    user = admin.create_user(email=email, name=name, password=password, role=Role(role))
     click.echo(f"created {user.email} ({user.role.value})")
 
 
@@ -91,8 +91,8 @@ def users_create(email: str, name: str, role: str, password: str) -> None:
 @click.option("--name", default="cli", show_default=True, help="What the token is for.")
 def users_token(email: str, name: str) -> None:
     """Issue an API token for a user; it is printed once."""
-    user = users.find_user(email)
-    click.echo(users.issue_token(user, name=name))
+    user = admin.find_user(email)
+    click.echo(admin.issue_token(user, name=name))
 
 
 @jobs_cli.command("worker")

@@ -50,9 +50,9 @@ def in_app_context(function: Callable) -> Callable:
 @in_app_context
 def analyze_inventory() -> None:
     """Refresh the planner's statistics after large changes."""
-    from smarttrees.services import reference
+    from smarttrees.services import admin
 
-    reference.analyze()
+    admin.analyze()
 
 
 @tasks.task(name="check_import", queue="imports")
@@ -68,9 +68,9 @@ def check_import(batch_id: int) -> None:
 @in_app_context
 def commit_import(batch_id: int, actor_id: int | None = None) -> None:
     """Write a reviewed batch's trees, in one transaction."""
-    from smarttrees.services import imports, users
+    from smarttrees.services import admin, imports
 
-    imports.run_batch(batch_id, commit=True, actor=users.get_user(actor_id) if actor_id else None)
+    imports.run_batch(batch_id, commit=True, actor=admin.get_user(actor_id) if actor_id else None)
 
 
 def defer(task_name: str, *, database_url: str, **kwargs) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from smarttrees import create_app
 from smarttrees.config import ROOT, local_database_url, sqlalchemy_url
 from smarttrees.extensions import db
-from smarttrees.services import reference
+from smarttrees.services import admin
 
 # Tables emptied after every test; reference data (communes, species) stays loaded.
 MUTABLE_TABLES = (
@@ -45,7 +45,7 @@ def app():
     )
     with app.app_context():
         flask_migrate.upgrade()
-        reference.load_reference(ROOT / "data" / "reference")
+        admin.load_reference(ROOT / "data" / "reference")
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from smarttrees.extensions import db
 from smarttrees.models import AdminUnit, Role, Species, User
-from smarttrees.services import trees, users
+from smarttrees.services import admin, inventory
 
 PASSWORD = "correct horse battery"
 _serial = count(1)
@@ -14,7 +14,7 @@ _serial = count(1)
 
 def make_user(role: Role = Role.VIEWER, **fields) -> User:
     number = next(_serial)
-    return users.create_user(
+    return admin.create_user(
         email=fields.get("email", f"user{number}@example.vn"),
         name=fields.get("name", f"Người dùng {number}"),
         password=fields.get("password", PASSWORD),
@@ -59,4 +59,4 @@ def tree_fields(**overrides) -> dict:
 
 
 def make_tree(actor: User | None = None, **overrides):
-    return trees.plant_tree(tree_fields(**overrides), actor=actor)
+    return inventory.plant_tree(tree_fields(**overrides), actor=actor)

@@ -3,14 +3,14 @@
 import pytest
 
 from smarttrees.models import Role
-from smarttrees.services import users
+from smarttrees.services import admin
 from tests.factories import commune_named, make_tree, make_user, point_in, species_named
 
 pytestmark = pytest.mark.external
 
 
 def _bearer(role: Role) -> dict:
-    token = users.issue_token(make_user(role), name="test")
+    token = admin.issue_token(make_user(role), name="test")
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -129,6 +129,29 @@ def test_inspections_through_the_api(client):
     body = client.get(f"/api/v1/trees/{tree.code}", headers=_bearer(Role.VIEWER)).get_json()
     assert body["properties"]["condition"] == "poor"
     assert body["properties"]["inspections"][0]["dbh_cm"] == 33.5
+
+
+def test_an_inspection_sent_twice_through_the_api_is_kept_once(client):
+    tree = make_tree()
+    headers = _bearer(Role.FIELD)
+    record = {"dbh_cm": 33.5, "client_id": "tablet-3-0007"}
+    first = client.post(f"/api/v1/trees/{tree.code}/inspections", json=record, headers=headers)
+    again = client.post(f"/api/v1/trees/{tree.code}/inspections", json=record, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["id"] == first.get_json()["id"]
+    body = client.get(f"/api/v1/trees/{tree.code}", headers=_bearer(Role.VIEWER)).get_json()
+    assert len(body["properties"]["inspections"]) == 1
+
+
+def test_an_api_inspection_keeps_the_time_it_was_made(client):
+    tree = make_tree()
+    response = client.post(
+        f"/api/v1/trees/{tree.code}/inspections",
+        json={"dbh_cm": 20, "inspected_at": "2026-01-02T08:00:00+07:00"},
+        headers=_bearer(Role.FIELD),
+    )
+    assert response.status_code == 201
+    assert response.get_json()["inspected_at"].startswith("2026-01-02T01:00:00")
 
 
 def test_species_and_communes(client):

@@ -5,7 +5,7 @@ from sqlalchemy import func, select, text
 
 from smarttrees.extensions import db
 from smarttrees.models import AdminLevel, AdminUnit, SeedlingLot, Tree, User
-from smarttrees.services import users
+from smarttrees.services import admin
 
 pytestmark = pytest.mark.external
 
@@ -26,7 +26,7 @@ def test_users_create(runner):
         ]
     )
     assert result.exit_code == 0, result.output
-    assert users.authenticate("lan@example.vn", "mật khẩu dài").name == "Nguyễn Thị Lan"
+    assert admin.authenticate("lan@example.vn", "mật khẩu dài").name == "Nguyễn Thị Lan"
 
 
 def test_users_create_refuses_a_short_password(runner):

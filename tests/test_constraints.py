@@ -6,7 +6,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from smarttrees.extensions import db
 from smarttrees.models import LotEventKind
-from smarttrees.services import lots
+from smarttrees.services import custody
 from tests.factories import commune_named, make_tree, point_in, species_named
 
 pytestmark = pytest.mark.external
@@ -106,14 +106,14 @@ def test_inspections_are_append_only():
 
 
 def _lot():
-    nursery = lots.create_nursery(name="Vườn ươm thử")
+    nursery = custody.create_nursery(name="Vườn ươm thử")
     species = species_named("Acacia mangium")
-    return lots.create_lot(species_id=species.id, nursery_id=nursery.id, seed_source="test")
+    return custody.create_lot(species_id=species.id, nursery_id=nursery.id, seed_source="test")
 
 
 def test_a_lot_event_cannot_overdraw_the_lot_even_in_raw_sql():
     lot = _lot()
-    lots.record_event(lot, LotEventKind.SOWN, 100)
+    custody.record_event(lot, LotEventKind.SOWN, 100)
     with pytest.raises(IntegrityError, match="stock_not_negative"):
         db.session.execute(
             text(
@@ -138,6 +138,6 @@ def test_an_event_sign_must_match_its_kind():
 
 def test_lot_events_are_append_only():
     lot = _lot()
-    lots.record_event(lot, LotEventKind.SOWN, 10)
+    custody.record_event(lot, LotEventKind.SOWN, 10)
     with pytest.raises(DBAPIError, match="append-only"):
         db.session.execute(text("UPDATE lot_events SET quantity = 1"))

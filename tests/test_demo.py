@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from smarttrees.extensions import db
 from smarttrees.geo.sampling import planting_grid, square_around
 from smarttrees.models import SeedlingLot, Stand, Tree
-from smarttrees.services import demo
+from smarttrees.services.admin import demo
 
 COMMUNES = 92
 

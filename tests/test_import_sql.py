@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from smarttrees.extensions import db
-from smarttrees.importers.convert import parse_number
+from smarttrees.importers.points import parse_number
 from smarttrees.labels import codes
 
 

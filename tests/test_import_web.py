@@ -374,7 +374,7 @@ def test_the_progress_bar_hears_the_step_and_never_waits_on_the_import(
 
     from sqlalchemy import create_engine, text
 
-    from smarttrees.services.import_run import _progress
+    from smarttrees.services.imports.pipeline import _progress
 
     batch = checked_survey(client, runner, tmp_path)
     report = _progress(batch.id)

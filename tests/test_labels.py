@@ -13,7 +13,7 @@ from PIL import Image
 
 from smarttrees.labels.sheets import LAYOUTS, register_fonts
 from smarttrees.models import LotEventKind, Role
-from smarttrees.services import labels, lots
+from smarttrees.services import custody, labels
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD, make_tree, make_user, species_named
 
@@ -27,13 +27,13 @@ def fonts(app):
 
 
 def _lot(name="Vườn ươm Đại Từ"):
-    nursery = lots.create_nursery(name=name)
-    lot = lots.create_lot(
+    nursery = custody.create_nursery(name=name)
+    lot = custody.create_lot(
         species_id=species_named("Acacia mangium").id,
         nursery_id=nursery.id,
         seed_source="Rừng giống Ba Vì",
     )
-    lots.record_event(lot, LotEventKind.SOWN, 5000)
+    custody.record_event(lot, LotEventKind.SOWN, 5000)
     return lot
 
 

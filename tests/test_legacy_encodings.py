@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from smarttrees.extensions import db
-from smarttrees.importers import legacy
+from smarttrees.importers import encodings
 from smarttrees.models import Species, Tree
 from tests.factories import commune_named, point_in
 from tests.test_imports import run, windows_1258
@@ -37,10 +37,10 @@ NAMES = {
 
 
 def test_the_motto_reads_back_in_nfc():
-    assert legacy.decode_tcvn3(MOTTO_TCVN3) == MOTTO
-    assert legacy.decode_vni(MOTTO_VNI) == MOTTO
-    assert unicodedata.is_normalized("NFC", legacy.decode_vni(MOTTO_VNI))
-    assert legacy.decode_vni("ÑAÏI HOÏC".encode("cp1252")) == "ĐẠI HỌC"
+    assert encodings.decode_tcvn3(MOTTO_TCVN3) == MOTTO
+    assert encodings.decode_vni(MOTTO_VNI) == MOTTO
+    assert unicodedata.is_normalized("NFC", encodings.decode_vni(MOTTO_VNI))
+    assert encodings.decode_vni("ÑAÏI HOÏC".encode("cp1252")) == "ĐẠI HỌC"
 
 
 @pytest.mark.parametrize("name", ["tcvn3", "vni"])
@@ -54,10 +54,10 @@ def test_names_decode_whatever_way_a_stream_is_cut(name):
 
 def test_the_encoding_is_guessed_from_the_bytes():
     sample = b"\n".join([MOTTO_TCVN3, *NAMES["tcvn3"].values()])
-    assert legacy.guess(sample) == "tcvn3"
-    assert legacy.guess(b"\n".join([MOTTO_VNI, *NAMES["vni"].values()])) == "vni"
-    assert legacy.guess(windows_1258(MOTTO + "\nBằng lăng nước, Xà cừ, Keo tai tượng")) is None
-    assert legacy.guess(b"id,lon,lat\n1,105.8,21.6\n") is None
+    assert encodings.guess(sample) == "tcvn3"
+    assert encodings.guess(b"\n".join([MOTTO_VNI, *NAMES["vni"].values()])) == "vni"
+    assert encodings.guess(windows_1258(MOTTO + "\nBằng lăng nước, Xà cừ, Keo tai tượng")) is None
+    assert encodings.guess(b"id,lon,lat\n1,105.8,21.6\n") is None
 
 
 def survey_file(tmp_path, encoding: str):

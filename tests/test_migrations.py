@@ -6,7 +6,7 @@ from sqlalchemy import inspect, text
 
 from smarttrees.config import ROOT
 from smarttrees.extensions import db
-from smarttrees.services import reference
+from smarttrees.services import admin
 
 pytestmark = pytest.mark.external
 
@@ -25,7 +25,7 @@ def test_migrations_run_down_to_base_and_up_again(app):
     assert types == 0
     flask_migrate.upgrade()
     assert {"trees", "inspections", "lot_events", "procrastinate_jobs"} <= _tables()
-    reference.load_reference(ROOT / "data" / "reference")
+    admin.load_reference(ROOT / "data" / "reference")
 
 
 def test_models_and_migrations_agree(runner):
@@ -112,4 +112,4 @@ def test_a_database_of_the_first_release_migrates_to_head_with_its_data_intact(a
         db.session.rollback()
         flask_migrate.downgrade(revision="base")
         flask_migrate.upgrade()
-        reference.load_reference(ROOT / "data" / "reference")
+        admin.load_reference(ROOT / "data" / "reference")

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from smarttrees.extensions import db
 from smarttrees.models import Inspection, Role
-from smarttrees.services import trees
+from smarttrees.services import inventory
 from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path
 from tests.factories import PASSWORD, make_tree, make_user
 
@@ -55,5 +55,5 @@ def test_an_inspection_made_offline_syncs_once_back_online(live_server):
         expect(page.locator("#outbox-state")).to_have_text("0 bản ghi chờ đồng bộ")
         browser.close()
     assert count_inspections(tree) == 1
-    synced = trees.get_tree(tree.code)
+    synced = inventory.get_tree(tree.code)
     assert float(synced.dbh_cm) == 45.5 and synced.condition.value == "poor"

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from smarttrees.models import Role
-from smarttrees.services import trees
+from smarttrees.services import inventory
 from tests.conftest import csrf_from, sign_in
 from tests.factories import make_tree
 
@@ -45,7 +45,7 @@ def test_a_photo_is_stored_upright_and_resized(client, photo_dir):
     tree = make_tree()
     response = post_inspection(client, tree, {"condition": "fair"}, sideways_jpeg())
     assert response.status_code == 302
-    inspection = trees.get_tree(tree.code).inspections[0]
+    inspection = inventory.get_tree(tree.code).inspections[0]
     stored = Image.open(Path(photo_dir) / inspection.photo_path)
     assert stored.size == (1067, 1600)  # portrait now, long side 1,600
     page = client.get(f"/trees/{tree.code}").get_data(as_text=True)
@@ -65,7 +65,7 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_written(client, ph
     response = post_inspection(client, tree, {"dbh_cm": "40"}, b"%PDF-1.4 not a photo")
     assert response.status_code == 422
     assert "Tệp này không phải là ảnh." in response.get_data(as_text=True)
-    assert trees.get_tree(tree.code).inspections == []
+    assert inventory.get_tree(tree.code).inspections == []
     assert list(Path(photo_dir).rglob("*.jpg")) == []
 
 
@@ -78,7 +78,7 @@ def test_an_upload_over_the_size_limit_is_refused_with_413(app, client, photo_di
     finally:
         app.config["MAX_CONTENT_LENGTH"] = 15 * 2**20
     assert response.status_code == 413
-    assert trees.get_tree(tree.code).inspections == []
+    assert inventory.get_tree(tree.code).inspections == []
 
 
 def test_photos_are_not_public(client, photo_dir):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from smarttrees.config import ROOT
 from smarttrees.extensions import db
 from smarttrees.models import AdminLevel, AdminUnit, Species
-from smarttrees.services import catalog, reference
+from smarttrees.services import admin, inventory
 
 pytestmark = pytest.mark.external
 
@@ -22,13 +22,13 @@ def test_communes_and_province_are_loaded():
 
 def test_every_stored_polygon_is_valid():
     # Three source polygons self-intersect; the loader repairs them with ST_MakeValid.
-    assert reference.invalid_polygon_count() == 0
+    assert admin.invalid_polygon_count() == 0
     assert db.session.scalar(select(func.bool_and(func.ST_IsValid(AdminUnit.geom)))) is True
 
 
 def test_loading_again_changes_no_counts():
     before = db.session.scalar(select(func.count()).select_from(AdminUnit))
-    counts = reference.load_reference(ROOT / "data" / "reference")
+    counts = admin.load_reference(ROOT / "data" / "reference")
     assert counts == {"admin_units": 93, "species": 45}
     assert db.session.scalar(select(func.count()).select_from(AdminUnit)) == before
 
@@ -44,9 +44,9 @@ def test_species_have_wood_density_from_the_global_database():
 
 
 def test_species_search_ignores_diacritics():
-    names = {s.vi_name for s in catalog.list_species("bach dan")}
+    names = {s.vi_name for s in inventory.list_species("bach dan")}
     assert names == {"Bạch đàn urô", "Bạch đàn trắng"}
 
 
 def test_commune_search_folds_d_with_stroke():
-    assert [u.name for u in catalog.list_communes("phan dinh phung")] == ["Phan Đình Phùng"]
+    assert [u.name for u in inventory.list_communes("phan dinh phung")] == ["Phan Đình Phùng"]

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from smarttrees.extensions import db
 from smarttrees.models import Inspection, Role, Tree
-from smarttrees.services import inspections, trees, users
+from smarttrees.services import admin, inventory
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD, commune_named, make_tree, make_user, point_in, species_named
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.external
 
 @pytest.fixture
 def field_token():
-    return {"Authorization": "Bearer " + users.issue_token(make_user(Role.FIELD), name="phone")}
+    return {"Authorization": "Bearer " + admin.issue_token(make_user(Role.FIELD), name="phone")}
 
 
 def inspection(tree, **fields):
@@ -48,26 +48,26 @@ def test_a_record_is_applied_once_however_often_it_is_sent(client, field_token):
     assert sync(client, field_token, [record])[0]["status"] == "created"
     assert sync(client, field_token, [record])[0]["status"] == "duplicate"
     assert inspections_of(tree) == 1
-    assert float(trees.get_tree(tree.code).dbh_cm) == 41.5
+    assert float(inventory.get_tree(tree.code).dbh_cm) == 41.5
 
 
 def test_the_inspection_keeps_the_time_it_was_made_offline(client, field_token):
     tree = make_tree()
     seen = datetime.now(UTC) - timedelta(hours=5)
     sync(client, field_token, [inspection(tree, dbh_cm="40", inspected_at=seen.isoformat())])
-    stored = trees.get_tree(tree.code).inspections[0].inspected_at
+    stored = inventory.get_tree(tree.code).inspections[0].inspected_at
     assert abs((stored - seen).total_seconds()) < 1
 
 
 def test_a_tree_changed_meanwhile_is_a_conflict_kept_as_history(client, field_token):
     tree = make_tree()
     stale = inspection(tree, dbh_cm="38")
-    inspections.record_inspection(tree.code, {"dbh_cm": "50"}, actor=None)  # newer, on the server
+    inventory.record_inspection(tree.code, {"dbh_cm": "50"}, actor=None)  # newer, on the server
     stale["inspected_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     result = sync(client, field_token, [stale])[0]
     assert result["status"] == "created" and result["conflict"] is True
     assert inspections_of(tree) == 2
-    assert float(trees.get_tree(tree.code).dbh_cm) == 50  # the newer observation stands
+    assert float(inventory.get_tree(tree.code).dbh_cm) == 50  # the newer observation stands
 
 
 def test_a_bad_record_is_refused_and_the_others_still_apply(client, field_token):
@@ -104,11 +104,11 @@ def test_a_new_tree_tagged_offline_with_a_pre_printed_code(client, field_token):
     }
     assert sync(client, field_token, [record])[0]["status"] == "duplicate"
     assert db.session.scalar(select(func.count()).select_from(Tree)) == 1
-    assert trees.get_tree(code).commune.name == "Quan Triều"
+    assert inventory.get_tree(code).commune.name == "Quan Triều"
 
 
 def test_sync_needs_a_field_role(client):
-    viewer = {"Authorization": "Bearer " + users.issue_token(make_user(Role.VIEWER), name="x")}
+    viewer = {"Authorization": "Bearer " + admin.issue_token(make_user(Role.VIEWER), name="x")}
     assert client.post("/api/v1/sync", json={"records": []}, headers=viewer).status_code == 403
     assert client.post("/api/v1/sync", json={"records": []}).status_code == 401
 

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from smarttrees.extensions import db
 from smarttrees.models import Role
 from smarttrees.models.tally import MAX_ZOOM
-from smarttrees.services import inspections, users
+from smarttrees.services import admin, inventory
 from tests.factories import commune_named, make_tree, make_user, point_in, species_named
 
 pytestmark = pytest.mark.external
@@ -25,7 +25,7 @@ def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
 
 @pytest.fixture
 def viewer(client):
-    token = users.issue_token(make_user(Role.VIEWER), name="tiles")
+    token = admin.issue_token(make_user(Role.VIEWER), name="tiles")
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -100,7 +100,7 @@ def test_tallies_follow_moves_and_deletes(client, viewer):
     lon, lat = point_in(commune_named("Bắc Kạn"))
     where = tile_of(lon, lat, 10)
     assert cluster_total(get_tile(client, viewer, "trees", *where)) == 0
-    inspections.record_inspection(moved.code, {"moved": "1", "lon": lon, "lat": lat}, actor=None)
+    inventory.record_inspection(moved.code, {"moved": "1", "lon": lon, "lat": lat}, actor=None)
     assert cluster_total(get_tile(client, viewer, "trees", *where)) == 1
     db.session.execute(text("DELETE FROM trees WHERE id = :id"), {"id": removed.id})
     db.session.commit()
@@ -139,7 +139,7 @@ def test_tiles_answer_304_until_the_trees_there_change(client, viewer):
     etag = first.headers["ETag"]
     again = client.get(url, headers={**viewer, "If-None-Match": etag})
     assert again.status_code == 304
-    inspections.record_inspection(tree.code, {"condition": "dead"}, actor=None)
+    inventory.record_inspection(tree.code, {"condition": "dead"}, actor=None)
     changed = client.get(url, headers={**viewer, "If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 

@@ -7,8 +7,8 @@ from smarttrees.errors import NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.labels import codes
 from smarttrees.models import AuditLog, Condition, Role, Tree
-from smarttrees.services import inspections, trees
-from smarttrees.services.trees import TreeQuery
+from smarttrees.services import inventory
+from smarttrees.services.inventory import TreeQuery
 from tests.factories import commune_named, make_tree, make_user, species_named, tree_fields
 
 pytestmark = pytest.mark.external
@@ -24,14 +24,14 @@ def test_a_planted_tree_gets_a_valid_code_and_its_commune():
 
 def test_a_point_outside_the_province_is_refused_and_nothing_is_written():
     with pytest.raises(ValidationFailed) as refused:
-        trees.plant_tree(tree_fields(lon=105.85, lat=21.03), actor=None)  # Hà Nội
+        inventory.plant_tree(tree_fields(lon=105.85, lat=21.03), actor=None)  # Hà Nội
     assert "location" in refused.value.details
     assert db.session.scalar(select(Tree.id)) is None
 
 
 def test_the_service_area_check_can_be_switched_off(monkeypatch):
     monkeypatch.setenv("SMARTTREES_SERVICE_AREA", "none")
-    tree = trees.plant_tree(tree_fields(lon=105.85, lat=21.03), actor=None)
+    tree = inventory.plant_tree(tree_fields(lon=105.85, lat=21.03), actor=None)
     assert tree.commune_id is None
 
 
@@ -48,7 +48,7 @@ def test_the_service_area_check_can_be_switched_off(monkeypatch):
 )
 def test_bad_values_are_refused_with_the_field_named(field, value):
     with pytest.raises(ValidationFailed) as refused:
-        trees.plant_tree(tree_fields(**{field: value}), actor=None)
+        inventory.plant_tree(tree_fields(**{field: value}), actor=None)
     assert field in refused.value.details
 
 
@@ -71,8 +71,8 @@ def test_a_code_cannot_be_used_twice():
 def test_an_inspection_updates_the_current_values_and_is_kept():
     inspector = make_user(Role.FIELD)
     tree = make_tree()
-    inspections.record_inspection(tree.code, {"dbh_cm": "35", "condition": "fair"}, actor=inspector)
-    tree = trees.get_tree(tree.code)
+    inventory.record_inspection(tree.code, {"dbh_cm": "35", "condition": "fair"}, actor=inspector)
+    tree = inventory.get_tree(tree.code)
     assert float(tree.dbh_cm) == 35 and tree.condition == Condition.FAIR
     assert [float(i.dbh_cm) for i in tree.inspections] == [35]
     assert tree.inspections[0].inspector.id == inspector.id
@@ -80,7 +80,7 @@ def test_an_inspection_updates_the_current_values_and_is_kept():
 
 def test_a_late_synced_older_inspection_does_not_overwrite_newer_values():
     tree = make_tree()
-    inspections.record_inspection(tree.code, {"dbh_cm": "40"}, actor=None)
+    inventory.record_inspection(tree.code, {"dbh_cm": "40"}, actor=None)
     db.session.execute(
         text(
             "INSERT INTO inspections (tree_id, dbh_cm, inspected_at) "
@@ -89,7 +89,7 @@ def test_a_late_synced_older_inspection_does_not_overwrite_newer_values():
         {"id": tree.id},
     )
     db.session.commit()
-    assert float(trees.get_tree(tree.code).dbh_cm) == 40
+    assert float(inventory.get_tree(tree.code).dbh_cm) == 40
 
 
 def test_moving_a_tree_relocates_it_and_finds_its_new_commune():
@@ -97,23 +97,23 @@ def test_moving_a_tree_relocates_it_and_finds_its_new_commune():
     from tests.factories import point_in
 
     lon, lat = point_in(commune_named("Quan Triều"))
-    inspections.record_inspection(
+    inventory.record_inspection(
         tree.code, {"notes": "GPS cũ lệch", "moved": "1", "lon": lon, "lat": lat}, actor=None
     )
-    assert trees.get_tree(tree.code).commune.name == "Quan Triều"
+    assert inventory.get_tree(tree.code).commune.name == "Quan Triều"
 
 
 def test_an_empty_inspection_is_refused():
     tree = make_tree()
     with pytest.raises(ValidationFailed) as refused:
-        inspections.record_inspection(tree.code, {}, actor=None)
+        inventory.record_inspection(tree.code, {}, actor=None)
     assert "form" in refused.value.details
 
 
 def test_every_change_is_in_the_audit_log_with_before_and_after():
     manager = make_user(Role.MANAGER)
     tree = make_tree(actor=manager)
-    trees.edit_tree(tree.code, {"height_m": "12,5"}, actor=manager)
+    inventory.edit_tree(tree.code, {"height_m": "12,5"}, actor=manager)
     entries = db.session.scalars(
         select(AuditLog).where(AuditLog.entity == "trees").order_by(AuditLog.id)
     ).all()
@@ -124,14 +124,14 @@ def test_every_change_is_in_the_audit_log_with_before_and_after():
 
 def test_unknown_code_is_not_found():
     with pytest.raises(NotFound):
-        trees.get_tree("ZZZZZZZ")
+        inventory.get_tree("ZZZZZZZ")
 
 
 def test_keyset_pages_cover_every_tree_once():
     planted = {make_tree(dbh_cm=str(10 + i)).code for i in range(7)}
     seen, cursor = [], None
     while True:
-        rows, cursor = trees.list_trees(TreeQuery(limit=3, after=cursor))
+        rows, cursor = inventory.list_trees(TreeQuery(limit=3, after=cursor))
         seen += [t.code for t in rows]
         if cursor is None:
             break
@@ -141,11 +141,11 @@ def test_keyset_pages_cover_every_tree_once():
 def test_search_ignores_vietnamese_diacritics_and_finds_codes():
     lagerstroemia = make_tree()
     make_tree(species_id=species_named("Khaya senegalensis").id)  # Xà cừ
-    found, _ = trees.list_trees(TreeQuery(q="BANG LANG"))
+    found, _ = inventory.list_trees(TreeQuery(q="BANG LANG"))
     assert [t.code for t in found] == [lagerstroemia.code]
-    found, _ = trees.list_trees(TreeQuery(q="xa cu"))
+    found, _ = inventory.list_trees(TreeQuery(q="xa cu"))
     assert [t.species.vi_name for t in found] == ["Xà cừ"]
-    found, _ = trees.list_trees(TreeQuery(q=lagerstroemia.code[:5].lower()))
+    found, _ = inventory.list_trees(TreeQuery(q=lagerstroemia.code[:5].lower()))
     assert lagerstroemia.code in [t.code for t in found]
 
 
@@ -154,11 +154,11 @@ def test_filters_combine():
     make_tree(commune="Gia Sàng", condition="good")
     make_tree(commune="Quan Triều", condition="poor")
     gia_sang = commune_named("Gia Sàng")
-    rows, _ = trees.list_trees(TreeQuery(commune_id=gia_sang.id, condition=Condition.POOR))
+    rows, _ = inventory.list_trees(TreeQuery(commune_id=gia_sang.id, condition=Condition.POOR))
     assert len(rows) == 1 and rows[0].commune_id == gia_sang.id
 
 
 def test_a_circumference_gives_the_dbh():
     tree = make_tree()
-    inspections.record_inspection(tree.code, {"circumference_cm": "100"}, actor=None)
-    assert float(trees.get_tree(tree.code).dbh_cm) == 31.8  # 100 / π
+    inventory.record_inspection(tree.code, {"circumference_cm": "100"}, actor=None)
+    assert float(inventory.get_tree(tree.code).dbh_cm) == 31.8  # 100 / π

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from smarttrees.extensions import db
 from smarttrees.models import Role, Tree
-from smarttrees.services import trees
+from smarttrees.services import inventory
 from tests.conftest import csrf_from, sign_in
 from tests.factories import PASSWORD, make_tree, make_user, tree_fields
 
@@ -93,7 +93,7 @@ def test_create_form_adds_a_tree(client):
     response = client.post("/trees/new", data=data)
     assert response.status_code == 302
     code = response.headers["Location"].rsplit("/", 1)[1]
-    assert trees.get_tree(code).commune.name == "Phan Đình Phùng"
+    assert inventory.get_tree(code).commune.name == "Phan Đình Phùng"
 
 
 def test_record_an_inspection_from_the_form(client):
@@ -147,4 +147,4 @@ def test_a_double_submitted_inspection_is_recorded_once(client):
     }
     client.post(f"/trees/{tree.code}/inspect", data=data)
     client.post(f"/trees/{tree.code}/inspect", data=data)
-    assert len(trees.get_tree(tree.code).inspections) == 1
+    assert len(inventory.get_tree(tree.code).inspections) == 1

@@ -7,20 +7,20 @@ from smarttrees.api.serialize import commune_feature, species_dict
 from smarttrees.auth import public_or_viewer, role_required
 from smarttrees.errors import NotFound
 from smarttrees.models import Role
-from smarttrees.services import catalog, figures
+from smarttrees.services import inventory, maps
 
 
 @bp.get("/species")
 @role_required(Role.VIEWER)
 def list_species():
-    return {"species": [species_dict(s) for s in catalog.list_species(request.args.get("q"))]}
+    return {"species": [species_dict(s) for s in inventory.list_species(request.args.get("q"))]}
 
 
 @bp.get("/communes")
 @role_required(Role.VIEWER)
 def list_communes():
-    counts = catalog.commune_tree_counts()
-    units = catalog.list_communes(request.args.get("q"))
+    counts = inventory.commune_tree_counts()
+    units = inventory.list_communes(request.args.get("q"))
     return {
         "type": "FeatureCollection",
         "features": [commune_feature(u, tree_count=counts.get(u.id, 0)) for u in units],
@@ -30,14 +30,14 @@ def list_communes():
 @bp.get("/communes/<code>")
 @role_required(Role.VIEWER)
 def get_commune(code: str):
-    unit = catalog.get_commune(code)
-    return commune_feature(unit, tree_count=catalog.commune_tree_counts().get(unit.id, 0))
+    unit = inventory.get_commune(code)
+    return commune_feature(unit, tree_count=inventory.commune_tree_counts().get(unit.id, 0))
 
 
 @bp.get("/communes/<code>/summary")
 @public_or_viewer
 def commune_summary(code: str):
-    return figures.commune_summary(code)
+    return maps.commune_summary(code)
 
 
 @bp.get("/stands/<stand_id>")
@@ -45,10 +45,10 @@ def commune_summary(code: str):
 def stand_summary(stand_id: str):
     if not stand_id.isdigit():
         raise NotFound("No stand has this id.", details={"id": stand_id})
-    return figures.stand_summary(int(stand_id))
+    return maps.stand_summary(int(stand_id))
 
 
 @bp.get("/search")
 @public_or_viewer
 def search():
-    return {"results": figures.search(request.args.get("q", ""))}
+    return {"results": maps.search(request.args.get("q", ""))}

@@ -7,7 +7,7 @@ from smarttrees.api import bp
 from smarttrees.auth import role_required
 from smarttrees.errors import ValidationFailed
 from smarttrees.models import Role
-from smarttrees.services import field, imports, sync, users
+from smarttrees.services import admin, imports, inventory
 
 
 @bp.post("/field/token")
@@ -15,7 +15,7 @@ from smarttrees.services import field, imports, sync, users
 def field_token():
     """A token for this device, so its records can sync after the session has ended."""
     name = (request.get_json(silent=True) or {}).get("device") or "field app"
-    return {"token": users.issue_token(current_user, name=str(name)[:80])}, 201
+    return {"token": admin.issue_token(current_user, name=str(name)[:80])}, 201
 
 
 @bp.get("/field/trees")
@@ -26,7 +26,7 @@ def field_trees():
         raise ValidationFailed(
             "Some parameters are not valid.", details={"commune_id": "Choose a commune."}
         )
-    return field.area_for_offline(int(commune))
+    return inventory.area_for_offline(int(commune))
 
 
 @bp.post("/sync")
@@ -34,7 +34,7 @@ def field_trees():
 def sync_records():
     body = request.get_json(silent=True)
     records = body.get("records") if isinstance(body, dict) else None
-    return {"results": sync.apply_records(records, actor=current_user)}
+    return {"results": inventory.apply_records(records, actor=current_user)}
 
 
 @bp.get("/imports/<int:batch_id>")

@@ -10,8 +10,8 @@ from smarttrees.api.params import enum_arg, whole_arg
 from smarttrees.errors import DomainError, Forbidden, Unauthorized, ValidationFailed
 from smarttrees.geo.tiles import Tile, parse_tile
 from smarttrees.models import Condition, Role, TreeCategory
-from smarttrees.services import tiles
-from smarttrees.services.tiles import TileFilter
+from smarttrees.services import maps
+from smarttrees.services.maps import TileFilter
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
@@ -82,9 +82,9 @@ def _respond(render, *, layer: str, version: int, key: str = "") -> Response:
 def trees(z: str, x: str, y: str):
     _require_map_access()
     tile, filters = _tile(z, x, y), tile_filter()
-    version = tiles.tree_tile_version(tile)
+    version = maps.tree_tile_version(tile)
     return _respond(
-        lambda: tiles.tree_tile(tile, filters), layer="trees", version=version, key=filters.key()
+        lambda: maps.tree_tile(tile, filters), layer="trees", version=version, key=filters.key()
     )
 
 
@@ -92,13 +92,13 @@ def trees(z: str, x: str, y: str):
 def stands(z: str, x: str, y: str):
     _require_map_access()
     tile = _tile(z, x, y)
-    version = tiles.layer_version("stands")
-    return _respond(lambda: tiles.stand_tile(tile), layer="stands", version=version)
+    version = maps.layer_version("stands")
+    return _respond(lambda: maps.stand_tile(tile), layer="stands", version=version)
 
 
 @bp.get("/communes/<z>/<x>/<y>.pbf")
 def communes(z: str, x: str, y: str):
     _require_map_access()
     tile = _tile(z, x, y)
-    version = max(tiles.layer_version("communes"), tiles.tree_tile_version(Tile(0, 0, 0)))
-    return _respond(lambda: tiles.commune_tile(tile), layer="communes", version=version)
+    version = max(maps.layer_version("communes"), maps.tree_tile_version(Tile(0, 0, 0)))
+    return _respond(lambda: maps.commune_tile(tile), layer="communes", version=version)

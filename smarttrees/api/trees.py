@@ -9,8 +9,8 @@ from smarttrees.api.serialize import inspection_dict, tree_card_dict, tree_featu
 from smarttrees.auth import public_or_viewer, role_required
 from smarttrees.errors import ValidationFailed
 from smarttrees.models import Condition, Role, TreeCategory
-from smarttrees.services import inspections, trees
-from smarttrees.services.trees import TreeQuery
+from smarttrees.services import inventory
+from smarttrees.services.inventory import TreeQuery
 
 
 def query_from_args() -> TreeQuery:
@@ -29,7 +29,7 @@ def query_from_args() -> TreeQuery:
 @bp.get("/trees")
 @role_required(Role.VIEWER)
 def list_trees():
-    rows, next_cursor = trees.list_trees(query_from_args())
+    rows, next_cursor = inventory.list_trees(query_from_args())
     links = {}
     if next_cursor is not None:
         args = dict(request.args, cursor=next_cursor)
@@ -45,7 +45,7 @@ def list_trees():
 @bp.get("/trees/<code>")
 @role_required(Role.VIEWER)
 def get_tree(code: str):
-    tree = trees.get_tree(code)
+    tree = inventory.get_tree(code)
     feature = tree_feature(tree)
     feature["properties"]["inspections"] = [inspection_dict(i) for i in tree.inspections]
     return feature
@@ -61,25 +61,27 @@ def _payload() -> dict:
 @bp.post("/trees")
 @role_required(Role.FIELD)
 def create_tree():
-    tree = trees.plant_tree(_payload(), actor=current_user)
+    tree = inventory.plant_tree(_payload(), actor=current_user)
     return tree_feature(tree), 201, {"Location": url_for("api.get_tree", code=tree.code)}
 
 
 @bp.patch("/trees/<code>")
 @role_required(Role.MANAGER)
 def update_tree(code: str):
-    return tree_feature(trees.edit_tree(code, _payload(), actor=current_user))
+    return tree_feature(inventory.edit_tree(code, _payload(), actor=current_user))
 
 
 @bp.post("/trees/<code>/inspections")
 @role_required(Role.FIELD)
 def inspect_tree(code: str):
-    inspection = inspections.record_inspection(code, _payload(), actor=current_user)
-    return inspection_dict(inspection), 201
+    """Record an inspection: 201 when added, 200 with the earlier copy when the same record
+    (client_id) was sent before."""
+    done = inventory.record_inspection(code, _payload(), actor=current_user)
+    return inspection_dict(done.inspection), 201 if done.created else 200
 
 
 @bp.get("/trees/<code>/card")
 @public_or_viewer
 def tree_card(code: str):
     """What the map shows on a click; public when the public map is on."""
-    return tree_card_dict(trees.get_tree(code))
+    return tree_card_dict(inventory.get_tree(code))

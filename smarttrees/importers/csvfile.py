@@ -7,7 +7,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from smarttrees.importers import legacy
+from smarttrees.importers import encodings
 
 SAMPLE = 64 * 1024
 DELIMITERS = ",;\t|"
@@ -30,7 +30,7 @@ def detect_encoding(head: bytes) -> str:
     except UnicodeDecodeError as error:
         if error.start > len(head) - 4:  # a character cut at the end of the sample
             return "utf-8-sig"
-    return legacy.guess(head) or FALLBACK_ENCODINGS[0]
+    return encodings.guess(head) or FALLBACK_ENCODINGS[0]
 
 
 def unique_names(header: list[str]) -> list[str]:
@@ -49,7 +49,7 @@ def head_of(path: Path) -> bytes:
         return raw.read(SAMPLE)
 
 
-ONE_BYTE_ENCODINGS = ("cp1258", *legacy.LEGACY)
+ONE_BYTE_ENCODINGS = ("cp1258", *encodings.LEGACY)
 
 
 def preview(path: Path, lines: int = 4) -> dict[str, list[str]]:

@@ -3,7 +3,6 @@
 import enum
 from datetime import datetime
 
-from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,7 +26,7 @@ class Role(enum.Enum):
         return self.rank >= needed.rank
 
 
-class User(UserMixin, db.Model):
+class User(db.Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower"),)
 
@@ -40,9 +39,21 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
     created_at: Mapped[datetime] = created_at()
 
+    # What the sign-in layer (Flask-Login) asks of a user, without the model importing it.
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
 
     def can(self, needed: Role) -> bool:
         return self.active and self.role.allows(needed)

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import login_required, login_user, logout_user
 
-from smarttrees.services import users
+from smarttrees.services import admin
 from smarttrees.web import bp
 
 
@@ -21,7 +21,7 @@ def _safe_next(target: str | None) -> str:
 def login():
     error = None
     if request.method == "POST":
-        user = users.authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        user = admin.authenticate(request.form.get("email", ""), request.form.get("password", ""))
         if user:
             login_user(user, remember=bool(request.form.get("remember")))
             return redirect(_safe_next(request.args.get("next")))

@@ -20,8 +20,8 @@ from smarttrees.auth import role_required
 from smarttrees.extensions import login
 from smarttrees.labels import codes
 from smarttrees.models import Role
-from smarttrees.services import catalog, labels, scans
-from smarttrees.services.lots import LOT_PREFIX
+from smarttrees.services import inventory, labels
+from smarttrees.services.custody import LOT_PREFIX
 from smarttrees.web import bp
 from smarttrees.web.printing import label_pdf
 
@@ -34,7 +34,7 @@ def _may_see() -> bool:
 def tree_tag(code: str):
     if not _may_see():
         return login.unauthorized()
-    scan = scans.scan_tree(code)
+    scan = labels.scan_tree(code)
     if scan.record is None:
         may_tag = current_user.is_authenticated and current_user.can(Role.FIELD)
         page = render_template("field/not_found.html", scan=scan, kind="tree", may_tag=may_tag)
@@ -46,7 +46,7 @@ def tree_tag(code: str):
 def lot_tag(code: str):
     if not _may_see():
         return login.unauthorized()
-    scan = scans.scan_lot(code)
+    scan = labels.scan_lot(code)
     if scan.record is None:
         return render_template("field/not_found.html", scan=scan, kind="lot", may_tag=False), 404
     return render_template("field/lot.html", lot=scan.record)
@@ -70,7 +70,7 @@ def scan():
 @role_required(Role.FIELD)
 def field_app():
     """The installable field app: works offline on the trees of the area the user chose."""
-    return render_template("field/app.html", communes=catalog.list_communes())
+    return render_template("field/app.html", communes=inventory.list_communes())
 
 
 @bp.get("/sw.js")

@@ -11,7 +11,7 @@ from smarttrees.auth import role_required
 from smarttrees.importers.mapping import TARGETS
 from smarttrees.importers.report import REPORT_HEADER, report_xlsx
 from smarttrees.models import Role
-from smarttrees.services import import_review, imports
+from smarttrees.services import imports
 from smarttrees.web import bp
 
 UNIT_FIELDS = ("dbh", "height", "crown")
@@ -39,10 +39,10 @@ def _species_choices(form) -> dict[str, int | None]:
 def import_mapping(batch_id: int):
     form = request.form
     if form.get("saved"):
-        import_review.apply_saved(batch_id, form["saved"])
+        imports.apply_saved(batch_id, form["saved"])
     else:
         crs = form.get("crs", "").strip() or form.get("crs_other", "").strip()
-        import_review.settle(
+        imports.settle(
             batch_id,
             mapping={target: form.get(f"col_{target}", "") for target in TARGETS},
             species=_species_choices(form),
@@ -60,7 +60,7 @@ def import_mapping(batch_id: int):
 @role_required(Role.MANAGER)
 def import_fix_row(batch_id: int, row_number: int):
     cells = {k.removeprefix("cell:"): v for k, v in request.form.items() if k.startswith("cell:")}
-    problems = import_review.fix_row(batch_id, row_number, cells)
+    problems = imports.fix_row(batch_id, row_number, cells)
     if problems:
         flash(gettext("Row %(row)s still has problems.", row=row_number))
     else:

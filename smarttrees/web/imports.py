@@ -13,10 +13,10 @@ from flask_login import current_user
 from smarttrees import jobs
 from smarttrees.auth import role_required
 from smarttrees.importers.mapping import TARGETS
-from smarttrees.importers.measures import UNITS
 from smarttrees.importers.report import REPORT_HEADER
+from smarttrees.measures import UNITS
 from smarttrees.models import ImportStatus, Role
-from smarttrees.services import catalog, import_review, imports, labels
+from smarttrees.services import imports, inventory, labels
 from smarttrees.web import bp
 from smarttrees.web.import_review import report_rows
 from smarttrees.web.printing import label_pdf
@@ -108,7 +108,7 @@ def import_detail(batch_id: int):
     by_row: dict[int, list] = {}
     for problem in problems:
         by_row.setdefault(problem.row_number, []).append(problem)
-    values = import_review.row_values(batch_id, list(by_row)) if group == "errors" else {}
+    values = imports.row_values(batch_id, list(by_row)) if group == "errors" else {}
     return render_template(
         "imports/detail.html",
         batch=batch,
@@ -122,9 +122,9 @@ def import_detail(batch_id: int):
         targets=list(TARGETS),
         units=UNITS,
         crs_choices=CRS_CHOICES,
-        all_species=catalog.list_species(),
+        all_species=inventory.list_species(),
         saved=imports.saved_mappings(),
-        province_bounds=catalog.province_bounds(),
+        province_bounds=inventory.province_bounds(),
         map_link=_map_link(summary),
         labels=LABELS,
     )

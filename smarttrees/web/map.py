@@ -7,7 +7,7 @@ from flask_login import current_user
 from smarttrees.auth import public_or_viewer
 from smarttrees.maps.province import province_map
 from smarttrees.models import Condition, Role, TreeCategory
-from smarttrees.services import catalog
+from smarttrees.services import inventory
 from smarttrees.web import bp
 
 MAP_STRINGS = (
@@ -97,8 +97,8 @@ def _config() -> dict:
         if current_user.is_authenticated and current_user.can(Role.FIELD)
         else None,
         "basemap": current_app.config["BASEMAP_URL"],
-        "species": [[s.id, s.label] for s in catalog.list_species()],
-        "communes": [[c.id, c.name] for c in catalog.list_communes()],
+        "species": [[s.id, s.label] for s in inventory.list_species()],
+        "communes": [[c.id, c.name] for c in inventory.list_communes()],
         "categories": [c.value for c in TreeCategory],
         "conditions": [c.value for c in Condition],
         "strings": {text: gettext(text) for text in MAP_STRINGS},
@@ -110,7 +110,7 @@ def _config() -> dict:
 def province():
     page = province_map(
         title=gettext("Tree inventory") + " · SmartTrees",
-        bounds=catalog.province_bounds(),
+        bounds=inventory.province_bounds(),
         assets=_assets(),
         config=_config(),
     )

@@ -22,8 +22,8 @@ from smarttrees.error_handlers import translate_details
 from smarttrees.errors import ValidationFailed
 from smarttrees.labels.sheets import LAYOUTS
 from smarttrees.models import Condition, Role, TreeCategory
-from smarttrees.services import catalog, inspections, labels, trees
-from smarttrees.services.trees import TreeQuery
+from smarttrees.services import inventory, labels
+from smarttrees.services.inventory import TreeQuery
 from smarttrees.web import bp
 from smarttrees.web.printing import label_pdf
 
@@ -33,8 +33,8 @@ FILTERS = ("species_id", "category", "condition", "commune_id", "q", "year", "bb
 def _choices() -> dict:
     """Options for the select boxes, as (value, translated label) pairs."""
     return {
-        "species_options": [(s.id, s.label) for s in catalog.list_species()],
-        "commune_options": [(c.id, c.name) for c in catalog.list_communes()],
+        "species_options": [(s.id, s.label) for s in inventory.list_species()],
+        "commune_options": [(c.id, c.name) for c in inventory.list_communes()],
         "category_options": [(c.value, gettext(c.value)) for c in TreeCategory],
         "condition_options": [(c.value, gettext(c.value)) for c in Condition],
     }
@@ -76,7 +76,7 @@ def _list_query() -> tuple[TreeQuery, dict]:
 @role_required(Role.VIEWER)
 def tree_list():
     query, args = _list_query()
-    rows, next_cursor = trees.list_trees(query)
+    rows, next_cursor = inventory.list_trees(query)
     active = {name: value for name, value in args.items() if value}
     next_url = url_for("pages.tree_list", after=next_cursor, **active) if next_cursor else None
     return render_template(
@@ -94,7 +94,7 @@ def tree_list():
 @bp.get("/trees/<code>")
 @role_required(Role.VIEWER)
 def tree_detail(code: str):
-    tree = trees.get_tree(code)
+    tree = inventory.get_tree(code)
     return render_template("trees/detail.html", tree=tree, point=to_shape(tree.geom))
 
 
@@ -111,8 +111,9 @@ def _submit(template: str, save: Callable, *, done: Callable, tree=None):
     except ValidationFailed as error:
         errors = translate_details(error.details)
         return _form_page(template, values=request.form, tree=tree, errors=errors)
-    flash(done(saved))
-    return redirect(url_for("pages.tree_detail", code=saved.code))
+    message, code = done(saved)
+    flash(message)
+    return redirect(url_for("pages.tree_detail", code=code))
 
 
 def _fresh_form(values=None) -> dict:
@@ -130,12 +131,12 @@ def _already_saved(tree_code: str):
 def tree_new():
     if request.method == "GET":
         return _form_page("trees/form.html", values=_fresh_form(request.args))
-    if earlier := trees.tree_from_client(request.form.get("client_id")):
+    if earlier := inventory.tree_from_client(request.form.get("client_id")):
         return _already_saved(earlier.code)
     return _submit(
         "trees/form.html",
-        lambda: trees.plant_tree(request.form, actor=current_user),
-        done=lambda tree: gettext("Tree %(code)s was added.", code=tree.code),
+        lambda: inventory.plant_tree(request.form, actor=current_user),
+        done=lambda tree: (gettext("Tree %(code)s was added.", code=tree.code), tree.code),
     )
 
 
@@ -158,40 +159,45 @@ def _tree_values(tree) -> dict:
 @bp.route("/trees/<code>/edit", methods=["GET", "POST"])
 @role_required(Role.MANAGER)
 def tree_edit(code: str):
-    tree = trees.get_tree(code)
+    tree = inventory.get_tree(code)
     if request.method == "GET":
         return _form_page("trees/form.html", values=_tree_values(tree), tree=tree)
     return _submit(
         "trees/form.html",
-        lambda: trees.edit_tree(code, request.form, actor=current_user),
+        lambda: inventory.edit_tree(code, request.form, actor=current_user),
         tree=tree,
-        done=lambda _: gettext("Changes saved."),
+        done=lambda tree: (gettext("Changes saved."), tree.code),
     )
 
 
 @bp.route("/trees/<code>/inspect", methods=["GET", "POST"])
 @role_required(Role.FIELD)
 def tree_inspect(code: str):
-    tree = trees.get_tree(code)
+    tree = inventory.get_tree(code)
     if request.method == "GET":
         return _form_page("trees/inspect.html", values=_fresh_form(), tree=tree)
-    if inspections.inspection_from_client(request.form.get("client_id")):
-        return _already_saved(tree.code)
     photo = request.files.get("photo")
     return _submit(
         "trees/inspect.html",
-        lambda: (
-            inspections.record_inspection(
-                code,
-                request.form,
-                actor=current_user,
-                photo=photo.stream if photo and photo.filename else None,
-                photo_dir=Path(current_app.config["PHOTO_DIR"]),
-            ).tree
+        lambda: inventory.record_inspection(
+            code,
+            request.form,
+            actor=current_user,
+            photo=photo.stream if photo and photo.filename else None,
+            photo_dir=Path(current_app.config["PHOTO_DIR"]),
         ),
         tree=tree,
-        done=lambda _: gettext("Inspection recorded."),
+        done=_inspection_done,
     )
+
+
+def _inspection_done(recorded) -> tuple[str, str]:
+    """A form sent twice (a double tap, a reload) adds nothing and says so."""
+    if not recorded.created:
+        message = gettext("This form had already been saved; nothing was added twice.")
+    else:
+        message = gettext("Inspection recorded.")
+    return message, recorded.inspection.tree.code
 
 
 @bp.get("/trees/labels.pdf")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 from smarttrees.errors import NotFound
 from smarttrees.extensions import db
 from smarttrees.models import AdminUnit, Tree
-from smarttrees.services.catalog import list_species
+from smarttrees.services.inventory.catalog import list_species
 
 MAX_TREES = 60_000  # a phone keeps a commune's trees; a city ward holds about 15,000
 

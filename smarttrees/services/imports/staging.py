@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from sqlalchemy import text
 
 from smarttrees.extensions import db
-from smarttrees.importers.convert import Coordinates, PointReader, reads_points
 from smarttrees.importers.csvfile import EXTRA
 from smarttrees.importers.errors import Problem
 from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_columns, coordinate_kind
-from smarttrees.importers.measures import CONDITIONS, RANGES, UNITS
+from smarttrees.importers.points import Coordinates, PointReader, reads_points
 from smarttrees.importers.vector import GEOMETRY
-from smarttrees.services import staging
-from smarttrees.services.species_match import SpeciesMatcher
+from smarttrees.measures import CONDITIONS, RANGES, UNITS
+from smarttrees.services.imports import checks
+from smarttrees.services.imports.species_match import SpeciesMatcher
 from smarttrees.vietnamese import fold, nfc
 
 CHUNK = 20_000
@@ -63,7 +63,7 @@ def stage_raw(
 
 def _copy_chunk(chunk: list[tuple], points: PointReader) -> None:
     points.place([row[3] for row in chunk])
-    staging.copy_rows("import_raw", None, ((n, e, g, *p, *cells) for n, e, g, p, *cells in chunk))
+    checks.copy_rows("import_raw", None, ((n, e, g, *p, *cells) for n, e, g, p, *cells in chunk))
 
 
 def _cell(mapping: dict, target: str, raw: dict[str, str]) -> str:

@@ -13,8 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from smarttrees.errors import Conflict, DomainError, ValidationFailed
 from smarttrees.extensions import db
-from smarttrees.importers import archive, records, vector
-from smarttrees.importers.convert import Coordinates
+from smarttrees.importers import archive, kobo, vector, xlsx
 from smarttrees.importers.csvfile import (
     EXTRA,
     NotATable,
@@ -23,12 +22,13 @@ from smarttrees.importers.csvfile import (
     preview,
     read_csv,
 )
+from smarttrees.importers.encodings import LEGACY
 from smarttrees.importers.errors import ERROR, Problem
-from smarttrees.importers.legacy import LEGACY
 from smarttrees.importers.mapping import has_coordinates, propose, with_geometry
+from smarttrees.importers.points import Coordinates
 from smarttrees.models import ImportBatch, ImportRowError, ImportRowValues, ImportStatus, User
-from smarttrees.services import conversion, staging
-from smarttrees.services.species_match import SpeciesMatcher
+from smarttrees.services.imports import checks, staging
+from smarttrees.services.imports.species_match import SpeciesMatcher
 
 
 class UnreadableFile(DomainError):
@@ -58,9 +58,9 @@ def _table(path: Path, encoding: str | None, layer: str | None, work: Path, crs_
     if suffix in TEXT_SUFFIXES:
         return (*read_csv(path, encoding), None, False)
     if suffix in (".xlsx", ".xlsm"):
-        return (*records.read_xlsx(path, layer), None, False)
-    if suffix == ".json" and not records.looks_like_geojson(path):
-        return (*records.read_submissions(path), None, False)
+        return (*xlsx.read_xlsx(path, layer), None, False)
+    if suffix == ".json" and not kobo.looks_like_geojson(path):
+        return (*kobo.read_submissions(path), None, False)
     if suffix == ".zip":
         path = archive.unpack_shapefile(path, work, layer)
         layer = None
@@ -111,7 +111,7 @@ def _record(batch: ImportBatch, problems: list[Problem]) -> None:
     for table in (ImportRowError.__table__, ImportRowValues.__table__):
         db.session.execute(table.delete().where(table.c.batch_id == batch.id))
     if problems:
-        staging.copy_rows(
+        checks.copy_rows(
             "import_row_errors",
             ("batch_id", "row_number", "code", "severity", "columns", "value", "message"),
             (
@@ -148,7 +148,7 @@ def _summary(read: int, problems: list[Problem], marked, source: str) -> dict:
         "warnings": len(warning_rows),
         "errors": len(error_rows),
         "errors_by_code": dict(sorted(by_code.items())),
-        "already_imported": staging.already_imported(source),
+        "already_imported": checks.already_imported(source),
     }
 
 
@@ -170,11 +170,11 @@ def _check_mapping(mapping: dict, columns: list[str]) -> None:
 def _check(rows, columns, batch: ImportBatch, coordinates: Coordinates, matcher, progress):
     """Stage every row and find its problems: (rows read, problems, (error rows, repeated rows))."""
     edited = _with_edits(rows, batch.edits)
-    read = conversion.stage_raw(edited, columns, batch.mapping, coordinates, progress)
+    read = staging.stage_raw(edited, columns, batch.mapping, coordinates, progress)
     progress(read, "checking")
-    problems = conversion.convert(columns, batch.mapping, coordinates, matcher, batch.units)
-    staging.problems_in_sql(problems, batch.mapping, batch.source)
-    return read, problems, staging.mark_rows(problems)
+    problems = staging.convert(columns, batch.mapping, coordinates, matcher, batch.units)
+    checks.problems_in_sql(problems, batch.mapping, batch.source)
+    return read, problems, checks.mark_rows(problems)
 
 
 def _with_edits(rows, edits: dict | None):
@@ -199,7 +199,7 @@ def _keep_error_rows(batch: ImportBatch, columns: list[str], error_rows: set[int
     wanted = sorted(error_rows)[:KEPT_ROWS]
     if not wanted:
         return
-    cells = ", ".join(f"coalesce({name}, '')" for name in conversion.raw_names(columns).values())
+    cells = ", ".join(f"coalesce({name}, '')" for name in staging.raw_names(columns).values())
     db.session.execute(
         text(f"""
         INSERT INTO import_row_values (batch_id, row_number, values)
@@ -240,8 +240,8 @@ def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None)
     summary = _summary(read, problems, marked, batch.source)
     summary.update(
         species=matcher.names(),
-        preview=staging.preview(read),
-        already_sample=staging.already_imported_sample(batch.source),
+        preview=checks.preview(read),
+        already_sample=checks.already_imported_sample(batch.source),
         columns=[c for c in columns if c not in (vector.X, vector.Y)],
         spatial=vector.X in columns,
         **encoding,
@@ -251,7 +251,7 @@ def _run_in(batch: ImportBatch, work: Path, *, commit: bool, actor: User | None)
     summary.update(created=0, updated=0, unchanged=0, batch_id=batch.id)
     if commit and summary["ready"]:
         progress(read, "writing")
-        summary["created"], summary["updated"] = staging.commit_rows(
+        summary["created"], summary["updated"] = checks.commit_rows(
             batch, category=batch.category or "scattered", actor=actor
         )
         summary["unchanged"] = summary["ready"] - summary["created"] - summary["updated"]

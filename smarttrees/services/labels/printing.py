@@ -12,7 +12,7 @@ from smarttrees.extensions import db
 from smarttrees.labels import codes
 from smarttrees.labels.sheets import LAYOUTS, Fonts, Label, render_sheet
 from smarttrees.models import AdminUnit, ImportBatch, SeedlingLot, Tree
-from smarttrees.services.trees import TreeQuery, filtered_trees, reserve_tree_codes
+from smarttrees.services.inventory.trees import TreeQuery, filtered_trees, reserve_tree_codes
 
 BATCH = 1000
 

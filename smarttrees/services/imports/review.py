@@ -12,9 +12,9 @@ from smarttrees.extensions import db
 from smarttrees.importers.errors import ERROR, Problem
 from smarttrees.importers.mapping import TARGETS, has_coordinates
 from smarttrees.models import ImportRowError, ImportRowValues, ImportStatus, User
-from smarttrees.services import conversion, imports, staging
-from smarttrees.services.import_run import coordinates_for, record_problems
-from smarttrees.services.species_match import SpeciesMatcher
+from smarttrees.services.imports import batches, checks, staging
+from smarttrees.services.imports.pipeline import coordinates_for, record_problems
+from smarttrees.services.imports.species_match import SpeciesMatcher
 
 SETTLED = (ImportStatus.REVIEW, ImportStatus.FAILED)
 
@@ -31,7 +31,7 @@ def settle(
     actor: User | None = None,
 ) -> None:
     """Take the mapping chosen on the review page and queue the file to be checked again."""
-    batch = imports.get_batch(batch_id)
+    batch = batches.get_batch(batch_id)
     if batch.status not in SETTLED:
         raise Conflict("This import is being checked or written: wait for it to finish.")
     columns = (batch.summary or {}).get("columns") or []
@@ -44,24 +44,24 @@ def settle(
             "Map longitude and latitude, X and Y, one 'lat lon' column or a WKT column.",
             details={"mapping": "coordinates"},
         )
-    imports.check_units(units)
+    batches.check_units(units)
     if crs:
         coordinates_for(crs)  # refuses an unknown coordinate system now, not in the job
     batch.mapping, batch.species_choices, batch.units = mapping, species, units
     batch.crs = crs or batch.crs
     if encoding:
-        imports.check_encoding(encoding)
+        batches.check_encoding(encoding)
         batch.encoding = encoding
     batch.status, batch.rows_done, batch.failure = ImportStatus.UPLOADED, 0, None
     if save_as:
-        imports.save_mapping(save_as, batch, actor)
+        batches.save_mapping(save_as, batch, actor)
     db.session.commit()
 
 
 def apply_saved(batch_id: int, name: str) -> None:
     """Put a saved mapping on the batch (the columns the file has) and check again."""
-    saved = imports.saved_mapping(name)
-    columns = set((imports.get_batch(batch_id).summary or {}).get("columns") or [])
+    saved = batches.saved_mapping(name)
+    columns = set((batches.get_batch(batch_id).summary or {}).get("columns") or [])
     settle(
         batch_id,
         mapping={k: v for k, v in saved["columns"].items() if v in columns},
@@ -83,7 +83,7 @@ def row_values(batch_id: int, row_numbers: list[int]) -> dict[int, dict]:
 
 def fix_row(batch_id: int, row_number: int, cells: dict[str, str]) -> list[Problem]:
     """Keep the cells fixed by hand and check the row again; returns its remaining problems."""
-    batch = imports.get_batch(batch_id)
+    batch = batches.get_batch(batch_id)
     if batch.status != ImportStatus.REVIEW:
         raise Conflict("Rows can be fixed while the import waits for review.")
     values = row_values(batch_id, [row_number]).get(row_number)
@@ -112,10 +112,10 @@ def _check_row(batch, row_number: int, values: dict) -> list[Problem]:
     goes through the same staging SQL, alone."""
     columns = list(values)
     coordinates = coordinates_for(batch.crs or "EPSG:4326")
-    conversion.stage_raw([(row_number, values)], columns, batch.mapping, coordinates)
+    staging.stage_raw([(row_number, values)], columns, batch.mapping, coordinates)
     matcher = SpeciesMatcher(batch.species_choices)
-    problems = conversion.convert(columns, batch.mapping, coordinates, matcher, batch.units)
-    problems += staging.outside_problems(batch.mapping)
+    problems = staging.convert(columns, batch.mapping, coordinates, matcher, batch.units)
+    problems += checks.outside_problems(batch.mapping)
     db.session.execute(text("DROP TABLE import_raw, import_rows, commune_parts"))
     return problems
 

@@ -7,47 +7,30 @@ follow whichever observation is the latest.
 """
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from smarttrees.errors import DomainError, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.models import User
-from smarttrees.services import inspections, trees
+from smarttrees.services.inventory import inspections, trees
+
+# What a phone's inspection record carries beyond the form's fields.
+SYNCED_FIELDS = (
+    *inspections.INSPECTION_FIELDS,
+    "client_id",
+    "inspected_at",
+    "base_updated_at",
+)
 
 MAX_RECORDS = 500
-FUTURE_SLACK = timedelta(minutes=10)  # phone clocks drift
-
-
-def _parse_time(value: Any, name: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationFailed(
-            "Some fields are not valid.", details={name: "Use an ISO 8601 time."}
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    if moment > datetime.now(UTC) + FUTURE_SLACK:
-        raise ValidationFailed(
-            "Some fields are not valid.", details={name: "The time cannot be in the future."}
-        )
-    return moment
 
 
 def _inspection(record: Mapping[str, Any], actor: User) -> dict:
-    if inspections.inspection_from_client(record["client_id"]):
+    fields = {key: record.get(key) for key in SYNCED_FIELDS if key in record}
+    done = inspections.record_inspection(str(record.get("code", "")), fields, actor=actor)
+    if not done.created:
         return {"status": "duplicate"}
-    tree = trees.get_tree(str(record.get("code", "")))
-    base = _parse_time(record.get("base_updated_at"), "base_updated_at")
-    conflict = base is not None and tree.updated_at > base
-    seen = _parse_time(record.get("inspected_at"), "inspected_at")
-    fields = {key: record.get(key) for key in inspections.INSPECTION_FIELDS if key in record}
-    fields["client_id"] = record["client_id"]
-    inspections.record_inspection(tree.code, fields, actor=actor, inspected_at=seen)
-    return {"status": "created", "conflict": conflict, "code": tree.code}
+    return {"status": "created", "conflict": done.conflict, "code": done.inspection.tree.code}
 
 
 def _tree(record: Mapping[str, Any], actor: User) -> dict:

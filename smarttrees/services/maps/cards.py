@@ -7,7 +7,7 @@ from smarttrees.errors import NotFound
 from smarttrees.extensions import db
 from smarttrees.labels import codes
 from smarttrees.models import AdminLevel, AdminUnit, CommuneTally, Species, Stand, Tree
-from smarttrees.services.catalog import get_commune
+from smarttrees.services.inventory.catalog import get_commune
 from smarttrees.vietnamese import fold
 
 SPECIES_MIX_SIZE = 8

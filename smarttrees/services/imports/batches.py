@@ -17,9 +17,9 @@ from sqlalchemy import select
 from smarttrees.errors import DomainError, NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers.csvfile import ONE_BYTE_ENCODINGS
-from smarttrees.importers.measures import UNITS
+from smarttrees.measures import UNITS
 from smarttrees.models import ImportBatch, ImportRowError, ImportStatus, SavedMapping, User
-from smarttrees.services.import_run import FORMATS, UnreadableFile, run
+from smarttrees.services.imports.pipeline import FORMATS, UnreadableFile, run
 from smarttrees.vietnamese import nfc
 
 __all__ = ["UnreadableFile"]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from smarttrees.extensions import db
 from smarttrees.models import AdminLevel, AdminUnit, LotEventKind, Stand
-from smarttrees.services import lots
+from smarttrees.services.custody import lots
 
 NURSERIES = (
     ("Vườn ươm Phú Lương (demo)", "Trung tâm Giống cây lâm nghiệp"),

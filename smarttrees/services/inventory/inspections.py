@@ -2,7 +2,7 @@
 
 import math
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from smarttrees.errors import ValidationFailed
 from smarttrees.extensions import db
+from smarttrees.inputs import Fields
 from smarttrees.models import Condition, Inspection, User
 from smarttrees.photos import NotAPhoto, store_photo
-from smarttrees.services.fields import Fields
-from smarttrees.services.trees import get_tree, parse_location, save
+from smarttrees.services.inventory.trees import get_tree, parse_location
+from smarttrees.services.saving import commit_changes
 
 INSPECTION_FIELDS = (
     "dbh_cm",
@@ -30,6 +31,21 @@ INSPECTION_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What recording an inspection did, whatever the door (form, JSON API, sync).
+
+    `created` is False when a device or form sent the same record again (same client_id): the
+    inspection is then the earlier copy and nothing was added. `conflict` is True when the tree
+    changed on the server after the device last saw it (`base_updated_at`): the inspection is
+    still kept, as history, and the tree follows the latest observation.
+    """
+
+    inspection: Inspection
+    created: bool
+    conflict: bool = False
+
+
 def record_inspection(
     code: str,
     raw: Mapping[str, Any],
@@ -37,40 +53,45 @@ def record_inspection(
     actor: User | None,
     photo: BinaryIO | None = None,
     photo_dir: Path | None = None,
-    inspected_at: datetime | None = None,
-) -> Inspection:
+) -> Recorded:
     """Append an inspection; the tree's current values follow it (a database trigger).
 
+    Duplicates (by client_id) and conflicts (by base_updated_at) are decided here, once for
+    every door. `inspected_at` keeps when a record made offline was seen, not when it synced.
     A photo is checked, turned upright and resized before anything is written.
     """
+    if earlier := inspection_from_client(raw.get("client_id")):
+        return Recorded(earlier, created=False)
     tree = get_tree(code)
-    client_id = raw.get("client_id") or None
-    if client_id and (done := inspection_from_client(client_id)):
-        return done
     values = _parse_inspection(raw, has_photo=photo is not None)
+    base = values.pop("base_updated_at", None)
+    conflict = base is not None and tree.updated_at > base
     geom = values.pop("geom", None)
+    if values.get("inspected_at") is None:
+        values.pop("inspected_at", None)  # the database's now()
     if photo is not None:
         values["photo_path"] = _store_photo(photo, photo_dir)
     inspection = Inspection(tree_id=tree.id, inspector_id=actor.id if actor else None, **values)
-    if inspected_at is not None:  # recorded offline: when it was seen, not when it synced
-        inspection.inspected_at = inspected_at
     if geom is not None:
         inspection.geom = from_shape(geom, srid=4326)
     db.session.add(inspection)
     try:
-        save(inspection, actor=actor)
+        commit_changes(actor=actor)
     except ValidationFailed:
-        if client_id and (done := inspection_from_client(client_id)):
-            return done
+        # A simultaneous twin of this request won the unique client_id race.
+        if earlier := inspection_from_client(raw.get("client_id")):
+            return Recorded(earlier, created=False)
         raise
     db.session.refresh(tree)
-    return inspection
+    return Recorded(inspection, created=True, conflict=conflict)
 
 
 def _parse_inspection(raw: Mapping[str, Any], *, has_photo: bool) -> dict:
     """Typed values of an inspection, or ValidationFailed naming every wrong field."""
     fields = Fields(raw)
     fields.text("client_id", max_length=64)
+    fields.moment("inspected_at")
+    fields.moment("base_updated_at")
     for name in ("dbh_cm", "height_m", "crown_m", "accuracy_m"):
         fields.number(name)
     _dbh_from_circumference(fields)

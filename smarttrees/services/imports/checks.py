@@ -11,7 +11,7 @@ from smarttrees.extensions import db
 from smarttrees.importers.errors import ERROR, Problem
 from smarttrees.importers.mapping import coordinate_columns
 from smarttrees.models import ImportBatch, User
-from smarttrees.services.trees import reserve_tree_codes, service_area_enabled
+from smarttrees.services.inventory.trees import reserve_tree_codes, service_area_enabled
 
 
 def copy_rows(table: str, columns: tuple[str, ...] | None, rows: Iterable[tuple]) -> None:

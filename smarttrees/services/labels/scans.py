@@ -7,7 +7,7 @@ from sqlalchemy import select
 from smarttrees.extensions import db
 from smarttrees.labels import codes
 from smarttrees.models import SeedlingLot, Tree
-from smarttrees.services.lots import LOT_PREFIX
+from smarttrees.services.custody.lots import LOT_PREFIX
 
 
 @dataclass

@@ -18,8 +18,8 @@ from smarttrees.extensions import db
 from smarttrees.geo.sampling import planting_grid, points_inside, square_around
 from smarttrees.labels import codes
 from smarttrees.models import AdminLevel, AdminUnit, ForestFunction, Species, Stand, Tree
-from smarttrees.services import demo_nursery
-from smarttrees.services.trees import reserve_tree_codes
+from smarttrees.services.admin import demo_nursery
+from smarttrees.services.inventory.trees import reserve_tree_codes
 
 SOURCE = "demo"
 SHARES = {"urban": 0.2, "scattered": 0.2}  # the rest are plantation trees

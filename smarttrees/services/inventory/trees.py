@@ -8,13 +8,13 @@ from typing import Any
 from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
 from sqlalchemy import Select, func, or_, select, text
-from sqlalchemy.exc import IntegrityError
 
 from smarttrees.errors import NotFound, ValidationFailed
 from smarttrees.extensions import db
+from smarttrees.inputs import Fields
 from smarttrees.labels import codes
 from smarttrees.models import Condition, Species, Tree, TreeCategory, User
-from smarttrees.services.fields import Fields
+from smarttrees.services.saving import commit_changes
 from smarttrees.vietnamese import fold
 
 CLIENT_SOURCE = "app"  # trees created through the forms and the field app
@@ -118,15 +118,7 @@ def _apply(tree: Tree, values: dict) -> None:
 
 
 def save(tree: Tree, *, actor: User | None) -> Tree:
-    db.session.info["actor_id"] = actor.id if actor else None
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise ValidationFailed(
-            "The database refused these values.", details={"form": str(error.orig).split("\n")[0]}
-        ) from error
-    db.session.commit()
+    commit_changes(actor=actor)
     db.session.refresh(tree)  # commune and stand are set by the database
     return tree
 

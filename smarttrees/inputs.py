@@ -7,7 +7,7 @@ import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,6 +20,7 @@ RANGES = {
     "accuracy_m": (0, 100000, "GPS accuracy must be a positive number of metres."),
     "circumference_cm": (0, 1600, "The circumference must be more than 0 and at most 1,600 cm."),
 }
+CLOCK_SLACK = timedelta(minutes=10)
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
@@ -92,6 +93,23 @@ class Fields:
             return
         if value > date.today():
             self.errors[name] = "The date cannot be in the future."
+            return
+        self.values[name] = value
+
+    def moment(self, name: str) -> None:
+        """An ISO 8601 time (UTC when it names no zone), not in the future (phone clocks drift:
+        a few minutes ahead are accepted)."""
+        if self._absent(name, required=False):
+            return
+        try:
+            value = datetime.fromisoformat(str(self.raw[name]).strip().replace("Z", "+00:00"))
+        except ValueError:
+            self.errors[name] = "Use an ISO 8601 time."
+            return
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        if value > datetime.now(UTC) + CLOCK_SLACK:
+            self.errors[name] = "The time cannot be in the future."
             return
         self.values[name] = value
 

@@ -1,0 +1,27 @@
+"""Administration: accounts and API tokens, reference data, the demo inventory."""
+
+from smarttrees.services.admin.demo import load_demo
+from smarttrees.services.admin.reference import analyze, invalid_polygon_count, load_reference
+from smarttrees.services.admin.users import (
+    authenticate,
+    create_user,
+    ensure_user,
+    find_user,
+    get_user,
+    issue_token,
+    user_for_token,
+)
+
+__all__ = [
+    "analyze",
+    "authenticate",
+    "create_user",
+    "ensure_user",
+    "find_user",
+    "get_user",
+    "invalid_polygon_count",
+    "issue_token",
+    "load_demo",
+    "load_reference",
+    "user_for_token",
+]

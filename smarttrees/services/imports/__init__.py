@@ -1,0 +1,38 @@
+"""Survey imports: upload, queue, a pipeline whose steps each run once (open, stage, check,
+write), the review that settles the mapping and fixes rows, and saved mappings."""
+
+from smarttrees.services.imports.batches import (
+    check_encoding,
+    check_units,
+    get_batch,
+    import_file,
+    mark_committing,
+    row_errors,
+    run_batch,
+    save_mapping,
+    saved_mapping,
+    saved_mappings,
+    upload,
+)
+from smarttrees.services.imports.pipeline import FORMATS, UnreadableFile
+from smarttrees.services.imports.review import apply_saved, fix_row, row_values, settle
+
+__all__ = [
+    "FORMATS",
+    "UnreadableFile",
+    "apply_saved",
+    "check_encoding",
+    "check_units",
+    "fix_row",
+    "get_batch",
+    "import_file",
+    "mark_committing",
+    "row_errors",
+    "row_values",
+    "run_batch",
+    "save_mapping",
+    "saved_mapping",
+    "saved_mappings",
+    "settle",
+    "upload",
+]

@@ -1,0 +1,24 @@
+"""What the province map shows: vector tiles from PostGIS, the cards of communes and stands,
+and the search box."""
+
+from smarttrees.services.maps.cards import commune_summary, search, stand_summary
+from smarttrees.services.maps.tiles import (
+    TileFilter,
+    commune_tile,
+    layer_version,
+    stand_tile,
+    tree_tile,
+    tree_tile_version,
+)
+
+__all__ = [
+    "TileFilter",
+    "commune_summary",
+    "commune_tile",
+    "layer_version",
+    "search",
+    "stand_summary",
+    "stand_tile",
+    "tree_tile",
+    "tree_tile_version",
+]
