@@ -61,7 +61,7 @@ def check_import(batch_id: int) -> None:
     """Read and check an uploaded survey file; its batch then waits for review."""
     from smarttrees.services import imports
 
-    imports.run_batch(batch_id, commit=False)
+    imports.run_check(batch_id)
 
 
 @tasks.task(name="commit_import", queue="imports")
@@ -70,11 +70,4 @@ def commit_import(batch_id: int, actor_id: int | None = None) -> None:
     """Write a reviewed batch's trees, in one transaction."""
     from smarttrees.services import admin, imports
 
-    imports.run_batch(batch_id, commit=True, actor=admin.get_user(actor_id) if actor_id else None)
-
-
-def defer(task_name: str, *, database_url: str, **kwargs) -> int:
-    """Queue a task by name on the given database; returns the job id."""
-    app = queue_app(database_url)
-    with app.open():
-        return app.configure_task(f"smarttrees:{task_name}").defer(**kwargs)
+    imports.run_write(batch_id, actor=admin.get_user(actor_id) if actor_id else None)

@@ -22,6 +22,16 @@ MUTABLE_TABLES = (
 )  # truncating trees also empties the map tallies (a database trigger)
 
 
+# The rows an import's check keeps for its write live in a schema of the batch's own.
+DROP_KEPT_IMPORT_ROWS = """
+DO $$ DECLARE name text;
+BEGIN
+  FOR name IN SELECT nspname FROM pg_namespace WHERE nspname ~ '^import_[0-9]+$' LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', name);
+  END LOOP;
+END $$"""
+
+
 def _database_url() -> str:
     return os.environ.get("TEST_DATABASE_URL") or local_database_url("smarttrees_test")
 
@@ -57,6 +67,7 @@ def _app_context(app):
         yield
         db.session.rollback()
         db.session.execute(text(f"TRUNCATE {MUTABLE_TABLES} RESTART IDENTITY CASCADE"))
+        db.session.execute(text(DROP_KEPT_IMPORT_ROWS))
         db.session.commit()
         db.session.info.clear()
 

@@ -3,12 +3,13 @@
 import io
 import re
 import threading
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from smarttrees.extensions import db
-from smarttrees.models import ImportBatch, ImportStatus, Role, Tree
+from smarttrees.models import ImportBatch, ImportRowError, ImportStatus, Role, Tree
 from tests.conftest import csrf_from, sign_in
 from tests.factories import PASSWORD, make_user, species_named
 from tests.test_imports import vn2000_survey
@@ -374,10 +375,10 @@ def test_the_progress_bar_hears_the_step_and_never_waits_on_the_import(
 
     from sqlalchemy import create_engine, text
 
-    from smarttrees.services.imports.pipeline import _progress
+    from smarttrees.services.imports.pipeline import progress_of
 
     batch = checked_survey(client, runner, tmp_path)
-    report = _progress(batch.id)
+    report = progress_of(batch.id)
     report(5, "checking")
     status = client.get(f"/api/v1/imports/{batch.id}").get_json()
     assert (status["rows_done"], status["step"]) == (5, "checking")
@@ -391,3 +392,89 @@ def test_the_progress_bar_hears_the_step_and_never_waits_on_the_import(
     other.close()
     db.session.expire_all()
     assert db.session.get(ImportBatch, batch.id).step == "checking"
+
+
+def _kept_schemas() -> list[str]:
+    return db.session.scalars(
+        text("SELECT nspname FROM pg_namespace WHERE nspname ~ '^import_[0-9]+$'")
+    ).all()
+
+
+def _checked_batch(client, runner, tmp_path, source: str) -> ImportBatch:
+    sign_in(client, Role.MANAGER)
+    path, _ = vn2000_survey(tmp_path)
+    upload(client, path.read_bytes(), "khao_sat.csv", crs="EPSG:9213", source=source)
+    run_jobs(runner)
+    return db.session.scalar(select(ImportBatch))
+
+
+def _commit(client, batch) -> None:
+    token = csrf_from(client, f"/imports/{batch.id}")
+    client.post(f"/imports/{batch.id}/commit", data={"csrf_token": token})
+
+
+def test_the_write_takes_the_checked_rows_without_reading_the_file_again(
+    client, runner, upload_dir, tmp_path
+):
+    batch = _checked_batch(client, runner, tmp_path, "ks-once")
+    assert batch.status == ImportStatus.REVIEW and batch.summary["ready"] == 2
+    assert _kept_schemas() == [f"import_{batch.id}"]
+    Path(batch.stored_path).write_bytes(b"this is no longer the survey\n")
+    _commit(client, batch)
+    run_jobs(runner)
+    done = db.session.get(ImportBatch, batch.id)
+    assert done.status == ImportStatus.DONE and done.summary["created"] == 2
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 2
+    assert _kept_schemas() == []  # the kept rows go once written
+
+
+def test_kept_rows_lost_in_a_database_restart_are_read_again_from_the_file(
+    client, runner, upload_dir, tmp_path
+):
+    batch = _checked_batch(client, runner, tmp_path, "ks-lost")
+    db.session.execute(text(f"TRUNCATE import_{batch.id}.import_rows"))  # as a crash leaves it
+    db.session.commit()
+    _commit(client, batch)
+    run_jobs(runner)
+    done = db.session.get(ImportBatch, batch.id)
+    assert done.status == ImportStatus.DONE and done.summary["created"] == 2
+
+
+def test_the_check_job_is_queued_in_the_transaction_that_makes_the_batch(
+    client, upload_dir, tmp_path
+):
+    sign_in(client, Role.MANAGER)
+    path, _ = vn2000_survey(tmp_path)
+    upload(client, path.read_bytes(), "khao_sat.csv", crs="EPSG:9213")
+    upload(client, b"", "empty.csv")  # refused: neither a batch nor a job is left
+    batch = db.session.scalar(select(ImportBatch))
+    jobs = db.session.execute(
+        text("SELECT task_name, args FROM procrastinate_jobs ORDER BY id")
+    ).all()
+    assert jobs == [("smarttrees:check_import", {"batch_id": batch.id})]
+
+
+def test_a_fixed_row_whose_id_another_row_has_stays_in_error(client, runner, upload_dir, tmp_path):
+    batch = _checked_batch(client, runner, tmp_path, "ks-dup")
+    row = db.session.scalar(
+        select(ImportRowError.row_number).where(ImportRowError.code == "number_invalid")
+    )
+    values = db.session.get(ImportBatch, batch.id)
+    taken = db.session.scalar(
+        text(f"SELECT external_id FROM import_{batch.id}.import_rows WHERE problem IS NULL LIMIT 1")
+    )
+    id_column = values.mapping["external_id"]
+    token = csrf_from(client, f"/imports/{batch.id}")
+    client.post(
+        f"/imports/{batch.id}/rows/{row}",
+        data={"csrf_token": token, "cell:D1.3": "40", f"cell:{id_column}": taken},
+    )
+    codes = db.session.scalars(
+        select(ImportRowError.code).where(ImportRowError.row_number == row)
+    ).all()
+    assert codes == ["external_id_duplicate"]
+    db.session.commit()  # the test's own reads let go of the kept table, which the write drops
+    _commit(client, batch)
+    run_jobs(runner)
+    done = db.session.get(ImportBatch, batch.id)
+    assert done.status == ImportStatus.DONE and done.summary["created"] == 2

@@ -22,7 +22,7 @@ def _protect_session_writes() -> None:
 
 
 def register(app: Flask) -> None:
-    from smarttrees.api import catalog, field, tiles, trees  # noqa: F401  (attach routes to bp)
+    from smarttrees.api import catalog, field, imports, tiles, trees  # noqa: F401  (routes on bp)
 
     # Token clients cannot hold a CSRF token; session clients must send X-CSRFToken on writes.
     csrf.exempt(bp)

@@ -7,7 +7,7 @@ from smarttrees.api import bp
 from smarttrees.auth import role_required
 from smarttrees.errors import ValidationFailed
 from smarttrees.models import Role
-from smarttrees.services import admin, imports, inventory
+from smarttrees.services import admin, inventory
 
 
 @bp.post("/field/token")
@@ -35,21 +35,3 @@ def sync_records():
     body = request.get_json(silent=True)
     records = body.get("records") if isinstance(body, dict) else None
     return {"results": inventory.apply_records(records, actor=current_user)}
-
-
-@bp.get("/imports/<int:batch_id>")
-@role_required(Role.MANAGER)
-def import_status(batch_id: int):
-    """How far an import has gone, for the progress bar."""
-    batch = imports.get_batch(batch_id)
-    return {
-        "id": batch.id,
-        "status": batch.status.value,
-        "rows_done": batch.rows_done,
-        "rows_total": batch.rows_total,
-        "step": batch.step,
-        "summary": {k: v for k, v in (batch.summary or {}).items() if k not in HEAVY},
-    }
-
-
-HEAVY = ("preview", "species", "columns", "already_sample")  # for the review page, not the bar

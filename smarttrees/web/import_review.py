@@ -2,11 +2,10 @@
 
 import io
 
-from flask import current_app, flash, redirect, request, send_file, url_for
+from flask import flash, redirect, request, send_file, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from smarttrees import jobs
 from smarttrees.auth import role_required
 from smarttrees.importers.mapping import TARGETS
 from smarttrees.importers.report import REPORT_HEADER, report_xlsx
@@ -15,10 +14,6 @@ from smarttrees.services import imports
 from smarttrees.web import bp
 
 UNIT_FIELDS = ("dbh", "height", "crown")
-
-
-def _check_again(batch_id: int) -> None:
-    jobs.defer("check_import", database_url=current_app.config["DATABASE_URL"], batch_id=batch_id)
 
 
 def _species_choices(form) -> dict[str, int | None]:
@@ -52,7 +47,6 @@ def import_mapping(batch_id: int):
             save_as=form.get("save_as", "").strip() or None,
             actor=current_user,
         )
-    _check_again(batch_id)
     return redirect(url_for("pages.import_detail", batch_id=batch_id))
 
 

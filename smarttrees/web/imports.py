@@ -10,7 +10,6 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from smarttrees import jobs
 from smarttrees.auth import role_required
 from smarttrees.importers.mapping import TARGETS
 from smarttrees.importers.report import REPORT_HEADER
@@ -32,10 +31,6 @@ CRS_CHOICES = (
 ROWS_SHOWN = 200  # rows with problems a page of the review shows
 
 
-def _defer(task: str, **kwargs) -> None:
-    jobs.defer(task, database_url=current_app.config["DATABASE_URL"], **kwargs)
-
-
 @bp.route("/imports/new", methods=["GET", "POST"])
 @role_required(Role.MANAGER)
 def import_new():
@@ -53,7 +48,6 @@ def import_new():
         category=request.form.get("category", "scattered"),
         actor=current_user,
     )
-    _defer("check_import", batch_id=batch.id)
     return redirect(url_for("pages.import_detail", batch_id=batch.id))
 
 
@@ -158,11 +152,7 @@ def import_labels(batch_id: int):
 @bp.post("/imports/<int:batch_id>/commit")
 @role_required(Role.MANAGER)
 def import_commit(batch_id: int):
-    batch = imports.get_batch(batch_id)
-    if batch.status == ImportStatus.REVIEW:
-        imports.mark_committing(batch_id)
-        _defer("commit_import", batch_id=batch_id, actor_id=current_user.id)
-    else:
+    if not imports.request_write(batch_id, actor=current_user):
         flash(gettext("This import cannot be committed now."))
     return redirect(url_for("pages.import_detail", batch_id=batch_id))
 

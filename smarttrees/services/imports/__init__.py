@@ -6,15 +6,14 @@ from smarttrees.services.imports.batches import (
     check_units,
     get_batch,
     import_file,
-    mark_committing,
+    request_write,
     row_errors,
-    run_batch,
-    save_mapping,
-    saved_mapping,
-    saved_mappings,
+    run_check,
+    run_write,
     upload,
 )
-from smarttrees.services.imports.pipeline import FORMATS, UnreadableFile
+from smarttrees.services.imports.mappings import save_mapping, saved_mapping, saved_mappings
+from smarttrees.services.imports.opening import FORMATS, UnreadableFile
 from smarttrees.services.imports.review import apply_saved, fix_row, row_values, settle
 
 __all__ = [
@@ -26,10 +25,11 @@ __all__ = [
     "fix_row",
     "get_batch",
     "import_file",
-    "mark_committing",
+    "request_write",
     "row_errors",
     "row_values",
-    "run_batch",
+    "run_check",
+    "run_write",
     "save_mapping",
     "saved_mapping",
     "saved_mappings",

@@ -1,5 +1,5 @@
-"""Survey imports as the web pages and the CLI use them: upload, check, settle the mapping,
-fix rows, commit. The pipeline itself is in import_run.
+"""Import batches as the web pages, the jobs and the CLI use them: upload (with its check job
+queued in the same transaction), check, write, the problems found. The steps are in pipeline.
 
 Re-importing the same file, or next month's version of it, updates the trees it created and
 duplicates none.
@@ -18,11 +18,12 @@ from smarttrees.errors import DomainError, NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers.csvfile import ONE_BYTE_ENCODINGS
 from smarttrees.measures import UNITS
-from smarttrees.models import ImportBatch, ImportRowError, ImportStatus, SavedMapping, User
-from smarttrees.services.imports.pipeline import FORMATS, UnreadableFile, run
-from smarttrees.vietnamese import nfc
+from smarttrees.models import ImportBatch, ImportRowError, ImportStatus, User
+from smarttrees.services import queue
+from smarttrees.services.imports import pipeline
+from smarttrees.services.imports.opening import FORMATS, UnreadableFile
 
-__all__ = ["UnreadableFile"]
+QUEUE = "imports"
 
 
 def _new_batch(
@@ -92,7 +93,7 @@ def import_file(
         species=species,
         units=units,
     )
-    return run(batch, commit=commit, actor=actor)
+    return pipeline.import_now(batch, write=commit, actor=actor)
 
 
 def check_units(units: dict | None) -> None:
@@ -149,8 +150,14 @@ def upload(
         category=category,
         actor=actor,
     )
+    queue_check(batch.id)
     db.session.commit()
     return batch
+
+
+def queue_check(batch_id: int) -> None:
+    """Queue the batch's check in the caller's transaction."""
+    queue.enqueue("check_import", queue=QUEUE, batch_id=batch_id)
 
 
 def get_batch(batch_id: int) -> ImportBatch:
@@ -160,18 +167,36 @@ def get_batch(batch_id: int) -> ImportBatch:
     return batch
 
 
-def run_batch(batch_id: int, *, commit: bool, actor: User | None = None) -> dict | None:
-    """Check (or commit) an uploaded batch; a file that cannot be imported marks it failed."""
-    batch = get_batch(batch_id)
+def run_check(batch_id: int) -> dict | None:
+    """Check an uploaded batch and keep its checked rows for the write (the check job)."""
+    return _or_failed(batch_id, pipeline.check_and_keep)
+
+
+def run_write(batch_id: int, *, actor: User | None = None) -> dict | None:
+    """Write a reviewed batch's trees from the rows its check kept (the commit job)."""
+    return _or_failed(batch_id, lambda batch: pipeline.write_kept(batch, actor=actor))
+
+
+def _or_failed(batch_id: int, step) -> dict | None:
+    """Run a job's step; a file that cannot be imported, or any other failure, ends with the
+    batch failed and the reason kept (a job never leaves a batch checking forever)."""
     try:
-        return run(batch, commit=commit, actor=actor)
+        return step(get_batch(batch_id))
     except DomainError as error:
-        db.session.rollback()
-        batch = get_batch(batch_id)
-        batch.status, batch.failure = ImportStatus.FAILED, error.message
-        batch.summary = {"error": {"code": error.code, "details": error.details}}
-        db.session.commit()
+        _failed(batch_id, error.message, {"code": error.code, "details": error.details})
         return None
+    except Exception:
+        _failed(batch_id, "The import stopped on an unexpected error.", {"code": "internal"})
+        raise
+
+
+def _failed(batch_id: int, message: str, error: dict) -> None:
+    db.session.rollback()
+    pipeline.drop_kept_rows(batch_id)
+    batch = get_batch(batch_id)
+    batch.status, batch.failure, batch.step = ImportStatus.FAILED, message, None
+    batch.summary = {"error": error}
+    db.session.commit()
 
 
 def row_errors(
@@ -191,42 +216,18 @@ def row_errors(
     return list(db.session.scalars(stmt))
 
 
-def mark_committing(batch_id: int) -> None:
-    """The batch waits for its commit job (so a second click does not queue another)."""
-    batch = get_batch(batch_id)
+def request_write(batch_id: int, *, actor: User | None) -> bool:
+    """Queue the write of a batch that waits for review, in the transaction that marks it
+    (a second click queues nothing); False when the batch cannot be written now."""
+    batch = db.session.get(ImportBatch, batch_id, with_for_update=True)
+    if batch is None:
+        raise NotFound("No import has this number.", details={"import": batch_id})
+    if batch.status != ImportStatus.REVIEW:
+        db.session.rollback()
+        return False
     batch.status = ImportStatus.COMMITTING
+    queue.enqueue(
+        "commit_import", queue=QUEUE, batch_id=batch_id, actor_id=actor.id if actor else None
+    )
     db.session.commit()
-
-
-# ---- mappings kept by name ----
-
-
-def saved_mapping(name: str) -> dict:
-    """A saved mapping as the pipeline takes it: columns, species, units and crs."""
-    saved = db.session.scalar(select(SavedMapping).where(SavedMapping.name == nfc(name)))
-    if saved is None:
-        known = db.session.scalars(select(SavedMapping.name).order_by(SavedMapping.name)).all()
-        raise NotFound("No mapping has this name.", details={"mapping": name, "saved": known})
-    return {
-        "columns": saved.columns,
-        "species": saved.species,
-        "units": saved.units,
-        "crs": saved.crs,
-    }
-
-
-def saved_mappings() -> list[SavedMapping]:
-    return list(db.session.scalars(select(SavedMapping).order_by(SavedMapping.name)))
-
-
-def save_mapping(name: str, batch: ImportBatch, actor: User | None) -> SavedMapping:
-    """Keep the batch's mapping under a name (a second save under the name replaces it)."""
-    name = nfc(name)
-    if not name:
-        raise ValidationFailed("Give the mapping a name.", details={"mapping_name": "required"})
-    saved = db.session.scalar(select(SavedMapping).where(SavedMapping.name == name))
-    saved = saved or SavedMapping(name=name, created_by_id=actor.id if actor else None)
-    saved.columns, saved.species = batch.mapping or {}, batch.species_choices or {}
-    saved.units, saved.crs = batch.units or {}, batch.crs
-    db.session.add(saved)
-    return saved
+    return True

@@ -1,33 +1,19 @@
-"""The staging side of an import: the rows in `import_rows` (built by services.conversion)
-checked set-wise in SQL, then written to trees in one upsert by (source, external id)."""
-
-import csv
-import io
-from collections.abc import Iterable
+"""Step 3 of an import, check: the staged rows (`import_rows`, made by the staging step) checked
+set-wise in SQL: points outside the service area, ids twice in the file, trees already standing
+within 1 m. Every problem is stored with the batch (with the file's values of the rows in error,
+to fix them in the browser), and the summary the review page shows is made once, here."""
 
 from sqlalchemy import text
 
 from smarttrees.extensions import db
+from smarttrees.importers.csvfile import EXTRA
 from smarttrees.importers.errors import ERROR, Problem
 from smarttrees.importers.mapping import coordinate_columns
-from smarttrees.models import ImportBatch, User
-from smarttrees.services.inventory.trees import reserve_tree_codes, service_area_enabled
-
-
-def copy_rows(table: str, columns: tuple[str, ...] | None, rows: Iterable[tuple]) -> None:
-    """COPY rows (tuples of values; None and "" are NULL) into a table, as CSV: far faster than
-    INSERTs for thousands. A NUL byte (a broken export) is dropped: PostgreSQL text has none."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    data = buffer.getvalue()
-    if "\x00" in data:
-        data = data.replace("\x00", "")
-    names = f" ({', '.join(columns)})" if columns else ""
-    cursor = db.session.connection().connection.cursor()
-    cursor.copy_expert(f"COPY {table}{names} FROM STDIN (FORMAT csv)", io.StringIO(data))
-
-
-# ---- set-based checks on the staged rows ----
+from smarttrees.models import ImportBatch, ImportRowError, ImportRowValues
+from smarttrees.services.imports.copying import copy_rows, pg_array
+from smarttrees.services.imports.opening import Opened
+from smarttrees.services.imports.staging import Staged, raw_names
+from smarttrees.services.inventory.trees import service_area_enabled
 
 DUPLICATES_SQL = """
 WITH groups AS (
@@ -142,81 +128,109 @@ def already_imported_sample(source: str, limit: int = 100) -> list[list]:
     return [list(row) for row in rows]
 
 
-# ---- commit: update the trees this source already has, insert the others ----
-
-# A row that repeats its tree's values is not written at all (not even locked); the
-# DO UPDATE's own WHERE decides for the trees another import commits meanwhile.
-CHANGED = """(t.species_id, t.species_raw, t.dbh_cm, t.height_m, t.crown_m, t.condition,
-      t.planted_on, t.notes, t.geom, t.commune_id, t.stand_id)
-     IS DISTINCT FROM
-     (r.species_id, r.species_raw, round(r.dbh, 1), round(r.height, 1), round(r.crown, 1),
-      coalesce(r.condition, t.condition), r.planted, coalesce(r.notes, t.notes), r.geom,
-      r.commune_id, r.stand_id)"""
-
-# New trees take the next codes of a block reserved for them (tree_code() is the SQL twin of
-# labels.codes.encode); a tree the source already has keeps its code and takes the values
-# (were it deleted meanwhile, it comes back under that code). A tree whose values the file
-# repeats is left alone: next month's re-import rewrites only what changed.
-# Rows another import commits meanwhile (same source and id) are updated, not duplicated: the
-# unique constraint makes this INSERT wait for that commit, then take the DO UPDATE branch.
-UPSERT_SQL = f"""
-WITH numbered AS (
-  SELECT r.*, t.code AS kept_code, CASE WHEN t.id IS NULL THEN
-           tree_code(:first + row_number() OVER (PARTITION BY t.id IS NULL
-                                                 ORDER BY r.row_number) - 1) END AS new_code
-    FROM import_rows AS r
-    LEFT JOIN trees AS t ON t.source = :source AND t.external_id = r.external_id
-   WHERE r.problem IS NULL AND (t.id IS NULL OR {CHANGED})
-), written AS (
-INSERT INTO trees (code, category, species_id, species_raw, dbh_cm, height_m, crown_m,
-                   condition, planted_on, notes, geom, commune_id, stand_id, source,
-                   external_id, import_batch_id, created_by_id, updated_by_id)
-SELECT coalesce(r.new_code, r.kept_code), CAST(:category AS tree_category), r.species_id,
-       r.species_raw, r.dbh, r.height, r.crown, r.condition, r.planted, r.notes, r.geom,
-       r.commune_id, r.stand_id, :source, r.external_id, :batch, :actor, :actor
-  FROM numbered AS r
-ON CONFLICT ON CONSTRAINT uq_trees_source_external_id DO UPDATE SET
-       species_id = EXCLUDED.species_id, species_raw = EXCLUDED.species_raw,
-       dbh_cm = EXCLUDED.dbh_cm, height_m = EXCLUDED.height_m, crown_m = EXCLUDED.crown_m,
-       condition = coalesce(EXCLUDED.condition, trees.condition),
-       planted_on = EXCLUDED.planted_on, notes = coalesce(EXCLUDED.notes, trees.notes),
-       geom = EXCLUDED.geom, commune_id = EXCLUDED.commune_id, stand_id = EXCLUDED.stand_id,
-       import_batch_id = EXCLUDED.import_batch_id, updated_at = now(),
-       updated_by_id = EXCLUDED.updated_by_id
- WHERE (trees.species_id, trees.species_raw, trees.dbh_cm, trees.height_m, trees.crown_m,
-        trees.condition, trees.planted_on, trees.notes, trees.geom, trees.commune_id,
-        trees.stand_id)
-       IS DISTINCT FROM
-       (EXCLUDED.species_id, EXCLUDED.species_raw, EXCLUDED.dbh_cm, EXCLUDED.height_m,
-        EXCLUDED.crown_m, coalesce(EXCLUDED.condition, trees.condition), EXCLUDED.planted_on,
-        coalesce(EXCLUDED.notes, trees.notes), EXCLUDED.geom, EXCLUDED.commune_id,
-        EXCLUDED.stand_id)
-RETURNING xmax = 0 AS inserted)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written"""
-
-
-ANALYZE_FROM = 50_000
-NEW_ROWS_SQL = """
-SELECT count(*) FROM import_rows AS r
- WHERE r.problem IS NULL AND NOT EXISTS (
-       SELECT 1 FROM trees AS t WHERE t.source = :source AND t.external_id = r.external_id)"""
-
-
-def commit_rows(batch: ImportBatch, *, category: str, actor: User | None) -> tuple[int, int]:
-    """Write the rows without errors: (trees created, trees updated); the other ready rows
-    repeat what their trees already hold."""
-    new_rows = db.session.scalar(text(NEW_ROWS_SQL), {"source": batch.source})
-    params = {
-        "source": batch.source,
-        "batch": batch.id,
-        "category": category,
-        "actor": actor.id if actor else None,
-        "first": reserve_tree_codes(new_rows) if new_rows else 0,
+def check(opened: Opened, staged: Staged, batch: ImportBatch) -> dict:
+    """Find every problem of the staged rows, store them with the batch, mark the rows that
+    are not to be written; the summary the review page shows."""
+    problems = [*staged.problems]
+    problems_in_sql(problems, opened.mapping, batch.source)
+    error_rows, repeated_rows = mark_rows(problems)
+    record(batch.id, problems)
+    _keep_error_rows(batch.id, opened.columns, error_rows)
+    warning_rows = {p.row for p in problems if p.kind.severity != ERROR} - error_rows
+    return {
+        "rows_read": staged.read,
+        "ready": staged.read - len(error_rows) - len(repeated_rows),
+        "warnings": len(warning_rows),
+        "errors": len(error_rows),
+        "errors_by_code": _by_code(problems),
+        "already_imported": already_imported(batch.source),
+        "species": staged.matcher.names(),
+        "preview": preview(staged.read),
+        "already_sample": already_imported_sample(batch.source),
+        "columns": opened.shown_columns,
+        "spatial": opened.spatial,
+        **opened.encoding,
     }
-    # Places were found set-wise above: the per-row trigger need not look again.
-    db.session.execute(text("SET LOCAL smarttrees.bulk_places = 'on'"))
-    created, updated = db.session.execute(text(UPSERT_SQL), params).one()
-    if created + updated >= ANALYZE_FROM:
-        # The planner must know the trees a large import brought before the next query.
-        db.session.execute(text("ANALYZE trees"))
-    return created, updated
+
+
+def as_reviewed(read: int, source: str) -> dict:
+    """What the summary says of the kept rows as the review left them (rows fixed in place,
+    trees another import of the source wrote meanwhile), read again just before the write."""
+    return {
+        "already_imported": already_imported(source),
+        "preview": preview(read),
+        "already_sample": already_imported_sample(source),
+    }
+
+
+def _by_code(problems: list[Problem]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem.code] = counts.get(problem.code, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def problem_rows(batch_id: int, problems: list[Problem]) -> list[dict]:
+    """Problems as rows of import_row_errors, in file order."""
+    return [
+        {
+            "batch_id": batch_id,
+            "row_number": p.row,
+            "code": p.code,
+            "severity": p.kind.severity,
+            "columns": list(p.columns),
+            "value": p.value,
+            "message": p.kind.message,
+        }
+        for p in sorted(problems, key=lambda p: (p.row, p.code))
+    ]
+
+
+ERROR_COLUMNS = ("batch_id", "row_number", "code", "severity", "columns", "value", "message")
+
+
+def record(batch_id: int, problems: list[Problem]) -> None:
+    """The batch's problems, in place of those of an earlier check."""
+    for table in (ImportRowError.__table__, ImportRowValues.__table__):
+        db.session.execute(table.delete().where(table.c.batch_id == batch_id))
+    rows = (
+        tuple(pg_array(r[c]) if c == "columns" else r[c] for c in ERROR_COLUMNS)
+        for r in problem_rows(batch_id, problems)
+    )
+    copy_rows("import_row_errors", ERROR_COLUMNS, rows)
+
+
+KEPT_ROWS = 10_000
+
+
+def _keep_error_rows(batch_id: int, columns: list[str], error_rows: set[int]) -> None:
+    """The file's values of the rows in error (the first KEPT_ROWS), to fix them by hand."""
+    wanted = sorted(error_rows)[:KEPT_ROWS]
+    if not wanted:
+        return
+    cells = ", ".join(f"coalesce({name}, '')" for name in raw_names(columns).values())
+    db.session.execute(
+        text(f"""
+        INSERT INTO import_row_values (batch_id, row_number, values)
+        SELECT :batch, row_number,
+               jsonb_object(CAST(:names AS text[]), ARRAY[{cells}, coalesce(extra, '')])
+          FROM import_raw WHERE row_number = ANY(:rows)"""),
+        # The values beyond the header stay with the row: fixing a cell does not hide them.
+        {"batch": batch_id, "names": [*columns, EXTRA], "rows": wanted},
+    )
+
+
+def id_taken_by_another_row(row_number: int, mapping: dict) -> list[Problem]:
+    """A row fixed by hand whose id another row of the file already has."""
+    taken = db.session.execute(
+        text("""
+        SELECT r.external_id FROM import_rows AS r
+         WHERE r.row_number = :row AND r.external_id IS NOT NULL AND EXISTS (
+               SELECT 1 FROM import_rows AS o
+                WHERE o.external_id = r.external_id AND o.row_number <> r.row_number
+                  AND o.problem IS DISTINCT FROM 'error')"""),
+        {"row": row_number},
+    ).scalar()
+    if taken is None:
+        return []
+    return [Problem(row_number, "external_id_duplicate", (mapping.get("external_id", ""),), taken)]

@@ -1,8 +1,9 @@
 """Reviewing an import before it is written: settle the mapping (columns, species names, units,
 coordinate system) and check again; fix a row's cells in the browser and re-check that row.
 
-A fixed cell is kept with the batch and put in place of the file's value every time the file is
-read again, so the commit sees exactly what the review showed.
+A fixed row takes its place among the rows the check kept, so the write takes exactly what the
+review shows; the fixed cells are also kept with the batch and put in place of the file's values
+whenever the file is checked again.
 """
 
 from sqlalchemy import delete, insert, select, text
@@ -12,8 +13,9 @@ from smarttrees.extensions import db
 from smarttrees.importers.errors import ERROR, Problem
 from smarttrees.importers.mapping import TARGETS, has_coordinates
 from smarttrees.models import ImportRowError, ImportRowValues, ImportStatus, User
-from smarttrees.services.imports import batches, checks, staging
-from smarttrees.services.imports.pipeline import coordinates_for, record_problems
+from smarttrees.services.imports import batches, checks, mappings, staging
+from smarttrees.services.imports.opening import coordinates_for
+from smarttrees.services.imports.pipeline import kept_rows, kept_schema
 from smarttrees.services.imports.species_match import SpeciesMatcher
 
 SETTLED = (ImportStatus.REVIEW, ImportStatus.FAILED)
@@ -54,13 +56,14 @@ def settle(
         batch.encoding = encoding
     batch.status, batch.rows_done, batch.failure = ImportStatus.UPLOADED, 0, None
     if save_as:
-        batches.save_mapping(save_as, batch, actor)
+        mappings.save_mapping(save_as, batch, actor)
+    batches.queue_check(batch.id)
     db.session.commit()
 
 
 def apply_saved(batch_id: int, name: str) -> None:
     """Put a saved mapping on the batch (the columns the file has) and check again."""
-    saved = batches.saved_mapping(name)
+    saved = mappings.saved_mapping(name)
     columns = set((batches.get_batch(batch_id).summary or {}).get("columns") or [])
     settle(
         batch_id,
@@ -108,16 +111,33 @@ def _edits(batch, row_number: int) -> dict:
 
 
 def _check_row(batch, row_number: int, values: dict) -> list[Problem]:
-    """The row's problems as the whole-file check finds them (but for duplicates): the row
-    goes through the same staging SQL, alone."""
+    """The row's problems as the whole-file check finds them (an id another row has among
+    them; trees standing near are not asked again): the row goes through the same staging SQL,
+    alone, then takes its place among the rows the check kept."""
     columns = list(values)
     coordinates = coordinates_for(batch.crs or "EPSG:4326")
-    staging.stage_raw([(row_number, values)], columns, batch.mapping, coordinates)
-    matcher = SpeciesMatcher(batch.species_choices)
-    problems = staging.convert(columns, batch.mapping, coordinates, matcher, batch.units)
-    problems += checks.outside_problems(batch.mapping)
-    db.session.execute(text("DROP TABLE import_raw, import_rows, commune_parts"))
+    with kept_rows(batch.id):
+        staging.stage_raw([(row_number, values)], columns, batch.mapping, coordinates)
+        matcher = SpeciesMatcher(batch.species_choices)
+        problems = staging.convert(columns, batch.mapping, coordinates, matcher, batch.units)
+        problems += checks.outside_problems(batch.mapping)
+        kept = _replace_kept_row(batch.id, row_number)
+        db.session.execute(text("DROP TABLE import_raw, import_rows, commune_parts"))
+        if kept:
+            problems += checks.id_taken_by_another_row(row_number, batch.mapping)
+            checks.mark_rows(problems)
     return problems
+
+
+def _replace_kept_row(batch_id: int, row_number: int) -> bool:
+    """Put the row as checked now (the temporary import_rows) in place of the kept one."""
+    kept = f"{kept_schema(batch_id)}.import_rows"
+    if db.session.scalar(text("SELECT to_regclass(:name)"), {"name": kept}) is None:
+        return False  # nothing kept (a database restarted): the write reads the file again
+    row = {"row": row_number}
+    db.session.execute(text(f"DELETE FROM {kept} WHERE row_number = :row"), row)
+    db.session.execute(text(f"INSERT INTO {kept} SELECT * FROM pg_temp.import_rows"))
+    return True
 
 
 def _replace_problems(batch, row_number: int, problems: list[Problem]) -> None:
@@ -147,4 +167,4 @@ def _replace_problems(batch, row_number: int, problems: list[Problem]) -> None:
         delete(table).where(table.c.batch_id == batch.id, table.c.row_number == row_number)
     )
     if problems:
-        db.session.execute(insert(table), record_problems(batch.id, problems))
+        db.session.execute(insert(table), checks.problem_rows(batch.id, problems))

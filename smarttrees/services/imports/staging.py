@@ -1,4 +1,4 @@
-"""Survey rows turned into typed, placed rows in SQL.
+"""Step 2 of an import, stage: survey rows turned into typed, placed rows in SQL.
 
 The file's rows are COPied as text into `import_raw`, every column as the file has it. One
 CREATE TABLE … AS SELECT then parses numbers, dates and coordinates (the SQL functions of
@@ -9,7 +9,8 @@ WKT or "lat lon" field; any other coordinate system, transformed by pyproj a chu
 time). Row problems then come from one query.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import text
 
@@ -20,11 +21,37 @@ from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_columns, c
 from smarttrees.importers.points import Coordinates, PointReader, reads_points
 from smarttrees.importers.vector import GEOMETRY
 from smarttrees.measures import CONDITIONS, RANGES, UNITS
-from smarttrees.services.imports import checks
+from smarttrees.models import ImportBatch
+from smarttrees.services.imports.copying import copy_rows
+from smarttrees.services.imports.opening import Opened
 from smarttrees.services.imports.species_match import SpeciesMatcher
 from smarttrees.vietnamese import fold, nfc
 
 CHUNK = 20_000
+
+
+@dataclass
+class Staged:
+    """The rows staged in `import_rows`: how many were read, the problems found while typing
+    and placing them, and the species names as matched."""
+
+    read: int
+    problems: list[Problem]
+    matcher: SpeciesMatcher
+
+
+def stage(
+    opened: Opened, batch: ImportBatch, progress: Callable[..., None], *, keep: bool
+) -> Staged:
+    """COPY the file's rows as text, then type and place them in SQL (`import_rows`)."""
+    read = stage_raw(opened.rows, opened.columns, opened.mapping, opened.coordinates, progress)
+    progress(read, "checking")
+    matcher = SpeciesMatcher(batch.species_choices)
+    problems = convert(
+        opened.columns, opened.mapping, opened.coordinates, matcher, batch.units, keep=keep
+    )
+    return Staged(read=read, problems=problems, matcher=matcher)
+
 
 MEASURES = ("dbh", "height", "crown")
 
@@ -63,7 +90,7 @@ def stage_raw(
 
 def _copy_chunk(chunk: list[tuple], points: PointReader) -> None:
     points.place([row[3] for row in chunk])
-    checks.copy_rows("import_raw", None, ((n, e, g, *p, *cells) for n, e, g, p, *cells in chunk))
+    copy_rows("import_raw", None, ((n, e, g, *p, *cells) for n, e, g, p, *cells in chunk))
 
 
 def _cell(mapping: dict, target: str, raw: dict[str, str]) -> str:
@@ -85,8 +112,13 @@ def _coordinate_sql(mapping: dict, raw: dict[str, str], coordinates: Coordinates
     return {"x": x, "y": y, "lon": f"import_number({x})", "lat": f"import_number({y})"}
 
 
+# import_rows is a temporary table, or (kept for a later write) an unlogged one in the batch's
+# own schema, which the pipeline puts first on the search path.
+CREATE_TEMP = "CREATE TEMP TABLE import_rows ON COMMIT DROP AS"
+CREATE_KEPT = "CREATE UNLOGGED TABLE import_rows AS"
+
 CONVERT_SQL = """
-CREATE TEMP TABLE import_rows ON COMMIT DROP AS
+{create}
 WITH v AS (
   SELECT r.row_number, r.extra, r.geometry, r.point_problem, r.point_value,
          {x} AS x_text, {y} AS y_text, {lon} AS lon, {lat} AS lat,
@@ -192,6 +224,8 @@ def convert(
     coordinates: Coordinates,
     matcher: SpeciesMatcher,
     units: dict | None = None,
+    *,
+    keep: bool = False,
 ) -> list[Problem]:
     """Build import_rows from import_raw; the problems of the rows (coordinates, numbers,
     dates, species). Rows that cannot be placed are left out of import_rows."""
@@ -199,7 +233,7 @@ def convert(
     targets = ("external_id", "species", *MEASURES, "condition", "planted", "notes")
     cells = {t: _cell(mapping, t, raw) for t in targets}
     points = _coordinate_sql(mapping, raw, coordinates)
-    sql = CONVERT_SQL.format(**points, **cells)
+    sql = CONVERT_SQL.format(create=CREATE_KEPT if keep else CREATE_TEMP, **points, **cells)
     params = {
         **_measure_params(units),
         **_species_params(raw, mapping, matcher),

@@ -1,0 +1,24 @@
+"""Import progress for the browser's progress bar."""
+
+from smarttrees.api import bp
+from smarttrees.auth import role_required
+from smarttrees.models import Role
+from smarttrees.services import imports
+
+
+@bp.get("/imports/<int:batch_id>")
+@role_required(Role.MANAGER)
+def import_status(batch_id: int):
+    """How far an import has gone, for the progress bar."""
+    batch = imports.get_batch(batch_id)
+    return {
+        "id": batch.id,
+        "status": batch.status.value,
+        "rows_done": batch.rows_done,
+        "rows_total": batch.rows_total,
+        "step": batch.step,
+        "summary": {k: v for k, v in (batch.summary or {}).items() if k not in HEAVY},
+    }
+
+
+HEAVY = ("preview", "species", "columns", "already_sample")  # for the review page, not the bar
