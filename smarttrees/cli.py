@@ -9,7 +9,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from smarttrees.errors import DomainError
-from smarttrees.labels.sheets import LAYOUTS, Fonts, register_fonts
+from smarttrees.labels.options import label_fonts, print_options
+from smarttrees.labels.sheets import LAYOUTS
 from smarttrees.models import Role
 from smarttrees.services import admin, imports, labels
 
@@ -133,17 +134,20 @@ def labels_sheet(codes, import_batch, commune, lots, layout, code128, margins, o
     selection = labels.Selection(
         codes=_split(codes), import_batch_id=import_batch, commune_code=commune, lots=_split(lots)
     )
+    options = print_options(
+        layout=layout, default_layout="a4-3x8", code128=code128, margins=margins
+    )
     started = time.perf_counter()
     with open(output, "wb") as out:
         count = labels.write_labels(
             selection,
             out,
             base_url=current_app.config["BASE_URL"],
-            layout=layout,
+            layout=options.layout,
             fonts=label_fonts(current_app.config),
-            code128=code128,
+            code128=options.code128,
             limit=current_app.config["LABEL_LIMIT"],
-            margins=_margins(margins),
+            margins=options.margins,
         )
     elapsed = time.perf_counter() - started
     click.echo(f"{count:,} labels in {output} ({elapsed:.1f} s, {count / elapsed:,.0f} labels/s)")
@@ -168,16 +172,6 @@ def labels_reserve(count, layout, code128, output) -> None:
             code128=code128,
         )
     click.echo(f"reserved {count:,} codes, {first} to {last}, printed in {output}")
-
-
-def _margins(text: str | None) -> tuple[float, float] | None:
-    if not text:
-        return None
-    try:
-        left, top = (float(part) for part in text.split(","))
-    except ValueError:
-        raise click.BadParameter("give left,top in millimetres, e.g. 4.5,6") from None
-    return left, top
 
 
 def _split(text: str | None) -> tuple[str, ...]:
@@ -268,10 +262,6 @@ def _mapping(name: str | None) -> dict:
     if name.lower().endswith(".json") and Path(name).is_file():
         return json.loads(Path(name).read_text(encoding="utf-8"))
     return imports.saved_mapping(name)
-
-
-def label_fonts(config) -> Fonts:
-    return register_fonts(config["LABEL_FONT"], config["LABEL_FONT_BOLD"])
 
 
 def register(app: Flask) -> None:

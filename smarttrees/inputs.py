@@ -11,15 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from smarttrees.measures import FIELD_RANGES
 from smarttrees.vietnamese import nfc
 
-RANGES = {
-    "dbh_cm": (0, 500, "DBH must be more than 0 and at most 500 cm."),
-    "height_m": (0, 120, "Height must be more than 0 and at most 120 m."),
-    "crown_m": (0, 80, "Crown width must be more than 0 and at most 80 m."),
-    "accuracy_m": (0, 100000, "GPS accuracy must be a positive number of metres."),
-    "circumference_cm": (0, 1600, "The circumference must be more than 0 and at most 1,600 cm."),
-}
 CLOCK_SLACK = timedelta(minutes=10)
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
@@ -61,7 +55,7 @@ class Fields:
         except InvalidOperation:
             self.errors[name] = "Enter a number."
             return
-        low, high, message = RANGES.get(name, (None, None, None))
+        low, high, message = FIELD_RANGES.get(name, (None, None, None))
         if low is not None and not (low < value <= high):
             self.errors[name] = message
             return

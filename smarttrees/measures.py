@@ -1,9 +1,42 @@
-"""What a survey row's cells mean: plausible ranges, condition words and units (numbers and
-dates are parsed in SQL, by the functions of migration 0008)."""
+"""A tree's measurements, in one place: their plausible ranges (the database's check
+constraints, the forms and API, and the survey import all read them from here), the units a
+survey may give them in, and the words surveys use for a tree's condition."""
 
 import math
+from dataclasses import dataclass
 
-RANGES = {"dbh": (0, 500), "height": (0, 120), "crown": (0, 80)}
+
+@dataclass(frozen=True)
+class Measure:
+    """A measurement of a tree: more than `low` and at most `high`, in `unit`."""
+
+    column: str  # of trees and inspections
+    unit: str
+    low: float
+    high: float
+    message: str  # an untranslated msgid
+
+    def check_sql(self) -> str:
+        """The check constraint the database holds the column to."""
+        return f"{self.column} > {self.low:g} AND {self.column} <= {self.high:g}"
+
+    def holds(self, value) -> bool:
+        return self.low < value <= self.high
+
+
+MEASURES = {
+    "dbh": Measure("dbh_cm", "cm", 0, 500, "DBH must be more than 0 and at most 500 cm."),
+    "height": Measure("height_m", "m", 0, 120, "Height must be more than 0 and at most 120 m."),
+    "crown": Measure("crown_m", "m", 0, 80, "Crown width must be more than 0 and at most 80 m."),
+}
+# Fields of the forms and the API that are not stored measurements but have a range too.
+FIELD_RANGES = {
+    **{m.column: (m.low, m.high, m.message) for m in MEASURES.values()},
+    "accuracy_m": (0, 100000, "GPS accuracy must be a positive number of metres."),
+    "circumference_cm": (0, 1600, "The circumference must be more than 0 and at most 1,600 cm."),
+}
+# The survey import's ranges, by mapping target.
+RANGES = {name: (m.low, m.high) for name, m in MEASURES.items()}
 CONDITIONS = {
     "good": "good",
     "tot": "good",

@@ -224,3 +224,13 @@ def test_a_lot_label_prints_from_its_page(client, tmp_path, public_map):
     pdf = tmp_path / "lot.pdf"
     pdf.write_bytes(client.get(f"/l/{lot.code}/label.pdf").data)
     assert {urlsplit(u).path for u in decode_pdf(pdf)["QRCode"]} == {f"/l/{lot.code}"}
+
+
+def test_a_print_button_with_an_unreadable_margin_names_the_field(client):
+    from tests.conftest import sign_in
+
+    sign_in(client, Role.FIELD)
+    make_tree(commune="Gia Sàng")
+    response = client.get("/trees/labels.pdf?margin_left=bốn&margin_top=5")
+    assert response.status_code == 422
+    assert "margins" in response.get_data(as_text=True)

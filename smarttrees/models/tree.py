@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smarttrees.extensions import db
+from smarttrees.measures import MEASURES
 from smarttrees.models.columns import created_at, enum_column, point, updated_at
 
 
@@ -37,11 +38,7 @@ class Condition(enum.Enum):
     REMOVED = "removed"
 
 
-MEASURE_CHECKS = (
-    ("dbh_range", "dbh_cm > 0 AND dbh_cm <= 500"),
-    ("height_range", "height_m > 0 AND height_m <= 120"),
-    ("crown_range", "crown_m > 0 AND crown_m <= 80"),
-)
+MEASURE_CHECKS = tuple((f"{name}_range", m.check_sql()) for name, m in MEASURES.items())
 
 
 def _measure_checks() -> tuple[CheckConstraint, ...]:

@@ -4,31 +4,30 @@ import io
 
 from flask import Response, current_app, request, send_file
 
-from smarttrees.labels.sheets import register_fonts
+from smarttrees.labels.options import label_fonts, print_options
 from smarttrees.services import labels
-
-
-def _margins() -> tuple[float, float] | None:
-    """Sheet margins (left, top) in millimetres, when the printer needs them moved."""
-    left, top = request.args.get("margin_left", ""), request.args.get("margin_top", "")
-    try:
-        return (float(left), float(top)) if left or top else None
-    except ValueError:
-        return None
 
 
 def label_pdf(selection: labels.Selection, *, default_layout: str, filename: str) -> Response:
     config = current_app.config
+    args = request.args
+    margins = [args.get("margin_left", ""), args.get("margin_top", "")]
+    options = print_options(
+        layout=args.get("layout"),
+        default_layout=default_layout,
+        code128=bool(args.get("code128")),
+        margins=";".join(margins) if any(margins) else None,
+    )
     buffer = io.BytesIO()
     labels.write_labels(
         selection,
         buffer,
         base_url=config["BASE_URL"],
-        layout=request.args.get("layout", default_layout),
-        fonts=register_fonts(config["LABEL_FONT"], config["LABEL_FONT_BOLD"]),
-        code128=bool(request.args.get("code128")),
+        layout=options.layout,
+        fonts=label_fonts(config),
+        code128=options.code128,
         limit=config["LABEL_LIMIT"],
-        margins=_margins(),
+        margins=options.margins,
     )
     buffer.seek(0)
     return send_file(buffer, mimetype="application/pdf", download_name=filename)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from smarttrees.errors import ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.inputs import Fields
+from smarttrees.measures import MEASURES
 from smarttrees.models import Condition, Inspection, User
 from smarttrees.photos import NotAPhoto, store_photo
 from smarttrees.services.inventory.trees import get_tree, parse_location
@@ -118,8 +119,8 @@ def _dbh_from_circumference(fields: Fields) -> None:
     if girth is None:
         return
     dbh = round(girth / Decimal(str(math.pi)), 1)
-    if not 0 < dbh <= 500:
-        fields.errors["circumference_cm"] = "DBH must be more than 0 and at most 500 cm."
+    if not MEASURES["dbh"].holds(dbh):
+        fields.errors["circumference_cm"] = MEASURES["dbh"].message
         return
     fields.values["dbh_cm"] = dbh
 
