@@ -10,7 +10,7 @@ TEST_DB := smarttrees_test
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/smarttrees_external
 
 .PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels bench-import prepare database migrate reference demo \
-        test-local test-external translations
+        test-local test-external test-unit translations
 
 run: prepare database migrate reference demo
 	scripts/serve.sh
@@ -52,6 +52,9 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check smarttrees tests migrations bench
 	$(VENV)/bin/ruff format --check smarttrees tests bench
 	$(VENV)/bin/lint-imports
+
+test-unit: prepare
+	$(VENV)/bin/pytest -q tests/unit
 
 test-local: prepare
 	scripts/bootstrap.sh test

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from smarttrees.models import Role
-from tests.factories import make_tree, make_user
+from tests.helpers.factories import make_tree, make_user
 
 pytestmark = pytest.mark.external
 
@@ -42,8 +42,8 @@ def test_full_tree_records_stay_private_on_the_public_map(client, public_map):
 
 def test_the_map_is_in_english_on_request(client):
     user = make_user(Role.VIEWER)
-    from tests.conftest import csrf_from
-    from tests.factories import PASSWORD
+    from tests.helpers.factories import PASSWORD
+    from tests.helpers.web import csrf_from
 
     client.post(
         "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_from(client)}

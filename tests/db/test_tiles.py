@@ -11,7 +11,7 @@ from smarttrees.extensions import db
 from smarttrees.models import Role
 from smarttrees.models.tally import MAX_ZOOM
 from smarttrees.services import admin, inventory
-from tests.factories import commune_named, make_tree, make_user, point_in, species_named
+from tests.helpers.factories import commune_named, make_tree, make_user, point_in, species_named
 
 pytestmark = pytest.mark.external
 

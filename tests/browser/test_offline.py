@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from smarttrees.extensions import db
 from smarttrees.models import Inspection, Role
 from smarttrees.services import inventory
-from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path
-from tests.factories import PASSWORD, make_tree, make_user
+from tests.helpers.browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path
+from tests.helpers.factories import PASSWORD, make_tree, make_user
 
 
 def count_inspections(tree) -> int:

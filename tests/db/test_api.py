@@ -4,7 +4,7 @@ import pytest
 
 from smarttrees.models import Role
 from smarttrees.services import admin
-from tests.factories import commune_named, make_tree, make_user, point_in, species_named
+from tests.helpers.factories import commune_named, make_tree, make_user, point_in, species_named
 
 pytestmark = pytest.mark.external
 
@@ -107,8 +107,8 @@ def test_a_viewer_cannot_write(client):
 
 
 def test_a_session_write_without_csrf_token_is_refused(client):
-    from tests.conftest import csrf_from
-    from tests.factories import PASSWORD
+    from tests.helpers.factories import PASSWORD
+    from tests.helpers.web import csrf_from
 
     user = make_user(Role.FIELD)
     client.post(

@@ -7,14 +7,14 @@ from playwright.sync_api import expect, sync_playwright
 
 from smarttrees.labels.sheets import register_fonts
 from smarttrees.services import labels
-from tests.browser import (
+from tests.helpers.browser import (
     ARTIFACTS,
     CHROMIUM_FLAGS,
     OffsiteRequests,
     chromium_path,
     write_y4m,
 )
-from tests.factories import make_tree
+from tests.helpers.factories import make_tree
 
 
 def label_video(app, tree, base_url: str, tmp_path):
@@ -59,9 +59,3 @@ def test_a_label_shown_to_the_camera_opens_its_tree(app, live_server, public_map
         page.screenshot(path=str(ARTIFACTS / "scanned-tree.png"), full_page=True)
         assert offsite.blocked == []
         browser.close()
-
-
-def test_typing_the_code_opens_the_tree(client, public_map):
-    tree = make_tree()
-    response = client.get(f"/scan?code={tree.code.lower()}")
-    assert response.status_code == 302 and response.headers["Location"].endswith(tree.code)

@@ -14,8 +14,8 @@ from PIL import Image
 from smarttrees.labels.sheets import LAYOUTS, register_fonts
 from smarttrees.models import LotEventKind, Role
 from smarttrees.services import custody, labels
-from tests.conftest import csrf_from
-from tests.factories import PASSWORD, make_tree, make_user, species_named
+from tests.helpers.factories import PASSWORD, make_tree, make_user, species_named
+from tests.helpers.web import csrf_from
 
 pytestmark = pytest.mark.external
 BASE_URL = "https://cay.thainguyen.example"
@@ -227,7 +227,7 @@ def test_a_lot_label_prints_from_its_page(client, tmp_path, public_map):
 
 
 def test_a_print_button_with_an_unreadable_margin_names_the_field(client):
-    from tests.conftest import sign_in
+    from tests.helpers.web import sign_in
 
     sign_in(client, Role.FIELD)
     make_tree(commune="Gia Sàng")

@@ -6,7 +6,7 @@ from smarttrees.errors import Conflict
 from smarttrees.labels import codes
 from smarttrees.models import LotEventKind
 from smarttrees.services import custody
-from tests.factories import species_named
+from tests.helpers.factories import species_named
 
 pytestmark = pytest.mark.external
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from smarttrees.extensions import db
 from smarttrees.models import Role, Tree
 from smarttrees.services import inventory
-from tests.conftest import csrf_from, sign_in
-from tests.factories import PASSWORD, make_tree, make_user, tree_fields
+from tests.helpers.factories import PASSWORD, make_tree, make_user, tree_fields
+from tests.helpers.web import csrf_from, sign_in
 
 pytestmark = pytest.mark.external
 

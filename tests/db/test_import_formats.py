@@ -16,8 +16,8 @@ from sqlalchemy import select, text
 
 from smarttrees.extensions import db
 from smarttrees.models import ImportRowError, Tree
-from tests.factories import commune_named, point_in
-from tests.test_imports import SAMPLES, run
+from tests.helpers.factories import commune_named, point_in
+from tests.helpers.surveys import SAMPLES, run
 
 pytestmark = pytest.mark.external
 SHAPEFILES = SAMPLES / "15_shapefile_edge_cases"

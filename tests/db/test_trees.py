@@ -9,7 +9,7 @@ from smarttrees.labels import codes
 from smarttrees.models import AuditLog, Condition, Role, Tree
 from smarttrees.services import inventory
 from smarttrees.services.inventory import TreeQuery
-from tests.factories import commune_named, make_tree, make_user, species_named, tree_fields
+from tests.helpers.factories import commune_named, make_tree, make_user, species_named, tree_fields
 
 pytestmark = pytest.mark.external
 
@@ -94,7 +94,7 @@ def test_a_late_synced_older_inspection_does_not_overwrite_newer_values():
 
 def test_moving_a_tree_relocates_it_and_finds_its_new_commune():
     tree = make_tree(commune="Gia Sàng")
-    from tests.factories import point_in
+    from tests.helpers.factories import point_in
 
     lon, lat = point_in(commune_named("Quan Triều"))
     inventory.record_inspection(

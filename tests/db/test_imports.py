@@ -1,51 +1,22 @@
 """Survey imports through the CLI and the service, on real files and on files made here."""
 
-import csv
 import json
-import unicodedata
-from pathlib import Path
 
 import pytest
-from pyproj import Transformer
 from sqlalchemy import func, select, text
 
 from smarttrees.errors import DomainError
 from smarttrees.extensions import db
 from smarttrees.models import ImportRowError, Tree
 from smarttrees.services import imports
-from tests.factories import commune_named, point_in
+from tests.helpers.surveys import SAMPLES, SF, next_month, run, vn2000_survey
 
 pytestmark = pytest.mark.external
-# Real survey files live in shared/ beside the checkout (as on every machine and in CI).
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "samples"
-SF = SAMPLES / "10_trees_san_francisco_csv" / "sf_street_trees_sample.csv"
 
 
 @pytest.fixture(autouse=True)
 def _samples_present():
     assert SF.exists(), f"the sample files are missing: expected {SAMPLES}"
-
-
-def run(runner, *args) -> tuple[int, dict | None, str]:
-    result = runner.invoke(args=["trees", "import", *map(str, args)])
-    lines = [line for line in result.output.splitlines() if line.startswith("{")]
-    return result.exit_code, (json.loads(lines[0]) if lines else None), result.output
-
-
-def next_month(path: Path, tmp_path: Path) -> Path:
-    """The same inventory a month on: the first 100 trees with a DBH of 77, one tree added."""
-    with path.open(newline="", encoding="utf-8") as source:
-        rows = list(csv.DictReader(source))
-    changed = [r for r in rows if r["dbh"] == "" or 0 < float(r["dbh"]) <= 500][:100]
-    for row in changed:
-        row["dbh"] = "77"
-    rows.append({**rows[0], "tree_id": "NEW-1", "dbh": "10"})
-    target = tmp_path / path.name
-    with target.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return target
 
 
 def test_a_city_inventory_imports_and_a_second_import_updates(runner, monkeypatch, tmp_path):
@@ -75,52 +46,6 @@ def test_a_city_inventory_imports_and_a_second_import_updates(runner, monkeypatc
         )
     ).all()
     assert len(errors) == 44 and all(e.columns == ["dbh"] for e in errors)
-
-
-def vn2000_survey(tmp_path: Path, encoding: str = "utf-8-sig") -> tuple[Path, dict]:
-    """A Thái Nguyên survey as a provincial team writes it: VN-2000 TM-3 coordinates with X the
-    northing, Vietnamese headers, ';' and decimal commas, day-first dates."""
-    to_vn2000 = Transformer.from_crs(4326, 9213, always_xy=True)
-    places = {name: point_in(commune_named(name)) for name in ("Gia Sàng", "Quan Triều")}
-    rows = [
-        ("TN-1", "Keo tai tuong", "12,5", "9,0", "15/06/2018", places["Gia Sàng"]),
-        ("TN-2", "Bằng lăng nước", "30", "11", "43000", places["Quan Triều"]),
-        ("TN-3", "Bo de", "20", "8", "", places["Gia Sàng"]),  # two species: ambiguous
-        ("TN-4", "Xà cừ", "abc", "8", "", places["Gia Sàng"]),  # DBH not a number
-        ("TN-5", "Xà cừ", "40", "12", "31/02/2020", places["Gia Sàng"]),  # no such day
-        ("TN-6", "Sấu", "25", "10", "", (105.85, 21.03)),  # Hà Nội
-        ("TN-7", "Sấu", "25", "10", "", places["Quan Triều"]),
-        ("TN-7", "Sấu", "26", "10", "", places["Quan Triều"]),  # the same id twice
-    ]
-    lines = ["Mã cây;Loài cây;D1.3;Chiều cao;Ngày trồng;X;Y"]
-    for code, species, dbh, height, planted, (lon, lat) in rows:
-        easting, northing = to_vn2000.transform(lon, lat)
-        lines.append(
-            f"{code};{species};{dbh};{height};{planted};{northing:.3f}".replace(".", ",")
-            + f";{easting:.3f}".replace(".", ",")
-        )
-    path = tmp_path / "khao_sat.csv"
-    content = "\n".join(lines) + "\n"
-    if encoding == "cp1258":
-        path.write_bytes(windows_1258(content))
-    else:
-        path.write_text(content, encoding=encoding)
-    return path, {code: point for code, *_, point in rows}
-
-
-TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def windows_1258(text: str) -> bytes:
-    """Text as Vietnamese Windows writes it: a letter (with its breve, circumflex or horn)
-    followed by a combining tone mark."""
-    out = []
-    for char in text:
-        parts = unicodedata.normalize("NFD", char)
-        tones = "".join(c for c in parts if c in TONE_MARKS)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
-        out.append(base + tones)
-    return "".join(out).encode("cp1258")
 
 
 def test_a_vn2000_survey_lands_within_a_metre_with_each_problem_named(runner, tmp_path):

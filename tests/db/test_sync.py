@@ -9,8 +9,15 @@ from sqlalchemy import func, select
 from smarttrees.extensions import db
 from smarttrees.models import Inspection, Role, Tree
 from smarttrees.services import admin, inventory
-from tests.conftest import csrf_from
-from tests.factories import PASSWORD, commune_named, make_tree, make_user, point_in, species_named
+from tests.helpers.factories import (
+    PASSWORD,
+    commune_named,
+    make_tree,
+    make_user,
+    point_in,
+    species_named,
+)
+from tests.helpers.web import csrf_from
 
 pytestmark = pytest.mark.external
 

@@ -7,7 +7,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from smarttrees.extensions import db
 from smarttrees.models import LotEventKind
 from smarttrees.services import custody
-from tests.factories import commune_named, make_tree, point_in, species_named
+from tests.helpers.factories import commune_named, make_tree, point_in, species_named
 
 pytestmark = pytest.mark.external
 

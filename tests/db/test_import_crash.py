@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from smarttrees.config import ROOT
 from smarttrees.extensions import db
-from tests.factories import commune_named, point_in
+from tests.helpers.factories import commune_named, point_in
 
 ROWS = 40_000
 SOURCE = "killed-survey"

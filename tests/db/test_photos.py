@@ -8,8 +8,8 @@ from PIL import Image
 
 from smarttrees.models import Role
 from smarttrees.services import inventory
-from tests.conftest import csrf_from, sign_in
-from tests.factories import make_tree
+from tests.helpers.factories import make_tree
+from tests.helpers.web import csrf_from, sign_in
 
 pytestmark = pytest.mark.external
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from smarttrees.models import Role
-from tests.browser import ARTIFACTS, CHROMIUM_FLAGS, OffsiteRequests, chromium_path
-from tests.factories import PASSWORD, make_tree, make_user
+from tests.helpers.browser import ARTIFACTS, CHROMIUM_FLAGS, OffsiteRequests, chromium_path
+from tests.helpers.factories import PASSWORD, make_tree, make_user
 
 
 @pytest.fixture
