@@ -191,6 +191,12 @@ def _split(text: str | None) -> tuple[str, ...]:
     "GPX: the waypoints).",
 )
 @click.option(
+    "--header-row",
+    type=click.IntRange(1, 1000),
+    help="The row of a sheet or CSV that holds the column names (default: found below any "
+    "letterhead and title rows; a two-row header is joined).",
+)
+@click.option(
     "--mapping",
     "mapping_name",
     help="A mapping saved in the app, by name, or a JSON file: "
@@ -213,7 +219,9 @@ def _split(text: str | None) -> tuple[str, ...]:
     show_default=True,
 )
 @click.option("--commit", is_flag=True, help="Write the trees (otherwise only check the file).")
-def trees_import(file, crs, layer, mapping_name, encoding, source, category, commit) -> None:
+def trees_import(
+    file, crs, layer, header_row, mapping_name, encoding, source, category, commit
+) -> None:
     """Check a survey file (and with --commit write its trees); prints a JSON summary."""
     chosen = _mapping(mapping_name)
     crs = crs or chosen.get("crs")
@@ -228,6 +236,7 @@ def trees_import(file, crs, layer, mapping_name, encoding, source, category, com
         units=chosen.get("units"),
         encoding=encoding,
         layer=layer,
+        header_row=header_row,
         category=category,
         commit=commit,
     )
@@ -252,6 +261,7 @@ SUMMARY_KEYS = (
     "updated",
     "unchanged",
     "batch_id",
+    "decisions",
 )
 
 

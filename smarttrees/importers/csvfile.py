@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from smarttrees.importers import encodings
+from smarttrees.importers.layout import Layout, NoHeader, read_table
 
 SAMPLE = 64 * 1024
 DELIMITERS = ",;\t|"
@@ -33,17 +34,6 @@ def detect_encoding(head: bytes) -> str:
     return encodings.guess(head) or FALLBACK_ENCODINGS[0]
 
 
-def unique_names(header: list[str]) -> list[str]:
-    """Column names as the file has them, a repeated one numbered ("Ghi chú (2)") so that
-    every column of the file can be mapped."""
-    seen: dict[str, int] = {}
-    names = []
-    for name in header:
-        seen[name] = seen.get(name, 0) + 1
-        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
-    return names
-
-
 def head_of(path: Path) -> bytes:
     with path.open("rb") as raw:
         return raw.read(SAMPLE)
@@ -63,9 +53,10 @@ def preview(path: Path, lines: int = 4) -> dict[str, list[str]]:
 
 
 def read_csv(
-    path: Path, encoding: str | None = None
-) -> tuple[list[str], Iterator[tuple[int, dict]]]:
-    """The header and an iterator of (line number of the row's start, row as a dict)."""
+    path: Path, encoding: str | None = None, header_row: int | None = None
+) -> tuple[list[str], Iterator[tuple[int, dict]], Layout]:
+    """The header, an iterator of (line number of the row's start, row as a dict) and where
+    the header was found (a file exported from an office sheet may have titles above it)."""
     head = head_of(path)
     if not head.strip():
         raise NotATable("The file is empty.")
@@ -78,22 +69,16 @@ def read_csv(
         delimiter = ","
     handle = open(path, encoding=encoding, newline="")  # noqa: SIM115  (closed by rows())
     reader = csv.reader(handle, delimiter=delimiter)
-    try:
-        header = unique_names([column.strip() for column in next(reader)])
-    except StopIteration:
-        raise NotATable("The file is empty.") from None
-    if len(header) < 2:
-        raise NotATable("The file has fewer than two columns: is it a CSV file?")
 
-    def rows() -> Iterator[tuple[int, dict]]:
+    def numbered() -> Iterator[tuple[int, list[str]]]:
         with handle:
             line = reader.line_num
             for values in reader:
                 start, line = line + 1, reader.line_num
-                if any(value.strip() for value in values):
-                    row = dict(zip(header, values, strict=False))
-                    if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
-                        row[EXTRA] = ", ".join(values[len(header) :])
-                    yield start, row
+                yield start, values
 
-    return header, rows()
+    try:
+        return read_table(numbered(), header_row=header_row, extra=EXTRA)
+    except NoHeader as error:
+        handle.close()
+        raise NotATable(str(error)) from None

@@ -1,6 +1,14 @@
-"""Which file column holds which tree field, proposed from Vietnamese and English names."""
+"""Which file column holds which tree field, proposed from the headings (Vietnamese forestry
+notation, English, common open-data names; a unit in a heading read apart) and, where the
+headings do not say, from the values themselves. `propose` also says why it chose each column.
+"""
 
-from smarttrees.vietnamese import fold
+from smarttrees.importers.headings import last_part, read_heading, words
+
+CIRCUMFERENCE = ("chu vi", "circumference", "girth", "cbh", "gbh", "circonference")
+# Vietnamese forestry notation that is NOT one of the fields: root-collar diameter (Doo),
+# height under the crown (Hdc). Known, so that nothing takes them for DBH or height.
+NOT_FIELDS = ("doo", "d00", "d0", "hdc", "chieu cao duoi canh")
 
 TARGETS = {
     "lon": (
@@ -10,16 +18,30 @@ TARGETS = {
         "longitude",
         "kinh do",
         "x_wgs84",
+        "point_x",
+        "longitude_wgs84",
         "_geo_longitude",
         "geo-longitude",
         "gps_longitude",
     ),
-    "lat": ("lat", "latitude", "vi do", "y_wgs84", "_geo_latitude", "geo-latitude", "gps_latitude"),
-    "x": ("x", "easting", "toa do x", "x_vn2000"),
-    "y": ("y", "northing", "toa do y", "y_vn2000"),
-    "wkt": ("wkt", "geometry", "geom", "the_geom"),
+    "lat": (
+        "lat",
+        "latitude",
+        "vi do",
+        "y_wgs84",
+        "point_y",
+        "latitude_wgs84",
+        "_geo_latitude",
+        "geo-latitude",
+        "gps_latitude",
+    ),
+    "x": ("x", "easting", "toa do x", "x_vn2000", "coord_x", "x_coord"),
+    "y": ("y", "northing", "toa do y", "y_vn2000", "coord_y", "y_coord"),
+    "wkt": ("wkt", "geometry", "geom", "the_geom", "wkb_geometry"),
     # One field holding both: "lat, lon", or an ODK/Kobo geopoint "lat lon altitude accuracy".
     "latlon": (
+        "geo_point_2d",
+        "geo_point",
         "latlon",
         "lat lon",
         "lat long",
@@ -55,10 +77,32 @@ TARGETS = {
         "duong kinh ngang nguc",
         "trunk diameter",
         "diameter",
+        "diameter_breast_height",
+        "dbh_in",
+        # A tape round the trunk: the circumference, read as DBH = girth / pi.
+        *CIRCUMFERENCE,
     ),
-    "height": ("height", "height_m", "chieu cao", "hvn", "h", "chieu cao vut ngon"),
-    "crown": ("crown", "crown_m", "crown width", "duong kinh tan", "dt", "tan"),
-    "condition": ("condition", "tinh trang", "health", "suc khoe"),
+    "height": (
+        "height",
+        "height_m",
+        "tree height",
+        "chieu cao",
+        "hvn",
+        "h",
+        "chieu cao vut ngon",
+        "hauteur",
+    ),
+    "crown": ("crown", "crown_m", "crown width", "crown spread", "duong kinh tan", "dt", "tan"),
+    "condition": (
+        "condition",
+        "tinh trang",
+        "health",
+        "suc khoe",
+        "tree condition",
+        "condition rating",
+        "sinh truong",
+        "chat luong",
+    ),
     "planted": (
         "planted",
         "planted_on",
@@ -86,7 +130,7 @@ TARGETS = {
 
 
 def _key(column: str) -> str:
-    return fold(column).replace("_", " ").strip()
+    return read_heading(column).key
 
 
 def _kobo_pairs(columns: list[str]) -> dict[str, str]:
@@ -103,20 +147,20 @@ def _first_match(names, columns, ways, taken) -> str | None:
     """The column named like the earliest of `names` (the names are in order of preference)."""
     for candidates in ways:
         for name in names:
-            wanted = _key(name)
+            wanted = words(name)
             match = next((c for c in columns if candidates[c] == wanted and c not in taken), None)
             if match:
                 return match
     return None
 
 
-def propose(columns: list[str]) -> dict[str, str]:
-    """target → column, by exact folded name first, then by a known name inside a group path
-    (Kobo/ODK `group/name`, `group-name`)."""
+def propose_by_name(columns: list[str]) -> dict[str, str]:
+    """target → column, by folded heading first (a unit in it set apart), then by a known name
+    inside a group path (Kobo/ODK `group/name`, `group-name`, a two-row heading)."""
+    columns = [c for c in columns if c and _key(c) not in NOT_FIELDS]
     keys = {column: _key(column) for column in columns}
-    columns = [c for c in columns if c]
-    tails = {column: _key(column.replace("-", "/").split("/")[-1]) for column in columns}
-    mapping = {}
+    tails = {column: _key(last_part(column)) for column in columns}
+    mapping: dict[str, str] = {}
     for target, names in TARGETS.items():
         if target in mapping or (
             target in ("x", "y", "latlon", "wkt") and has_coordinates(mapping)

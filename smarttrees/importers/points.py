@@ -62,7 +62,8 @@ def _pair(kind: str, text: str) -> tuple[float, float]:
     geopoints are "lat lon altitude accuracy")."""
     if kind == "wkt":
         try:
-            shape = shapely.from_wkt(text)
+            # GeoJSON text in a column (open-data exports) as well as WKT.
+            shape = shapely.from_geojson(text) if text.startswith("{") else shapely.from_wkt(text)
         except (shapely.errors.GEOSException, NotImplementedError) as error:
             # A geometry type GEOS does not read (TIN, CIRCULARSTRING…) is still not a point.
             if kind_name := _WKT_TYPE.match(text):

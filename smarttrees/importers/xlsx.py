@@ -10,7 +10,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from smarttrees.importers.csvfile import NotATable, unique_names
+from smarttrees.importers.csvfile import NotATable
+from smarttrees.importers.layout import Layout, NoHeader, read_table
 
 
 def _cell_text(value) -> str:
@@ -25,8 +26,11 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def read_xlsx(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator[tuple[int, dict]]]:
-    """The sheet asked for (else the first) of a workbook: its first non-empty row is the header."""
+def read_xlsx(
+    path: Path, sheet: str | None = None, header_row: int | None = None
+) -> tuple[list[str], Iterator[tuple[int, dict]], Layout]:
+    """The sheet asked for (else the first) of a workbook: its columns, its data rows and where
+    the header was found, below any letterhead and title rows."""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
@@ -37,22 +41,17 @@ def read_xlsx(path: Path, sheet: str | None = None) -> tuple[list[str], Iterator
             f"No sheet {sheet!r} in this workbook; it has: {', '.join(book.sheetnames)}."
         )
     values = book[sheet or book.sheetnames[0]].iter_rows(values_only=True)
-    header, header_row = None, 0
-    for header_row, cells in enumerate(values, start=1):  # noqa: B007  (the row number is kept)
-        if any(cell not in (None, "") for cell in cells):
-            header = unique_names([_cell_text(cell) for cell in cells])
-            break
-    if header is None:
-        book.close()
-        raise NotATable("The workbook's first sheet is empty.")
 
-    def rows() -> Iterator[tuple[int, dict]]:
+    def numbered() -> Iterator[tuple[int, list[str]]]:
         try:
-            for number, cells in enumerate(values, start=header_row + 1):
-                texts = [_cell_text(cell) for cell in cells]
-                if any(texts):
-                    yield number, dict(zip(header, texts, strict=False))
+            for number, cells in enumerate(values, start=1):
+                yield number, [_cell_text(cell) for cell in cells]
         finally:
             book.close()
 
-    return header, rows()
+    try:
+        return read_table(numbered(), header_row=header_row)
+    except NoHeader as error:
+        book.close()
+        message = "The workbook's first sheet is empty." if "empty" in str(error) else str(error)
+        raise NotATable(message) from None

@@ -37,6 +37,7 @@ class ImportBatch(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     file_format: Mapped[str | None] = mapped_column(String(20))
     layer: Mapped[str | None] = mapped_column(String(120))
+    header_row: Mapped[int | None] = mapped_column(Integer)  # None: found below any titles
     encoding: Mapped[str | None] = mapped_column(String(40))
     crs: Mapped[str | None] = mapped_column(Text)  # "EPSG:9213", or a file's own WKT
     mapping: Mapped[dict | None] = mapped_column(JSONB)  # tree field → file column

@@ -12,12 +12,12 @@ import pytest
 import shapely
 from pyogrio import raw
 from pyproj import Transformer
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from smarttrees.extensions import db
 from smarttrees.models import ImportRowError, Tree
 from tests.helpers.factories import commune_named, point_in
-from tests.helpers.surveys import SAMPLES, run
+from tests.helpers.surveys import SAMPLES, distance_m, run
 
 pytestmark = pytest.mark.external
 SHAPEFILES = SAMPLES / "15_shapefile_edge_cases"
@@ -37,16 +37,6 @@ def zip_folder(folder: Path, target: Path, only: tuple[str, ...] = ()) -> Path:
             if not only or part.suffix in only:
                 archive.write(part, part.name)
     return target
-
-
-def distance_m(tree_id: int, lon: float, lat: float) -> float:
-    return db.session.scalar(
-        text(
-            "SELECT ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
-            "::geography) FROM trees WHERE id = :id"
-        ),
-        {"lon": lon, "lat": lat, "id": tree_id},
-    )
 
 
 def test_a_zipped_point_shapefile_in_vn2000_lands_within_a_metre(runner, tmp_path):

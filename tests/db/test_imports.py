@@ -9,7 +9,15 @@ from smarttrees.errors import DomainError
 from smarttrees.extensions import db
 from smarttrees.models import ImportRowError, Tree
 from smarttrees.services import imports
-from tests.helpers.surveys import SAMPLES, SF, next_month, run, vn2000_survey
+from tests.helpers.surveys import (
+    SAMPLES,
+    SF,
+    distance_m,
+    next_month,
+    official_form_workbook,
+    run,
+    vn2000_survey,
+)
 
 pytestmark = pytest.mark.external
 
@@ -180,3 +188,34 @@ def test_overlapping_commits_update_and_never_duplicate(app, runner, tmp_path):
         text("SELECT count(*), count(DISTINCT external_id) FROM trees WHERE source = 'ks-2025'")
     ).one()
     assert tuple(rows) == (2, 2)
+
+
+def test_an_official_form_workbook_imports_without_a_mapping(runner, tmp_path):
+    path, trees = official_form_workbook(tmp_path)
+    code, summary, output = run(runner, path, "--crs", "9213", "--commit")
+    assert code == 0, output
+    assert (summary["rows_read"], summary["created"], summary["errors"]) == (3, 3, 0)
+    decisions = summary["decisions"]
+    assert decisions["header_rows"] == [5, 6] and decisions["skipped_rows"] == [1, 2, 4, 7]
+    assert decisions["first_data_row"] == 8 and decisions["footer_row"] == 11
+    assert decisions["columns"] == {
+        "x": "Tọa độ VN-2000/X (m)",
+        "y": "Tọa độ VN-2000/Y (m)",
+        "species": "Loài cây",
+        "dbh": "D1.3 (cm)",
+        "height": "Hvn (m)",
+        "notes": "Ghi chú",
+        "external_id": "Mã cây",
+    }
+    assert decisions["units"] == {"dbh": "cm", "height": "m"}
+    for code_in_file, (lon, lat) in trees.items():
+        tree = db.session.scalar(select(Tree).where(Tree.external_id == code_in_file))
+        assert tree.species.vi_name == "Sấu" and float(tree.height_m) == 8.5
+        assert distance_m(tree.id, lon, lat) < 1.0
+
+
+def test_the_header_row_can_be_named_when_the_guess_is_wrong(runner, tmp_path):
+    path, _ = official_form_workbook(tmp_path)
+    code, summary, output = run(runner, path, "--crs", "9213", "--header-row", "4")
+    assert code == 1 and summary is None
+    assert "No coordinate columns" in output  # the title row holds no column names

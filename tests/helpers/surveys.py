@@ -7,7 +7,9 @@ import unicodedata
 from pathlib import Path
 
 from pyproj import Transformer
+from sqlalchemy import text
 
+from smarttrees.extensions import db
 from tests.helpers.factories import commune_named, point_in
 
 # Real survey files live in shared/ beside the checkout (as on every machine and in CI).
@@ -83,3 +85,61 @@ def windows_1258(text: str) -> bytes:
         base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
         out.append(base + tones)
     return "".join(out).encode("cp1258")
+
+
+def official_form_workbook(tmp_path: Path) -> tuple[Path, dict]:
+    """A commune's tree list as an office keeps it: letterhead and title rows, a two-row
+    header ("Tọa độ VN-2000" merged over "X (m)" and "Y (m)"; "D1.3 (cm)", "Hvn (m)", "Hdc (m)"),
+    a row of column numbers, the trees, then totals and signatures."""
+    from openpyxl import Workbook
+
+    to_vn2000 = Transformer.from_crs(4326, 9213, always_xy=True)
+    places = [point_in(commune_named(name)) for name in ("Gia Sàng", "Quan Triều", "Gia Sàng")]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["UBND XÃ GIA SÀNG", None, None, "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    sheet.append([None, None, None, "Độc lập - Tự do - Hạnh phúc"])
+    sheet.append([])
+    sheet.append(["DANH SÁCH CÂY XANH ĐÔ THỊ NĂM 2025"])
+    sheet.append(
+        [
+            "STT",
+            "Mã cây",
+            "Loài cây",
+            "Tọa độ VN-2000",
+            None,
+            "D1.3 (cm)",
+            "Hvn (m)",
+            "Hdc (m)",
+            "Ghi chú",
+        ]
+    )
+    sheet.append([None, None, None, "X (m)", "Y (m)"])
+    sheet.merge_cells("D5:E5")
+    sheet.append([f"({n})" for n in range(1, 10)])
+    trees = {}
+    for number, (lon, lat) in enumerate(places, start=1):
+        easting, northing = to_vn2000.transform(lon, lat)
+        code = f"GS-{number:03d}"
+        sheet.append(
+            [number, code, "Sấu", round(northing, 2), round(easting, 2), 20 + number, 8.5, 3, None]
+        )
+        trees[code] = (lon, lat)
+    sheet.append(["Tổng cộng", None, "3 cây"])
+    sheet.append([])
+    sheet.append([None, "Người lập biểu", None, None, None, "Chủ tịch UBND xã"])
+    sheet.append([None, "(Ký, ghi rõ họ tên)"])
+    path = tmp_path / "danh_sach_cay_xanh.xlsx"
+    book.save(path)
+    return path, trees
+
+
+def distance_m(tree_id: int, lon: float, lat: float) -> float:
+    """Metres on the ground between a stored tree and a point."""
+    return db.session.scalar(
+        text(
+            "SELECT ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
+            "::geography) FROM trees WHERE id = :id"
+        ),
+        {"lon": lon, "lat": lat, "id": tree_id},
+    )

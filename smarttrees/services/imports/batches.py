@@ -24,35 +24,18 @@ from smarttrees.services.imports import pipeline
 from smarttrees.services.imports.opening import FORMATS, UnreadableFile
 
 QUEUE = "imports"
+HEADER_ROW_MAX = 1000
 
 
-def _new_batch(
-    path: Path,
-    *,
-    source: str,
-    crs: str | None,
-    layer: str | None,
-    encoding: str | None,
-    category: str,
-    actor: User | None,
-    mapping: dict | None = None,
-    species: dict | None = None,
-    units: dict | None = None,
-) -> ImportBatch:
+def _new_batch(path: Path, *, actor: User | None, **settings) -> ImportBatch:
+    """A batch for a saved file; `settings` are its columns (source, crs, layer, mapping, …)."""
     batch = ImportBatch(
-        mapping=mapping,
-        species_choices=species,
-        units=units,
-        source=source,
         filename=path.name,
         stored_path=str(path),
         file_format=path.suffix.lower().lstrip(".")[:20],
-        layer=layer,
-        crs=crs,
-        encoding=encoding,
-        category=category,
         status=ImportStatus.UPLOADED,
         created_by_id=actor.id if actor else None,
+        **settings,
     )
     db.session.add(batch)
     db.session.flush()
@@ -69,6 +52,7 @@ def import_file(
     units: dict[str, str] | None = None,
     encoding: str | None = None,
     layer: str | None = None,
+    header_row: int | None = None,
     category: str = "scattered",
     commit: bool = False,
     actor: User | None = None,
@@ -76,21 +60,28 @@ def import_file(
     """Check a survey file and, with commit, write its trees; returns the summary.
 
     Without `crs`, a file that states its coordinate system is read in it, others as WGS 84;
-    without `mapping`, the columns are mapped by their names.
+    without `mapping`, the columns are proposed from their headings and values; without
+    `header_row`, a sheet's header is found below its titles.
     """
     check_units(units)
     if encoding:
         check_encoding(encoding)
+    if header_row is not None and not 1 <= header_row <= HEADER_ROW_MAX:
+        raise ValidationFailed(
+            "The header row is a row number of the file's first rows.",
+            details={"header_row": f"1 to {HEADER_ROW_MAX}"},
+        )
     batch = _new_batch(
         path,
+        actor=actor,
         source=source,
         crs=crs,
         layer=layer,
+        header_row=header_row,
         encoding=encoding,
         category=category,
-        actor=actor,
         mapping=mapping,
-        species=species,
+        species_choices=species,
         units=units,
     )
     return pipeline.import_now(batch, write=commit, actor=actor)
@@ -142,13 +133,7 @@ def upload(
     if path.stat().st_size == 0:
         raise UnreadableFile("The file is empty.", details={"file": filename})
     batch = _new_batch(
-        path,
-        source=source or Path(name).stem,
-        crs=crs,
-        layer=layer,
-        encoding=None,
-        category=category,
-        actor=actor,
+        path, actor=actor, source=source or Path(name).stem, crs=crs, layer=layer, category=category
     )
     queue_check(batch.id)
     db.session.commit()

@@ -149,6 +149,7 @@ def check(opened: Opened, staged: Staged, batch: ImportBatch) -> dict:
         "already_sample": already_imported_sample(batch.source),
         "columns": opened.shown_columns,
         "spatial": opened.spatial,
+        "decisions": opened.decisions(),
         **opened.encoding,
     }
 

@@ -3,15 +3,18 @@ chosen, XLSX, Kobo JSON, or a GIS file through GDAL), its coordinate system and 
 (the batch's, else proposed from the column names), checked before a row is staged."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from smarttrees.errors import Conflict, DomainError, ValidationFailed
 from smarttrees.importers import archive, kobo, vector, xlsx
 from smarttrees.importers.csvfile import NotATable, detect_encoding, head_of, preview, read_csv
 from smarttrees.importers.encodings import LEGACY
-from smarttrees.importers.mapping import has_coordinates, propose, with_geometry
+from smarttrees.importers.layout import Layout
+from smarttrees.importers.mapping import has_coordinates, with_geometry
 from smarttrees.importers.points import Coordinates
+from smarttrees.importers.proposal import SAMPLE_ROWS, propose_mapping
 from smarttrees.models import ImportBatch
 
 FORMATS = "CSV, Excel (.xlsx), GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, GPX or Kobo/ODK JSON"
@@ -31,15 +34,28 @@ class Opened:
     columns: list[str]
     rows: Iterator[tuple[int, dict]]
     mapping: dict[str, str]
+    units: dict[str, str]
     crs: str
     coordinates: Coordinates
     encoding: dict
     rows_total: int | None
+    layout: Layout | None = None
+    reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def spatial(self) -> bool:
         """A GIS file: its geometry gives the points."""
         return vector.X in self.columns
+
+    def decisions(self) -> dict:
+        """What was decided about the file without the user: where its table is, which column
+        is which and why, the units (read once the rows have been, so a footer is known)."""
+        return {
+            **(self.layout.describe() if self.layout else {}),
+            "columns": {k: v for k, v in self.mapping.items() if v not in (vector.X, vector.Y)},
+            "units": self.units,
+            "reasons": self.reasons,
+        }
 
     @property
     def shown_columns(self) -> list[str]:
@@ -55,17 +71,21 @@ def open_file(batch: ImportBatch, work: Path, *, to_write: bool) -> Opened:
     if to_write and encoding.get("encoding_guessed"):
         raise encoding_unconfirmed(encoding)
     # A text file is read in the encoding found (or chosen) above: it is not guessed twice.
-    columns, rows, file_crs, mapping = _table_and_mapping(path, batch, encoding, work)
-    _check_mapping(mapping, columns)
-    crs = batch.crs or file_crs or "EPSG:4326"
+    table = _table(path, batch, encoding.get("encoding"), work)
+    mapping, units, reasons, rows = _mapping(table, batch)
+    _check_mapping(mapping, table.columns)
+    crs = batch.crs or table.crs or "EPSG:4326"
     return Opened(
-        columns=columns,
+        columns=table.columns,
         rows=_with_edits(rows, batch.edits),
         mapping=mapping,
+        units=units,
         crs=crs,
         coordinates=coordinates_for(crs),
         encoding=encoding,
         rows_total=_count_lines(path),
+        layout=table.layout,
+        reasons=reasons,
     )
 
 
@@ -97,15 +117,32 @@ def _encoding(path: Path, batch: ImportBatch) -> dict:
     return {"encoding": used, "encoding_guessed": guessed, "encoding_preview": preview(path)}
 
 
-def _table(path: Path, encoding: str | None, layer: str | None, work: Path, crs_declared: bool):
-    """Columns, rows, the file's coordinate system (None: not stated), whether it is a GIS file."""
-    suffix = path.suffix.lower()
+@dataclass
+class Table:
+    columns: list[str]
+    rows: Iterator[tuple[int, dict]]
+    crs: str | None = None  # as the file states it
+    spatial: bool = False  # a GIS file: its geometry gives the points
+    layout: Layout | None = None  # where a sheet's header and data are
+
+
+def _table(path: Path, batch: ImportBatch, encoding: str | None, work: Path) -> Table:
+    try:
+        return _read(path, batch, encoding, work)
+    except (NotATable, UnicodeError) as error:
+        raise UnreadableFile(str(error), details={"file": path.name}) from error
+
+
+def _read(path: Path, batch: ImportBatch, encoding: str | None, work: Path) -> Table:
+    suffix, layer = path.suffix.lower(), batch.layer
     if suffix in TEXT_SUFFIXES:
-        return (*read_csv(path, encoding), None, False)
+        columns, rows, layout = read_csv(path, encoding, batch.header_row)
+        return Table(columns, rows, layout=layout)
     if suffix in (".xlsx", ".xlsm"):
-        return (*xlsx.read_xlsx(path, layer), None, False)
+        columns, rows, layout = xlsx.read_xlsx(path, layer, batch.header_row)
+        return Table(columns, rows, layout=layout)
     if suffix == ".json" and not kobo.looks_like_geojson(path):
-        return (*kobo.read_submissions(path), None, False)
+        return Table(*kobo.read_submissions(path))
     if suffix == ".zip":
         path = archive.unpack_shapefile(path, work, layer)
         layer = None
@@ -114,25 +151,27 @@ def _table(path: Path, encoding: str | None, layer: str | None, work: Path, crs_
     if path.suffix.lower() in (".kml", ".gpx"):
         archive.check_xml(path)
     if path.suffix.lower() == ".shp":
-        archive.check_shapefile(path, crs_declared)
+        archive.check_shapefile(path, bool(batch.crs))
     if path.suffix.lower() not in vector.SUFFIXES:
         raise NotATable(f"This file type cannot be imported: use {FORMATS}.")
-    return (*vector.read_vector(path, layer), True)
+    return Table(*vector.read_vector(path, layer), spatial=True)
 
 
-def _table_and_mapping(path: Path, batch: ImportBatch, encoding: dict, work: Path):
-    """Columns, rows, the file's coordinate system (None: not stated) and the mapping (the
-    batch's, else proposed from the column names)."""
-    try:
-        columns, rows, crs, spatial = _table(
-            path, encoding.get("encoding"), batch.layer, work, crs_declared=bool(batch.crs)
-        )
-    except (NotATable, UnicodeError) as error:
-        raise UnreadableFile(str(error), details={"file": path.name}) from error
-    if not spatial:
-        return columns, rows, crs, batch.mapping or propose(columns)
-    chosen = batch.mapping or propose([c for c in columns if c not in (vector.X, vector.Y)])
-    return columns, rows, crs, with_geometry(chosen, vector.X, vector.Y)
+def _mapping(table: Table, batch: ImportBatch):
+    """The mapping, the units and why (the batch's, else proposed from the headings and the
+    first rows' values), and the rows, the sample put back in front."""
+    sample = list(islice(table.rows, SAMPLE_ROWS))
+    rows = chain(sample, table.rows)
+    if batch.mapping:
+        mapping, units, reasons = batch.mapping, dict(batch.units or {}), {}
+    else:
+        shown = [c for c in table.columns if c not in (vector.X, vector.Y)]
+        proposal = propose_mapping(shown, [row for _, row in sample], spatial=table.spatial)
+        mapping, reasons = proposal.mapping, proposal.reasons
+        units = {**proposal.units, **(batch.units or {})}
+    if table.spatial:
+        mapping = with_geometry(mapping, vector.X, vector.Y)
+    return mapping, units, reasons, rows
 
 
 def _check_mapping(mapping: dict, columns: list[str]) -> None:

@@ -93,7 +93,8 @@ def _rows_were_kept(batch_id: int, summary: dict) -> bool:
 
 def _check(batch: ImportBatch, work: Path, *, keep: bool, to_write: bool) -> dict:
     opened = open_file(batch, work, to_write=to_write)
-    batch.crs, batch.mapping, batch.status = opened.crs, opened.mapping, ImportStatus.VALIDATING
+    batch.crs, batch.mapping, batch.units = opened.crs, opened.mapping, opened.units
+    batch.status = ImportStatus.VALIDATING
     batch.rows_total = opened.rows_total
     staged = staging.stage(opened, batch, progress_of(batch.id), keep=keep)
     return checks.check(opened, staged, batch)

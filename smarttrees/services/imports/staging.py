@@ -48,7 +48,7 @@ def stage(
     progress(read, "checking")
     matcher = SpeciesMatcher(batch.species_choices)
     problems = convert(
-        opened.columns, opened.mapping, opened.coordinates, matcher, batch.units, keep=keep
+        opened.columns, opened.mapping, opened.coordinates, matcher, opened.units, keep=keep
     )
     return Staged(read=read, problems=problems, matcher=matcher)
 
