@@ -66,6 +66,9 @@ TARGETS = {
         "species name",
         "ten khoa hoc",
         "latin name",
+        "botanical name",
+        "botanical",
+        "species latin",
     ),
     "dbh": (
         "dbh",
@@ -79,6 +82,7 @@ TARGETS = {
         "diameter",
         "diameter_breast_height",
         "dbh_in",
+        "dbh_trunk",
         # A tape round the trunk: the circumference, read as DBH = girth / pi.
         *CIRCUMFERENCE,
     ),

@@ -97,7 +97,13 @@ def _number_pair(proposal, columns, values, taken) -> None:
     for column in columns:
         filled = [v for v in values[column] if v]
         found = _numbers(filled)
-        if column not in taken and filled and _mostly(len(found), len(filled)):
+        # GPS degrees carry four decimals or more; metres in a plot (lx, ly) do not.
+        if (
+            column not in taken
+            and filled
+            and _mostly(len(found), len(filled))
+            and statistics.median(_decimals(v) for v in filled) >= 4
+        ):
             numeric[column] = found
     for lon_column, lons in numeric.items():
         if not _degrees(lons, 180) or all(float(v).is_integer() for v in lons):
@@ -108,6 +114,11 @@ def _number_pair(proposal, columns, values, taken) -> None:
                 proposal.reasons["lon"] = f"column {lon_column!r}: values in longitude range"
                 proposal.reasons["lat"] = f"column {lat_column!r}: values in latitude range"
                 return
+
+
+def _decimals(text: str) -> int:
+    digits = text.replace(",", ".").rpartition(".")
+    return len(digits[2]) if digits[1] else 0
 
 
 def _integers(values: list[float]) -> bool:

@@ -1,9 +1,12 @@
 """GeoJSON, GeoPackage, Shapefile, KML and GPX through GDAL (pyogrio): points and attributes.
 
 The path given is always a file the app saved or unpacked itself; no user string reaches GDAL
-as a path or a URL.
+as a path or a URL, and reading a file never makes a network request: a GeoJSON that names its
+coordinate system by a web link is refused before GDAL reads it, and GDAL's HTTP client is
+pointed at a closed local port for good measure.
 """
 
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +23,25 @@ X, Y = "__x", "__y"  # the columns holding each feature's point coordinates
 GEOMETRY = "__geometry"  # the type of a feature that is not a point
 PREFERRED_LAYERS = ("waypoints",)  # GPX: the waypoints, not the tracks
 GPX_POINT_LAYERS = ("waypoints", "route_points", "track_points")
+
+
+# GDAL fetches a GeoJSON "crs" of type "link" (or "url") from the web: no such request leaves
+# a government network's server. Any other HTTP GDAL might try goes to a closed port, at once.
+pyogrio.set_gdal_config_options(
+    {"GDAL_HTTP_PROXY": "127.0.0.1:9", "GDAL_HTTP_TIMEOUT": "1", "GDAL_HTTP_MAX_RETRY": "0"}
+)
+_LINKED_CRS = re.compile(rb'"crs"\s*:\s*\{.{0,400}?"(?:link|href|url)"', re.I | re.S)
+
+
+def check_geojson(path: Path) -> None:
+    """Refuse a GeoJSON whose coordinate system is a web link (the 2008 GeoJSON "link" crs)."""
+    with path.open("rb") as handle:
+        head = handle.read(64 * 1024)
+    if _LINKED_CRS.search(head):
+        raise NotATable(
+            "This GeoJSON names its coordinate system by a web link, which SmartTrees does not "
+            "follow: save the file again as plain GeoJSON (WGS 84) or as a GeoPackage."
+        )
 
 
 def choose_layer(path: Path, layer: str | None) -> str:
@@ -54,6 +76,8 @@ def _count(path: Path, layer: str) -> int:
 
 def read_vector(path: Path, layer: str | None = None) -> tuple[list[str], Iterator, str | None]:
     """Columns, rows (1-based feature number, dict) and the layer's coordinate system."""
+    if path.suffix.lower() in (".geojson", ".json"):
+        check_geojson(path)
     try:
         name = choose_layer(path, layer)
         with warnings.catch_warnings():

@@ -71,6 +71,8 @@ LABELS = {
     "unit:mm": _l("mm"),
     "unit:m": _l("m"),
     "unit:ft": _l("feet"),
+    "unit:in": _l("inches"),
+    "unit:circumference_mm": _l("circumference in mm"),
     "unit:circumference_cm": _l("circumference in cm"),
     "unit:circumference_m": _l("circumference in m"),
     "match:exact": _l("scientific name"),
@@ -155,6 +157,23 @@ def import_commit(batch_id: int):
     if not imports.request_write(batch_id, actor=current_user):
         flash(gettext("This import cannot be committed now."))
     return redirect(url_for("pages.import_detail", batch_id=batch_id))
+
+
+@bp.post("/imports/<int:batch_id>/retry")
+@role_required(Role.MANAGER)
+def import_retry(batch_id: int):
+    """Check a failed import's file again."""
+    imports.retry(batch_id)
+    return redirect(url_for("pages.import_detail", batch_id=batch_id))
+
+
+@bp.post("/imports/<int:batch_id>/discard")
+@role_required(Role.MANAGER)
+def import_discard(batch_id: int):
+    """Forget an import that wrote nothing, and its uploaded file."""
+    imports.discard(batch_id, upload_dir=Path(current_app.config["UPLOAD_DIR"]))
+    flash(gettext("The import was discarded; nothing had been written."))
+    return redirect(url_for("pages.import_new"))
 
 
 @bp.get("/imports/<int:batch_id>/errors.csv")

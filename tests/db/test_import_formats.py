@@ -323,3 +323,36 @@ def test_a_row_with_more_values_than_columns_is_an_error_not_a_shifted_tree(runn
     assert error.code == "row_too_many_values" and error.value == "bờ suối"
     trees = db.session.execute(select(Tree.external_id, Tree.dbh_cm).order_by(Tree.external_id))
     assert [(i, float(d)) for i, d in trees] == [("C1", 12.5), ("C3", 13.0)]
+
+
+def test_a_geojson_whose_crs_is_a_web_link_is_refused_and_nothing_is_fetched(
+    runner, tmp_path, anywhere
+):
+    import http.server
+    import threading
+
+    asked = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    link = f"http://127.0.0.1:{server.server_port}/crs.wkt"
+    path = tmp_path / "linked.geojson"
+    path.write_text(
+        '{"type": "FeatureCollection", "crs": {"type": "link", "properties": {"href": "'
+        + link
+        + '", "type": "ogcwkt"}}, "features": [{"type": "Feature", "properties": {"id": 1}, '
+        '"geometry": {"type": "Point", "coordinates": [105.8, 21.6]}}]}'
+    )
+    code, summary, output = run(runner, path)
+    server.shutdown()
+    assert code == 1 and summary is None
+    assert "web link" in output and asked == []

@@ -342,3 +342,70 @@ def test_a_fixed_row_whose_id_another_row_has_stays_in_error(client, runner, upl
     run_jobs(runner)
     done = db.session.get(ImportBatch, batch.id)
     assert done.status == ImportStatus.DONE and done.summary["created"] == 2
+
+
+@pytest.mark.parametrize(
+    ("step", "job"),
+    [
+        ("smarttrees.services.imports.pipeline.open_file", "check"),
+        ("smarttrees.services.imports.staging.stage", "check"),
+        ("smarttrees.services.imports.checks.check", "check"),
+        ("smarttrees.services.imports.writing.write", "write"),
+    ],
+)
+def test_a_job_that_fails_at_any_step_leaves_the_batch_failed_with_a_reason(
+    client, runner, upload_dir, tmp_path, monkeypatch, step, job
+):
+    from smarttrees.services import imports
+
+    batch = _checked_batch(client, runner, tmp_path, f"ks-fail-{job}")
+    if job == "write":
+        db.session.execute(text("DELETE FROM procrastinate_jobs"))
+        batch.status = ImportStatus.COMMITTING
+        db.session.commit()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(step, broken)
+    run = imports.run_check if job == "check" else imports.run_write
+    with pytest.raises(RuntimeError):
+        run(batch.id)
+    failed = db.session.get(ImportBatch, batch.id)
+    assert failed.status == ImportStatus.FAILED and "unexpected error" in failed.failure
+    assert failed.summary == {"error": {"code": "internal"}}
+    assert _kept_schemas() == []
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 0
+
+
+def test_a_failed_import_is_checked_again_or_discarded_with_its_file(
+    client, runner, upload_dir, tmp_path
+):
+    sign_in(client, Role.MANAGER)
+    upload(client, b"id,species\n1,Sau\n", "no_coordinates.csv")
+    run_jobs(runner)
+    batch = db.session.scalar(select(ImportBatch))
+    assert batch.status == ImportStatus.FAILED
+    stored = Path(batch.stored_path)
+    token = csrf_from(client, f"/imports/{batch.id}")
+    client.post(f"/imports/{batch.id}/retry", data={"csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(ImportBatch, batch.id).status == ImportStatus.UPLOADED
+    run_jobs(runner)
+    assert db.session.get(ImportBatch, batch.id).status == ImportStatus.FAILED
+    token = csrf_from(client, f"/imports/{batch.id}")
+    response = client.post(f"/imports/{batch.id}/discard", data={"csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+    assert not stored.exists()
+
+
+def test_a_written_import_cannot_be_discarded(client, runner, upload_dir, tmp_path):
+    batch = _checked_batch(client, runner, tmp_path, "ks-keep")
+    _commit(client, batch)
+    run_jobs(runner)
+    token = csrf_from(client, f"/imports/{batch.id}")
+    response = client.post(f"/imports/{batch.id}/discard", data={"csrf_token": token})
+    assert response.status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 2

@@ -219,3 +219,19 @@ def test_the_header_row_can_be_named_when_the_guess_is_wrong(runner, tmp_path):
     code, summary, output = run(runner, path, "--crs", "9213", "--header-row", "4")
     assert code == 1 and summary is None
     assert "No coordinate columns" in output  # the title row holds no column names
+
+
+def test_an_unexpected_failure_ends_the_cli_in_one_line_and_writes_nothing(
+    runner, tmp_path, monkeypatch
+):
+    path, _ = vn2000_survey(tmp_path)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("smarttrees.services.imports.writing.write", broken)
+    code, summary, output = run(runner, path, "--crs", "9213", "--commit")
+    assert code == 1 and summary is None
+    assert "unexpected error (RuntimeError: disk on fire)" in output
+    assert "Traceback" not in output and len(output.strip().splitlines()) == 1
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 0

@@ -148,3 +148,26 @@ def test_a_double_submitted_inspection_is_recorded_once(client):
     client.post(f"/trees/{tree.code}/inspect", data=data)
     client.post(f"/trees/{tree.code}/inspect", data=data)
     assert len(inventory.get_tree(tree.code).inspections) == 1
+
+
+def test_an_inspection_form_sent_again_after_the_back_button_is_kept_once(client):
+    from smarttrees.models import Inspection
+
+    sign_in(client, Role.FIELD)
+    tree = make_tree()
+    for _ in range(2):  # back to the form: a fresh client id, the browser's restored values
+        page = client.get(f"/trees/{tree.code}/inspect").get_data(as_text=True)
+        client_id = re.search(r'name="client_id" value="([^"]+)"', page).group(1)
+        form = {"dbh_cm": "33,5", "condition": "fair", "client_id": client_id}
+        response = client.post(
+            f"/trees/{tree.code}/inspect",
+            data={**form, "csrf_token": csrf_from(client, f"/trees/{tree.code}/inspect")},
+            follow_redirects=True,
+        )
+    assert "không có gì bị thêm hai lần" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Inspection)) == 1
+    client.post(
+        f"/trees/{tree.code}/inspect",
+        data={"dbh_cm": "34", "csrf_token": csrf_from(client, f"/trees/{tree.code}/inspect")},
+    )
+    assert db.session.scalar(select(func.count()).select_from(Inspection)) == 2

@@ -56,8 +56,14 @@ def test_coordinates_are_found_by_their_values_when_the_headings_do_not_say():
     rows = _rows(columns, *[(f"A{n}", f"21.5{n}, 105.8{n}", "120") for n in range(10)])
     assert propose_mapping(columns, rows).mapping["latlon"] == "where"
     columns = ["ref", "E", "N"]
-    rows = _rows(columns, *[(f"A{n}", f"105.8{n}1", f"21.5{n}3") for n in range(10)])
+    rows = _rows(columns, *[(f"A{n}", f"105.8{n}1234", f"21.5{n}3456") for n in range(10)])
     assert {"lon": "E", "lat": "N"}.items() <= propose_mapping(columns, rows).mapping.items()
+
+
+def test_metres_inside_a_plot_are_not_taken_for_degrees():
+    columns = ["tag", "lx", "ly", "dbh"]
+    rows = _rows(columns, *[(f"{n}", f"{n}.5", f"1{n}.2", "300") for n in range(10)])
+    assert "lon" not in propose_mapping(columns, rows).mapping
 
 
 def test_x_and_y_holding_degrees_are_longitude_and_latitude():

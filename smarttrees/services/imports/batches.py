@@ -12,9 +12,9 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from smarttrees.errors import DomainError, NotFound, ValidationFailed
+from smarttrees.errors import Conflict, DomainError, NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers.csvfile import ONE_BYTE_ENCODINGS
 from smarttrees.measures import UNITS
@@ -216,3 +216,37 @@ def request_write(batch_id: int, *, actor: User | None) -> bool:
     )
     db.session.commit()
     return True
+
+
+RUNNING = (ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+JOB_WAITING_SQL = """
+SELECT EXISTS (SELECT 1 FROM procrastinate_jobs
+                WHERE status IN ('todo', 'doing') AND (args ->> 'batch_id')::int = :batch)"""
+
+
+def retry(batch_id: int) -> None:
+    """Check a failed batch's file again (after the cause was put right)."""
+    batch = get_batch(batch_id)
+    if batch.status != ImportStatus.FAILED:
+        raise Conflict("Only an import that failed can be checked again.")
+    batch.status, batch.failure, batch.rows_done = ImportStatus.UPLOADED, None, 0
+    queue_check(batch.id)
+    db.session.commit()
+
+
+def discard(batch_id: int, *, upload_dir: Path) -> None:
+    """Forget an import that wrote nothing: the batch, its problems, its kept rows and the file
+    uploaded for it (a file the CLI was given stays where it is). A batch whose job still waits
+    or runs is refused; a written one is kept, as its trees are."""
+    batch = get_batch(batch_id)
+    if batch.status == ImportStatus.DONE:
+        raise Conflict("This import wrote its trees: it is kept with them.")
+    waiting = db.session.scalar(text(JOB_WAITING_SQL), {"batch": batch_id})
+    if batch.status in RUNNING and waiting:
+        raise Conflict("This import is being checked or written: wait for it to finish.")
+    stored = Path(batch.stored_path) if batch.stored_path else None
+    pipeline.drop_kept_rows(batch_id)
+    db.session.delete(batch)
+    db.session.commit()
+    if stored is not None and stored.parent.parent == upload_dir:
+        shutil.rmtree(stored.parent, ignore_errors=True)  # the upload's own folder

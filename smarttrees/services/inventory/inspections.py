@@ -3,12 +3,13 @@
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from geoalchemy2.shape import from_shape
-from sqlalchemy import select
+from geoalchemy2.shape import from_shape, to_shape
+from sqlalchemy import func, select
 
 from smarttrees.errors import ValidationFailed
 from smarttrees.extensions import db
@@ -36,8 +37,10 @@ INSPECTION_FIELDS = (
 class Recorded:
     """What recording an inspection did, whatever the door (form, JSON API, sync).
 
-    `created` is False when a device or form sent the same record again (same client_id): the
-    inspection is then the earlier copy and nothing was added. `conflict` is True when the tree
+    `created` is False when a device or form sent the same record again (same client_id), or
+    the same inspector recorded the very same values on the tree a few minutes ago (a form
+    sent again after the back button): the inspection is then the earlier copy and nothing was
+    added. `conflict` is True when the tree
     changed on the server after the device last saw it (`base_updated_at`): the inspection is
     still kept, as history, and the tree follows the latest observation.
     """
@@ -70,6 +73,8 @@ def record_inspection(
     geom = values.pop("geom", None)
     if values.get("inspected_at") is None:
         values.pop("inspected_at", None)  # the database's now()
+    if photo is None and (twin := _same_values_just_now(tree.id, actor, values, geom)):
+        return Recorded(twin, created=False)
     if photo is not None:
         values["photo_path"] = _store_photo(photo, photo_dir)
     inspection = Inspection(tree_id=tree.id, inspector_id=actor.id if actor else None, **values)
@@ -85,6 +90,49 @@ def record_inspection(
         raise
     db.session.refresh(tree)
     return Recorded(inspection, created=True, conflict=conflict)
+
+
+RESENT_WITHIN = timedelta(minutes=10)
+COMPARED = ("dbh_cm", "height_m", "crown_m", "condition", "notes", "moved")
+
+
+def _same_values_just_now(tree_id: int, actor, values: dict, geom) -> Inspection | None:
+    """The inspector's own inspection of the tree with these values, made moments ago."""
+    if actor is None:
+        return None
+    latest = db.session.scalar(
+        select(Inspection)
+        .where(
+            Inspection.tree_id == tree_id,
+            Inspection.inspector_id == actor.id,
+            Inspection.created_at > func.now() - RESENT_WITHIN,
+            Inspection.photo_path.is_(None),
+        )
+        .order_by(Inspection.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return None
+    same = all(_same(getattr(latest, name), values.get(name)) for name in COMPARED)
+    return latest if same and _same_place(latest.geom, geom) else None
+
+
+def _same_place(stored, sent) -> bool:
+    if stored is None or sent is None:
+        return stored is None and sent is None
+    return to_shape(stored).equals_exact(sent, 1e-7)
+
+
+def _same(stored, sent) -> bool:
+    if name := getattr(sent, "value", None):  # an enum
+        sent = name
+    stored = getattr(stored, "value", stored)
+    if stored in (None, False, "") and sent in (None, False, ""):
+        return True
+    try:
+        return Decimal(str(stored)) == Decimal(str(sent))
+    except ArithmeticError:
+        return stored == sent
 
 
 def _parse_inspection(raw: Mapping[str, Any], *, has_photo: bool) -> dict:
