@@ -1,9 +1,9 @@
-"""Language selection and day-first date formats (Flask-Babel)."""
+"""Language selection, day-first dates and locale numbers (Flask-Babel): 1.234,5 in Vietnamese."""
 
 from datetime import date, datetime
 
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, format_date, format_datetime
+from flask_babel import Babel, format_date, format_datetime, format_decimal
 from flask_login import current_user
 
 babel = Babel()
@@ -31,6 +31,12 @@ def day_first(value: date | datetime | None) -> str:
     return format_date(value, "dd/MM/yyyy")
 
 
+def number(value) -> str:
+    """A number as the reader's language writes it (Vietnamese: 1.234,5)."""
+    return "" if value is None else format_decimal(value)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["day_first"] = day_first
+    app.jinja_env.filters["number"] = number

@@ -37,18 +37,30 @@ FIELD_RANGES = {
 }
 # The survey import's ranges, by mapping target.
 RANGES = {name: (m.low, m.high) for name, m in MEASURES.items()}
+# Condition words of Vietnamese field sheets and of city inventories (folded, lower case).
 CONDITIONS = {
     "good": "good",
+    "very good": "good",
+    "excellent": "good",
     "tot": "good",
+    "rat tot": "good",
+    "binh thuong": "good",
     "fair": "fair",
+    "average": "fair",
     "trung binh": "fair",
     "kha": "fair",
     "poor": "poor",
+    "critical": "poor",
+    "dying": "poor",
+    "declining": "poor",
     "kem": "poor",
     "xau": "poor",
+    "sau benh": "poor",
     "dead": "dead",
     "chet": "dead",
+    "kho": "dead",
     "removed": "removed",
+    "stump": "removed",
     "da chat": "removed",
 }
 

@@ -37,15 +37,41 @@ CATALOGUE = {
             "This feature is not a point: a tree is imported from a point.",
         ),
         Kind("outside_service_area", ERROR, "The point lies outside the service area."),
-        Kind("number_invalid", ERROR, "This is not a number."),
-        Kind("out_of_range", ERROR, "This value is outside the plausible range."),
+        # A value that cannot be read does not stop the tree: it is imported without it, and
+        # the value is kept with the tree as the file wrote it.
         Kind(
-            "date_invalid", ERROR, "This is not a date (dd/mm/yyyy, yyyy-mm-dd or an Excel serial)."
+            "number_invalid",
+            WARNING,
+            "This is not a number: the tree is imported without it, the value kept as written.",
+        ),
+        Kind(
+            "out_of_range",
+            WARNING,
+            "This value is outside the plausible range: the tree is imported without it, "
+            "the value kept as written.",
+        ),
+        Kind(
+            "size_class",
+            WARNING,
+            "A size class: its middle is taken as the value, the class kept as written.",
+        ),
+        Kind(
+            "date_invalid",
+            WARNING,
+            "This is not a date (dd/mm/yyyy, yyyy-mm-dd or an Excel serial): the tree is "
+            "imported without it, the value kept as written.",
+        ),
+        Kind(
+            "condition_unknown",
+            WARNING,
+            "This condition is not one SmartTrees knows: the tree is imported without it, "
+            "the word kept as written.",
         ),
         Kind(
             "species_ambiguous",
-            ERROR,
-            "This name fits more than one species: choose one in the mapping.",
+            WARNING,
+            "This name fits more than one species: the tree is imported unidentified, the name "
+            "kept; choose the species in the mapping.",
         ),
         Kind(
             "species_unknown",
@@ -57,6 +83,12 @@ CATALOGUE = {
             "row_repeated",
             WARNING,
             "This row repeats an earlier row of the file exactly: it is imported once.",
+        ),
+        Kind(
+            "same_point",
+            WARNING,
+            "Another tree of this file, with another id, stands at exactly this point: both "
+            "are imported.",
         ),
         Kind(
             "near_existing_tree",

@@ -163,7 +163,7 @@ def _unique(texts: list[str]) -> bool:
     if not filled or len(filled) < 0.95 * len(texts):
         return False
     most = Counter(filled).most_common(1)[0][1]
-    return most <= max(2, 0.01 * len(filled)) and len(set(filled)) >= 0.8 * len(filled)
+    return most <= 2 or len(set(filled)) >= 0.9 * len(filled)
 
 
 # Where a DBH or a height heading names no unit, the values' median decides.

@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smarttrees.extensions import db
@@ -64,6 +65,8 @@ class Tree(db.Model):
     species_id: Mapped[int | None] = mapped_column(ForeignKey("species.id"))
     # The name as surveyed, kept for a tree imported as unidentified (species not in the list).
     species_raw: Mapped[str | None] = mapped_column(String(160))
+    # Values of the survey file that could not be read, or were size classes, as it wrote them.
+    surveyed: Mapped[dict | None] = mapped_column(JSONB)
     dbh_cm: Mapped[float | None] = mapped_column(Numeric(5, 1))
     height_m: Mapped[float | None] = mapped_column(Numeric(4, 1))
     crown_m: Mapped[float | None] = mapped_column(Numeric(4, 1))

@@ -59,7 +59,8 @@ def import_fix_row(batch_id: int, row_number: int):
         flash(gettext("Row %(row)s still has problems.", row=row_number))
     else:
         flash(gettext("Row %(row)s is ready.", row=row_number))
-    return redirect(url_for("pages.import_detail", batch_id=batch_id, group="errors"))
+    group = request.form.get("group") if request.form.get("group") == "warnings" else "errors"
+    return redirect(url_for("pages.import_detail", batch_id=batch_id, group=group))
 
 
 def report_rows(batch_id: int):

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from smarttrees.auth import role_required
+from smarttrees.importers.errors import CATALOGUE
 from smarttrees.importers.mapping import TARGETS
 from smarttrees.importers.report import REPORT_HEADER
 from smarttrees.measures import UNITS
@@ -92,7 +93,7 @@ LABELS = {
 def import_detail(batch_id: int):
     batch = imports.get_batch(batch_id)
     summary = batch.summary or {}
-    group = request.args.get("group") or ("errors" if summary.get("errors") else "ready")
+    group = request.args.get("group") or _first_group(summary)
     group = group if group in GROUPS else "ready"
     severity = {"errors": "error", "warnings": "warning"}.get(group)
     after = request.args.get("after", 0, type=int)
@@ -104,7 +105,7 @@ def import_detail(batch_id: int):
     by_row: dict[int, list] = {}
     for problem in problems:
         by_row.setdefault(problem.row_number, []).append(problem)
-    values = imports.row_values(batch_id, list(by_row)) if group == "errors" else {}
+    values = imports.row_values(batch_id, list(by_row)) if severity else {}
     return render_template(
         "imports/detail.html",
         batch=batch,
@@ -123,7 +124,22 @@ def import_detail(batch_id: int):
         province_bounds=inventory.province_bounds(),
         map_link=_map_link(summary),
         labels=LABELS,
+        problem_kinds=_problem_kinds(summary),
     )
+
+
+def _first_group(summary: dict) -> str:
+    """The rows a reviewer looks at first: errors, else warnings, else the ready ones."""
+    if summary.get("errors"):
+        return "errors"
+    return "warnings" if summary.get("warnings") else "ready"
+
+
+def _problem_kinds(summary: dict) -> list[tuple[str, str, str, int]]:
+    """Each kind of problem the file has, errors first: (code, severity, message, rows)."""
+    kinds = [(code, CATALOGUE[code], n) for code, n in summary.get("errors_by_code", {}).items()]
+    ordered = sorted(kinds, key=lambda k: (k[1].severity != "error", -k[2]))
+    return [(code, kind.severity, kind.message, n) for code, kind, n in ordered]
 
 
 def _map_link(summary: dict) -> str:

@@ -28,32 +28,35 @@ def test_a_survey_goes_from_upload_to_the_map_in_a_browser(
         page.get_by_role("button", name="Tải lên và kiểm tra").click()
         expect(page.locator("h1")).to_contain_text("khao_sat.csv")
         run_jobs(runner)  # the job worker checks the file; the page notices and reloads
-        expect(page.get_by_role("button", name="Nhập 2 dòng sẵn sàng")).to_be_visible(
+        # Only the point outside the province and the id given twice stop a row: 5 are ready.
+        expect(page.get_by_role("button", name="Nhập 5 dòng sẵn sàng")).to_be_visible(
             timeout=15_000
         )
-        expect(page.locator("#problems")).to_contain_text("species_ambiguous")
+        expect(page.locator("#problem-kinds")).to_contain_text("species_ambiguous")
         # The mapping: "Bo de" fits two species; choose one, once for every row that has it.
         bo_de = page.locator("#species-names tr", has_text="Bo de").locator("select")
         bo_de.select_option(str(ficus_religiosa))
         page.get_by_role("button", name="Kiểm tra lại").click()
         run_jobs(runner)
-        expect(page.get_by_role("button", name="Nhập 3 dòng sẵn sàng")).to_be_visible(
+        expect(page.get_by_role("button", name="Nhập 5 dòng sẵn sàng")).to_be_visible(
             timeout=15_000
         )
-        # A cell fixed in place: the DBH "abc" of row 5 becomes 40, and the row is ready.
+        expect(page.locator("#problem-kinds")).not_to_contain_text("species_ambiguous")
+        # A cell fixed in place among the warnings: the DBH "abc" of row 5 becomes 40.
+        page.goto(page.url.split("?")[0] + "?group=warnings")
         row = page.locator("#row-5")
         expect(row).to_contain_text("number_invalid")
         row.get_by_label("D1.3").fill("40")
         row.get_by_role("button", name="Kiểm tra dòng này").click()
         expect(page.locator(".flash")).to_contain_text("5")
-        expect(page.locator("#row-5")).to_have_count(0)
-        page.get_by_role("button", name="Nhập 4 dòng sẵn sàng").click()
+        expect(page.locator("#row-5")).not_to_contain_text("number_invalid")
+        page.get_by_role("button", name="Nhập 5 dòng sẵn sàng").click()
         run_jobs(runner)
         expect(page.get_by_role("link", name="Xem cây trên bản đồ")).to_be_visible(timeout=15_000)
-        # The preview map shows every row's point: 4 ready in green, 4 with an error in red.
+        # The preview map shows every row's point: 5 imported in green, 3 refused in red.
         points = page.locator("#import-preview path.leaflet-interactive")
         expect(points).to_have_count(8)
-        expect(points.and_(page.locator('[stroke="#b00020"]'))).to_have_count(4)
+        expect(points.and_(page.locator('[stroke="#b00020"]'))).to_have_count(3)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "import-done.png"), full_page=True)
         page.get_by_role("link", name="Xem cây trên bản đồ").click()
@@ -62,7 +65,7 @@ def test_a_survey_goes_from_upload_to_the_map_in_a_browser(
         )
         assert offsite.blocked == []
         browser.close()
-    assert db.session.scalar(select(func.count()).select_from(Tree)) == 4
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 5
     fixed = db.session.scalar(select(Tree).where(Tree.external_id == "TN-4"))
     assert float(fixed.dbh_cm) == 40.0
     chosen = db.session.scalar(select(Tree).where(Tree.external_id == "TN-3"))

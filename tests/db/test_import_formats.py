@@ -252,8 +252,10 @@ def test_an_excel_survey_with_dates_units_and_vietnamese_headers(runner, tmp_pat
     mapping = mapping_file(tmp_path, columns=columns, units={"dbh": "mm"})
     code, summary, output = run(runner, path, "--mapping", mapping, "--commit")
     assert code == 0, output
-    assert (summary["rows_read"], summary["ready"], summary["errors"]) == (3, 2, 1)
-    assert summary["errors_by_code"] == {"number_invalid": 1}
+    assert (summary["rows_read"], summary["ready"], summary["errors"]) == (3, 3, 0)
+    assert summary["errors_by_code"] == {"number_invalid": 1, "same_point": 1}
+    third = db.session.scalar(select(Tree).where(Tree.external_id == "X-3"))
+    assert third.dbh_cm is None and third.surveyed == {"dbh": "nhiều"}
     first = db.session.scalar(select(Tree).where(Tree.external_id == "X-1"))
     assert float(first.dbh_cm) == 12.5 and first.planted_on.isoformat() == "2018-06-15"
     second = db.session.scalar(select(Tree).where(Tree.external_id == "X-2"))

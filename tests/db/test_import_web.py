@@ -36,15 +36,15 @@ def test_upload_check_review_and_commit(client, runner, upload_dir, tmp_path):
     assert "species_ambiguous" in page and "outside_service_area" in page
     report = client.get(f"/imports/{batch.id}/errors.csv").get_data(as_text=True)
     assert report.splitlines()[0].lstrip("\ufeff") == "row,code,severity,columns,value,message"
-    assert len(report.splitlines()) == 1 + 6  # one line per problem
+    assert len(report.splitlines()) == 1 + 11  # one line per problem
     token = csrf_from(client, f"/imports/{batch.id}")
     assert client.post(f"/imports/{batch.id}/commit", data={"csrf_token": token}).status_code == 302
     db.session.expire_all()  # the request changed the batch in its own session
     assert db.session.get(ImportBatch, batch.id).status == ImportStatus.COMMITTING
     run_jobs(runner)
     done = db.session.get(ImportBatch, batch.id)
-    assert done.status == ImportStatus.DONE and done.summary["created"] == 2
-    assert db.session.scalar(select(func.count()).select_from(Tree)) == 2
+    assert done.status == ImportStatus.DONE and done.summary["created"] == 5
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 5
     status = client.get(f"/api/v1/imports/{batch.id}").get_json()
     assert status["status"] == "done" and status["rows_done"] == 8
 
@@ -99,7 +99,7 @@ def test_a_mapping_saved_in_the_review_is_reused_by_name(client, runner, upload_
     db.session.expire_all()
     checked = db.session.get(ImportBatch, batch.id)
     assert "species_ambiguous" not in checked.summary["errors_by_code"]
-    assert checked.summary["ready"] == 3 and checked.units == {"dbh": "mm"}
+    assert checked.summary["ready"] == 5 and checked.units == {"dbh": "mm"}
     code = runner.invoke(
         args=[
             "trees",
@@ -138,8 +138,9 @@ def test_the_error_report_opens_in_excel_with_every_problem(client, runner, uplo
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("row", "code", "severity", "columns", "value", "message")
-    assert len(rows) == 1 + 6
+    assert len(rows) == 1 + 11
     assert {r[1] for r in rows[1:]} == {
+        "same_point",
         "species_ambiguous",
         "number_invalid",
         "date_invalid",
@@ -170,13 +171,15 @@ def test_a_fixed_row_is_checked_again_and_counted(client, runner, upload_dir, tm
     )
     assert still_wrong.status_code == 302
     db.session.expire_all()
-    assert db.session.get(ImportBatch, batch.id).summary["errors"] == 6
+    assert _codes_of_row(6) == ["date_invalid", "same_point"]
     client.post(
         f"/imports/{batch.id}/rows/6", data={"csrf_token": token, "cell:Ngày trồng": "28/02/2020"}
     )
     db.session.expire_all()
     fixed = db.session.get(ImportBatch, batch.id)
-    assert (fixed.summary["errors"], fixed.summary["ready"]) == (5, 3)
+    assert _codes_of_row(6) == ["same_point"]  # the date is read; the point is still shared
+    assert (fixed.summary["errors"], fixed.summary["ready"]) == (3, 5)
+    assert "date_invalid" not in fixed.summary["errors_by_code"]
     assert fixed.edits == {"6": {"Ngày trồng": "28/02/2020"}}
     client.post(f"/imports/{batch.id}/commit", data={"csrf_token": token})
     run_jobs(runner)
@@ -184,18 +187,26 @@ def test_a_fixed_row_is_checked_again_and_counted(client, runner, upload_dir, tm
     assert tree.planted_on.isoformat() == "2020-02-28"
 
 
+def _codes_of_row(row: int) -> list[str]:
+    return db.session.scalars(
+        select(ImportRowError.code)
+        .where(ImportRowError.row_number == row)
+        .order_by(ImportRowError.code)
+    ).all()
+
+
 def test_the_review_pages_through_every_row_with_a_problem(client, runner, upload_dir):
     sign_in(client, Role.MANAGER)
     lines = ["id,longitude,latitude,species,dbh"]
-    lines += [f"P{i},105.8,21.6,Keo lai,{'x' if i % 2 else '12'}" for i in range(1, 501)]
-    upload(client, "\n".join(lines).encode(), "many_errors.csv")
+    lines += [f"P{i},105.8{i:04d},21.6,Keo lai,{'x' if i % 2 else '12'}" for i in range(1, 501)]
+    upload(client, "\n".join(lines).encode(), "many_problems.csv")
     run_jobs(runner)
     batch = db.session.scalar(select(ImportBatch))
-    assert batch.summary["errors"] == 250
+    assert (batch.summary["warnings"], batch.summary["ready"]) == (250, 500)
     seen, after = [], None
     while True:
         page = client.get(
-            f"/imports/{batch.id}?group=errors" + (f"&after={after}" if after else "")
+            f"/imports/{batch.id}?group=warnings" + (f"&after={after}" if after else "")
         )
         html = page.get_data(as_text=True)
         seen += [int(n) for n in re.findall(r'id="row-(\d+)"', html)]
@@ -281,14 +292,14 @@ def test_the_write_takes_the_checked_rows_without_reading_the_file_again(
     client, runner, upload_dir, tmp_path
 ):
     batch = _checked_batch(client, runner, tmp_path, "ks-once")
-    assert batch.status == ImportStatus.REVIEW and batch.summary["ready"] == 2
+    assert batch.status == ImportStatus.REVIEW and batch.summary["ready"] == 5
     assert _kept_schemas() == [f"import_{batch.id}"]
     Path(batch.stored_path).write_bytes(b"this is no longer the survey\n")
     _commit(client, batch)
     run_jobs(runner)
     done = db.session.get(ImportBatch, batch.id)
-    assert done.status == ImportStatus.DONE and done.summary["created"] == 2
-    assert db.session.scalar(select(func.count()).select_from(Tree)) == 2
+    assert done.status == ImportStatus.DONE and done.summary["created"] == 5
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 5
     assert _kept_schemas() == []  # the kept rows go once written
 
 
@@ -301,7 +312,7 @@ def test_kept_rows_lost_in_a_database_restart_are_read_again_from_the_file(
     _commit(client, batch)
     run_jobs(runner)
     done = db.session.get(ImportBatch, batch.id)
-    assert done.status == ImportStatus.DONE and done.summary["created"] == 2
+    assert done.status == ImportStatus.DONE and done.summary["created"] == 5
 
 
 def test_the_check_job_is_queued_in_the_transaction_that_makes_the_batch(
@@ -336,12 +347,12 @@ def test_a_fixed_row_whose_id_another_row_has_stays_in_error(client, runner, upl
     codes = db.session.scalars(
         select(ImportRowError.code).where(ImportRowError.row_number == row)
     ).all()
-    assert codes == ["external_id_duplicate"]
+    assert codes == ["external_id_duplicate", "same_point"]
     db.session.commit()  # the test's own reads let go of the kept table, which the write drops
     _commit(client, batch)
     run_jobs(runner)
     done = db.session.get(ImportBatch, batch.id)
-    assert done.status == ImportStatus.DONE and done.summary["created"] == 2
+    assert done.status == ImportStatus.DONE and done.summary["created"] == 4
 
 
 @pytest.mark.parametrize(
@@ -408,4 +419,4 @@ def test_a_written_import_cannot_be_discarded(client, runner, upload_dir, tmp_pa
     token = csrf_from(client, f"/imports/{batch.id}")
     response = client.post(f"/imports/{batch.id}/discard", data={"csrf_token": token})
     assert response.status_code == 409
-    assert db.session.scalar(select(func.count()).select_from(Tree)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 5

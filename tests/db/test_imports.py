@@ -9,6 +9,7 @@ from smarttrees.errors import DomainError
 from smarttrees.extensions import db
 from smarttrees.models import ImportRowError, Tree
 from smarttrees.services import imports
+from tests.helpers.factories import commune_named, point_in
 from tests.helpers.surveys import (
     SAMPLES,
     SF,
@@ -31,29 +32,36 @@ def test_a_city_inventory_imports_and_a_second_import_updates(runner, monkeypatc
     monkeypatch.setenv("SMARTTREES_SERVICE_AREA", "none")  # San Francisco is not Thái Nguyên
     code, summary, _ = run(runner, SF)
     assert code == 0
-    assert summary["rows_read"] == 9875 and summary["ready"] == 9831
-    assert summary["errors"] == 44 and summary["errors_by_code"]["out_of_range"] == 44
-    assert summary["errors_by_code"]["species_unknown"] == 9868 and summary["warnings"] == 9824
+    # A DBH out of range no longer stops its tree: 44 warnings, every row ready.
+    assert summary["rows_read"] == 9875 and summary["ready"] == 9875
+    assert summary["errors"] == 0 and summary["errors_by_code"]["out_of_range"] == 44
+    assert summary["errors_by_code"]["species_unknown"] == 9868 and summary["warnings"] == 9868
+    assert summary["errors_by_code"]["same_point"] == 846  # records sharing a point, own ids
     assert summary["created"] == 0  # only checked
     code, summary, _ = run(runner, SF, "--commit", "--category", "urban")
-    assert (summary["created"], summary["updated"]) == (9831, 0)
+    assert (summary["created"], summary["updated"]) == (9875, 0)
     code, summary, _ = run(runner, SF, "--commit", "--category", "urban")
-    assert summary["already_imported"] == 9831
-    assert (summary["created"], summary["updated"], summary["unchanged"]) == (0, 0, 9831)
+    assert summary["already_imported"] == 9875
+    assert (summary["created"], summary["updated"], summary["unchanged"]) == (0, 0, 9875)
     # Next month's file: 100 trees measured again, one new tree.
     code, summary, _ = run(runner, next_month(SF, tmp_path), "--commit", "--source", SF.stem)
-    assert (summary["created"], summary["updated"], summary["unchanged"]) == (1, 100, 9731)
-    assert db.session.scalar(select(func.count()).select_from(Tree)) == 9832
+    assert (summary["created"], summary["updated"], summary["unchanged"]) == (1, 100, 9775)
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 9876
     remeasured = db.session.scalar(select(Tree.dbh_cm).where(Tree.external_id == "99001"))
     assert remeasured == 77
     raw = db.session.scalar(select(Tree.species_raw).where(Tree.external_id == "99001"))
     assert raw == "Lophostemon confertus :: Brisbane Box"
-    errors = db.session.scalars(
+    unread = db.session.scalars(
         select(ImportRowError).where(
-            ImportRowError.batch_id == summary["batch_id"], ImportRowError.severity == "error"
+            ImportRowError.batch_id == summary["batch_id"], ImportRowError.code == "out_of_range"
         )
     ).all()
-    assert len(errors) == 44 and all(e.columns == ["dbh"] for e in errors)
+    assert len(unread) == 44 and all(e.columns == ["dbh"] for e in unread)
+    kept = db.session.execute(
+        select(Tree.dbh_cm, Tree.surveyed).where(Tree.surveyed.is_not(None))
+    ).all()
+    assert len(kept) == 44
+    assert all(dbh is None and not 0 < float(s["dbh"]) <= 500 for dbh, s in kept)
 
 
 def test_a_vn2000_survey_lands_within_a_metre_with_each_problem_named(runner, tmp_path):
@@ -65,10 +73,16 @@ def test_a_vn2000_survey_lands_within_a_metre_with_each_problem_named(runner, tm
         "external_id_duplicate": 2,
         "number_invalid": 1,
         "outside_service_area": 1,
+        "same_point": 5,  # the survey puts several trees on one point of each commune
         "species_ambiguous": 1,
     }
-    assert (summary["rows_read"], summary["ready"], summary["errors"]) == (8, 2, 6)
-    assert summary["created"] == 2
+    # Only a point outside the area and an id twice block a row: 5 trees, 3 rows refused.
+    assert (summary["rows_read"], summary["ready"], summary["errors"]) == (8, 5, 3)
+    assert summary["created"] == 5
+    surveyed = dict(db.session.execute(select(Tree.external_id, Tree.surveyed)).all())
+    assert surveyed["TN-4"] == {"dbh": "abc"} and surveyed["TN-5"] == {"planted": "31/02/2020"}
+    bo_de = db.session.scalar(select(Tree).where(Tree.external_id == "TN-3"))
+    assert (bo_de.species_id, bo_de.species_raw) == (None, "Bo de")
     for tree in db.session.scalars(select(Tree)):
         lon, lat = points[tree.external_id]
         distance = db.session.scalar(
@@ -89,7 +103,7 @@ def test_a_vn2000_survey_lands_within_a_metre_with_each_problem_named(runner, tm
 def test_a_windows_1258_file_is_read_and_stored_as_nfc(runner, tmp_path):
     path, _ = vn2000_survey(tmp_path, encoding="cp1258")
     _, summary, _ = run(runner, path, "--crs", "EPSG:9213", "--commit")
-    assert summary["created"] == 2
+    assert summary["created"] == 5
     species = db.session.scalar(select(Tree.species_id).where(Tree.external_id == "TN-2"))
     assert species is not None  # "Bằng lăng nước", decoded from Windows-1258 and matched
 
@@ -111,8 +125,9 @@ def test_an_empty_file_is_refused(tmp_path):
 
 
 VECTOR_FILES = {
-    # 13 features repeat another exactly (same OBJECTID, same values): each is imported once.
-    "05_trees_pasadena_geojson/pasadena_street_trees.geojson": (1013, 836, 167),
+    # 13 features repeat another exactly (same OBJECTID, same values): each is imported once;
+    # 167 trunk diameters of 0 are warnings (no DBH), no longer refused trees.
+    "05_trees_pasadena_geojson/pasadena_street_trees.geojson": (1013, 1000, 0),
     # The last three apiaries are one feature saved three times: imported once.
     "18_qfield_sample_project_gpkg/qfield_simple_bee_farming_bees.gpkg": (40, 38, 0),
     "13_gpx_waypoints_gps_units/gpsbabel_garmin_gdb_sample.gpx": (9, 9, 0),
@@ -182,12 +197,12 @@ def test_overlapping_commits_update_and_never_duplicate(app, runner, tmp_path):
     other.close()
     worker.join(timeout=60)
     summary = json.loads(results[0].output.splitlines()[-1])
-    assert (summary["created"], summary["updated"]) == (1, 1)
+    assert (summary["created"], summary["updated"]) == (4, 1)  # TN-2 was the other's
     db.session.expire_all()
     rows = db.session.execute(
         text("SELECT count(*), count(DISTINCT external_id) FROM trees WHERE source = 'ks-2025'")
     ).one()
-    assert tuple(rows) == (2, 2)
+    assert tuple(rows) == (5, 5)
 
 
 def test_an_official_form_workbook_imports_without_a_mapping(runner, tmp_path):
@@ -235,3 +250,36 @@ def test_an_unexpected_failure_ends_the_cli_in_one_line_and_writes_nothing(
     assert "unexpected error (RuntimeError: disk on fire)" in output
     assert "Traceback" not in output and len(output.strip().splitlines()) == 1
     assert db.session.scalar(select(func.count()).select_from(Tree)) == 0
+
+
+def test_condition_words_and_size_classes_are_read_and_what_is_not_is_kept(runner, tmp_path):
+    lon, lat = point_in(commune_named("Gia Sàng"))
+    rows = [
+        ("C1", "Good", "07-12"),
+        ("C2", "Very_Good", "25"),
+        ("C3", "Xấu", "0-6"),
+        ("C4", "leaning a bit", "abc"),
+    ]
+    lines = ["id;lon;lat;condition;dbh"]
+    lines += [f"{i};{lon + n * 1e-4};{lat};{c};{d}" for n, (i, c, d) in enumerate(rows)]
+    path = tmp_path / "conditions.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, summary, output = run(runner, path, "--commit")
+    assert code == 0, output
+    assert summary["created"] == 4
+    assert summary["errors_by_code"] == {
+        "condition_unknown": 1,
+        "number_invalid": 1,
+        "size_class": 2,
+    }
+    trees = {t.external_id: t for t in db.session.scalars(select(Tree))}
+    conditions = [trees[i].condition for i in ("C1", "C2", "C3", "C4")]
+    assert [c.value if c else None for c in conditions] == [
+        "good",
+        "good",
+        "poor",
+        None,
+    ]
+    assert float(trees["C1"].dbh_cm) == 9.5 and trees["C1"].surveyed == {"dbh": "07-12"}
+    assert float(trees["C3"].dbh_cm) == 3.0
+    assert trees["C4"].surveyed == {"dbh": "abc", "condition": "leaning a bit"}

@@ -30,8 +30,13 @@ def test_trees_at_one_address_with_their_own_ids_are_all_imported(runner):
     # Toronto East York: 1,610 trees share 478 address points; the point is a GeoJSON text.
     code, summary, output = run(runner, TORONTO, "--commit")
     assert code == 0, output
-    assert (summary["rows_read"], summary["created"]) == (6115, 6114)
-    assert summary["errors_by_code"] == {"out_of_range": 1, "species_unknown": 6115}
+    assert (summary["rows_read"], summary["created"]) == (6115, 6115)
+    # 1,610 trees on 478 points: each tree after the first on its point is named once.
+    assert summary["errors_by_code"] == {
+        "out_of_range": 1,
+        "same_point": 1610 - 478,
+        "species_unknown": 6115,
+    }
     assert summary["decisions"]["columns"] == {
         "wkt": "geometry",
         "species": "BOTANICAL_NAME",
@@ -44,6 +49,26 @@ def test_trees_at_one_address_with_their_own_ids_are_all_imported(runner):
         )
     )
     assert shared == 478
+    code, again, _ = run(runner, TORONTO, "--commit")
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 6115)
+
+
+def test_trees_without_ids_at_one_point_are_two_trees_and_a_repeated_row_is_one(runner, tmp_path):
+    path = tmp_path / "same_address.csv"
+    path.write_text(
+        "lat,lon,species,dbh\n"
+        "43.70012,-79.33112,Acer saccharum,30\n"
+        "43.70012,-79.33112,Acer saccharum,12\n"
+        "43.70012,-79.33112,Acer saccharum,12\n",
+        encoding="utf-8",
+    )
+    code, summary, output = run(runner, path, "--commit")
+    assert code == 0, output
+    assert summary["created"] == 2
+    assert summary["errors_by_code"]["row_repeated"] == 1
+    assert summary["errors_by_code"]["same_point"] == 2
+    code, again, _ = run(runner, path, "--commit")
+    assert (again["created"], again["unchanged"]) == (0, 2)
 
 
 def test_a_research_plot_is_placed_by_its_degrees_not_its_plot_metres(runner):

@@ -57,14 +57,31 @@ def outside_problems(mapping: dict) -> list[Problem]:
     return [Problem(row, "outside_service_area", coordinate_columns(mapping)) for row in outside]
 
 
+# Rows at exactly the point of an earlier row with another id (trees geocoded to one street
+# address): two trees, said once for each later row.
+SAME_POINT_SQL = """
+WITH shared AS (
+  SELECT round(lon::numeric, 7) AS x, round(lat::numeric, 7) AS y, min(row_number) AS first
+    FROM import_rows GROUP BY 1, 2 HAVING count(DISTINCT external_id) > 1)
+SELECT r.row_number, s.first::text
+  FROM import_rows AS r
+  JOIN shared AS s ON round(r.lon::numeric, 7) = s.x AND round(r.lat::numeric, 7) = s.y
+ WHERE r.row_number <> s.first
+ ORDER BY r.row_number"""
+
+
 def problems_in_sql(problems: list[Problem], mapping: dict, source: str) -> None:
     """Points outside the service area; ids that appear twice in the file (a row repeated
-    exactly is imported once); trees already standing within 1 m."""
+    exactly is imported once); trees at one point with different ids; trees already standing
+    within 1 m."""
     problems.extend(outside_problems(mapping))
     column = (mapping.get("external_id", ""),)
     for row, value, repeated in db.session.execute(text(DUPLICATES_SQL)):
         code = "row_repeated" if repeated else "external_id_duplicate"
         problems.append(Problem(row, code, column, value))
+    place = coordinate_columns(mapping)
+    same = db.session.execute(text(SAME_POINT_SQL))
+    problems.extend(Problem(row, "same_point", place, first) for row, first in same)
     species_column = (mapping.get("species", ""),)
     near = db.session.execute(text(NEAR_SQL), {"source": source})
     problems.extend(Problem(r, "near_existing_tree", species_column, c) for r, c in near)
@@ -135,7 +152,7 @@ def check(opened: Opened, staged: Staged, batch: ImportBatch) -> dict:
     problems_in_sql(problems, opened.mapping, batch.source)
     error_rows, repeated_rows = mark_rows(problems)
     record(batch.id, problems)
-    _keep_error_rows(batch.id, opened.columns, error_rows)
+    _keep_rows_to_fix(batch.id, opened.columns, error_rows | {p.row for p in problems})
     warning_rows = {p.row for p in problems if p.kind.severity != ERROR} - error_rows
     return {
         "rows_read": staged.read,
@@ -204,9 +221,10 @@ def record(batch_id: int, problems: list[Problem]) -> None:
 KEPT_ROWS = 10_000
 
 
-def _keep_error_rows(batch_id: int, columns: list[str], error_rows: set[int]) -> None:
-    """The file's values of the rows in error (the first KEPT_ROWS), to fix them by hand."""
-    wanted = sorted(error_rows)[:KEPT_ROWS]
+def _keep_rows_to_fix(batch_id: int, columns: list[str], rows: set[int]) -> None:
+    """The file's values of the rows with a problem (the first KEPT_ROWS), to fix them by
+    hand on the review page."""
+    wanted = sorted(rows)[:KEPT_ROWS]
     if not wanted:
         return
     cells = ", ".join(f"coalesce({name}, '')" for name in raw_names(columns).values())
@@ -221,7 +239,30 @@ def _keep_error_rows(batch_id: int, columns: list[str], error_rows: set[int]) ->
     )
 
 
-def id_taken_by_another_row(row_number: int, mapping: dict) -> list[Problem]:
+def fixed_row_problems(row_number: int, mapping: dict) -> list[Problem]:
+    """What the whole-file checks find about a row fixed by hand, against the other rows:
+    an id another row has, a point another tree of the file stands on."""
+    return _id_taken_by_another_row(row_number, mapping) + _same_point_as_another_row(
+        row_number, mapping
+    )
+
+
+def _same_point_as_another_row(row_number: int, mapping: dict) -> list[Problem]:
+    first = db.session.scalar(
+        text("""
+        SELECT min(o.row_number) FROM import_rows AS r JOIN import_rows AS o
+            ON round(o.lon::numeric, 7) = round(r.lon::numeric, 7)
+           AND round(o.lat::numeric, 7) = round(r.lat::numeric, 7)
+           AND o.external_id IS DISTINCT FROM r.external_id
+         WHERE r.row_number = :row"""),
+        {"row": row_number},
+    )
+    if first is None or first > row_number:
+        return []
+    return [Problem(row_number, "same_point", coordinate_columns(mapping), str(first))]
+
+
+def _id_taken_by_another_row(row_number: int, mapping: dict) -> list[Problem]:
     """A row fixed by hand whose id another row of the file already has."""
     taken = db.session.execute(
         text("""

@@ -111,9 +111,9 @@ def _edits(batch, row_number: int) -> dict:
 
 
 def _check_row(batch, row_number: int, values: dict) -> list[Problem]:
-    """The row's problems as the whole-file check finds them (an id another row has among
-    them; trees standing near are not asked again): the row goes through the same staging SQL,
-    alone, then takes its place among the rows the check kept."""
+    """The row's problems as the whole-file check finds them (an id another row has and a
+    point another tree stands on among them; trees standing near are not asked again): the
+    row goes through the same staging SQL, alone, then takes its place among the kept rows."""
     columns = list(values)
     coordinates = coordinates_for(batch.crs or "EPSG:4326")
     with kept_rows(batch.id):
@@ -124,7 +124,7 @@ def _check_row(batch, row_number: int, values: dict) -> list[Problem]:
         kept = _replace_kept_row(batch.id, row_number)
         db.session.execute(text("DROP TABLE import_raw, import_rows, commune_parts"))
         if kept:
-            problems += checks.id_taken_by_another_row(row_number, batch.mapping)
+            problems += checks.fixed_row_problems(row_number, batch.mapping)
             checks.mark_rows(problems)
     return problems
 

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from smarttrees.extensions import db
 from smarttrees.importers.csvfile import EXTRA
 from smarttrees.importers.errors import Problem
+from smarttrees.importers.headings import words
 from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_columns, coordinate_kind
 from smarttrees.importers.points import Coordinates, PointReader, reads_points
 from smarttrees.importers.vector import GEOMETRY
@@ -25,7 +26,7 @@ from smarttrees.models import ImportBatch
 from smarttrees.services.imports.copying import copy_rows
 from smarttrees.services.imports.opening import Opened
 from smarttrees.services.imports.species_match import SpeciesMatcher
-from smarttrees.vietnamese import fold, nfc
+from smarttrees.vietnamese import nfc
 
 CHUNK = 20_000
 
@@ -125,36 +126,62 @@ WITH v AS (
          {external_id} AS external_id,
          {species} AS species_text, {dbh} AS dbh_text, {height} AS height_text,
          {crown} AS crown_text, {condition} AS condition_text, {planted} AS planted_text,
-         normalize({notes}, NFC) AS notes
+         normalize({notes}, NFC) AS notes, md5(concat_ws(chr(31), {every_cell})) AS content
     FROM import_raw AS r OFFSET 0
 ), parsed AS (
   SELECT v.*, import_number(x_text) AS x, import_number(y_text) AS y,
-         round((import_number(dbh_text) * :dbh_unit)::numeric, 2) AS dbh_number,
-         round((import_number(height_text) * :height_unit)::numeric, 2) AS height_number,
-         round((import_number(crown_text) * :crown_unit)::numeric, 2) AS crown_number,
+         import_number(dbh_text) IS NULL AND import_class_middle(dbh_text) IS NOT NULL
+           AS dbh_class,
+         import_number(height_text) IS NULL AND import_class_middle(height_text) IS NOT NULL
+           AS height_class,
+         import_number(crown_text) IS NULL AND import_class_middle(crown_text) IS NOT NULL
+           AS crown_class,
+         round((coalesce(import_number(dbh_text), import_class_middle(dbh_text))
+                * :dbh_unit)::numeric, 2) AS dbh_number,
+         round((coalesce(import_number(height_text), import_class_middle(height_text))
+                * :height_unit)::numeric, 2) AS height_number,
+         round((coalesce(import_number(crown_text), import_class_middle(crown_text))
+                * :crown_unit)::numeric, 2) AS crown_number,
          import_date(planted_text) AS planted_date
     FROM v OFFSET 0
 ), checked AS (
   SELECT p.*, CASE WHEN p.lon BETWEEN -180 AND 180 AND p.lat BETWEEN -90 AND 90
-                   THEN ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) END AS geom
+                   THEN ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) END AS geom,
+         CASE WHEN p.dbh_number > :dbh_low AND p.dbh_number <= :dbh_high
+              THEN p.dbh_number END AS dbh,
+         CASE WHEN p.height_number > :height_low AND p.height_number <= :height_high
+              THEN p.height_number END AS height,
+         CASE WHEN p.crown_number > :crown_low AND p.crown_number <= :crown_high
+              THEN p.crown_number END AS crown,
+         CASE WHEN p.planted_date >= date '1800-01-01' THEN p.planted_date END AS planted,
+         -- The first row the file repeats exactly (every cell alike), for trees with no id.
+         min(p.row_number) OVER (PARTITION BY round(p.lon::numeric, 6),
+                                 round(p.lat::numeric, 6), p.species_text, p.content)
+           AS first_alike
     FROM parsed AS p OFFSET 0
 )
 SELECT c.row_number, c.extra, c.geometry, c.point_problem, c.point_value, c.x_text, c.y_text,
        c.x, c.y,
        coalesce(c.external_id, CASE WHEN c.geom IS NOT NULL THEN
          'geo:' || md5(round(ST_X(c.geom)::numeric, 6) || ',' || round(ST_Y(c.geom)::numeric, 6)
-                       || ',' || coalesce(sp.name, '')) END) AS external_id,
+                       || ',' || coalesce(sp.name, ''))
+         -- Trees at one point with no id of their own (a street address) are told apart
+         -- by their order in the file (the second one's id ends in a 2); a row repeated
+         -- exactly keeps the id of its first copy, and is imported once.
+         || CASE WHEN dense_rank() OVER same_place > 1
+                 THEN ':' || dense_rank() OVER same_place ELSE '' END END) AS external_id,
        sp.name AS species_raw, sp.id AS species_id, sp.problem AS species_problem,
-       c.dbh_text, c.dbh_number,
-       CASE WHEN c.dbh_number > :dbh_low AND c.dbh_number <= :dbh_high THEN c.dbh_number END AS dbh,
-       c.height_text, c.height_number,
-       CASE WHEN c.height_number > :height_low AND c.height_number <= :height_high
-            THEN c.height_number END AS height,
-       c.crown_text, c.crown_number,
-       CASE WHEN c.crown_number > :crown_low AND c.crown_number <= :crown_high
-            THEN c.crown_number END AS crown,
-       CAST(co.value AS tree_condition) AS condition, c.planted_text,
-       CASE WHEN c.planted_date >= date '1800-01-01' THEN c.planted_date END AS planted,
+       c.dbh_text, c.dbh_number, c.dbh, c.dbh_class,
+       c.height_text, c.height_number, c.height, c.height_class,
+       c.crown_text, c.crown_number, c.crown, c.crown_class,
+       c.condition_text, CAST(co.value AS tree_condition) AS condition, c.planted_text, c.planted,
+       -- What could not be read (or was a size class) is kept as the file wrote it.
+       nullif(jsonb_strip_nulls(jsonb_build_object(
+         'dbh', CASE WHEN c.dbh IS NULL OR c.dbh_class THEN c.dbh_text END,
+         'height', CASE WHEN c.height IS NULL OR c.height_class THEN c.height_text END,
+         'crown', CASE WHEN c.crown IS NULL OR c.crown_class THEN c.crown_text END,
+         'planted', CASE WHEN c.planted IS NULL THEN c.planted_text END,
+         'condition', CASE WHEN co.value IS NULL THEN c.condition_text END)), '{{}}') AS surveyed,
        c.notes, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.geom,
        cu.id AS commune_id, st.id AS stand_id,
        NULL::text AS code, NULL::text AS problem
@@ -168,6 +195,9 @@ SELECT c.row_number, c.extra, c.geometry, c.point_problem, c.point_value, c.x_te
          AS sp (text, name, id, problem) ON sp.text = c.species_text
   LEFT JOIN unnest(CAST(:condition_texts AS text[]), CAST(:condition_values AS text[]))
          AS co (text, value) ON co.text = c.condition_text
+WINDOW same_place AS (PARTITION BY round(c.lon::numeric, 6), round(c.lat::numeric, 6),
+                                   c.species_text
+                      ORDER BY c.first_alike)
 """
 
 # Communes cut into pieces of at most 256 vertices: a point finds its commune in a few
@@ -202,10 +232,10 @@ def _species_params(raw, mapping, matcher: SpeciesMatcher) -> dict:
 
 
 def _condition_params(raw, mapping) -> dict:
-    rows = [(value, CONDITIONS.get(fold(value))) for value in _distinct(raw, mapping, "condition")]
+    rows = [(value, CONDITIONS.get(words(value))) for value in _distinct(raw, mapping, "condition")]
     return {
         "condition_texts": [value for value, _ in rows],
-        "condition_values": [value for value, _ in rows],
+        "condition_values": [condition for _, condition in rows],
     }
 
 
@@ -233,7 +263,9 @@ def convert(
     targets = ("external_id", "species", *MEASURES, "condition", "planted", "notes")
     cells = {t: _cell(mapping, t, raw) for t in targets}
     points = _coordinate_sql(mapping, raw, coordinates)
-    sql = CONVERT_SQL.format(create=CREATE_KEPT if keep else CREATE_TEMP, **points, **cells)
+    every_cell = ", ".join(f"r.{name}" for name in raw.values()) or "''"
+    create = CREATE_KEPT if keep else CREATE_TEMP
+    sql = CONVERT_SQL.format(create=create, every_cell=every_cell, **points, **cells)
     params = {
         **_measure_params(units),
         **_species_params(raw, mapping, matcher),
@@ -280,6 +312,18 @@ SELECT row_number, 'crown', CASE WHEN crown_number IS NULL THEN 'number_invalid'
                                  ELSE 'out_of_range' END, crown_text
   FROM import_rows WHERE crown_text IS NOT NULL AND crown IS NULL
 UNION ALL
+SELECT row_number, 'dbh', 'size_class', dbh_text
+  FROM import_rows WHERE dbh_class AND dbh IS NOT NULL
+UNION ALL
+SELECT row_number, 'height', 'size_class', height_text
+  FROM import_rows WHERE height_class AND height IS NOT NULL
+UNION ALL
+SELECT row_number, 'crown', 'size_class', crown_text
+  FROM import_rows WHERE crown_class AND crown IS NOT NULL
+UNION ALL
+SELECT row_number, 'condition', 'condition_unknown', condition_text
+  FROM import_rows WHERE condition_text IS NOT NULL AND condition IS NULL
+UNION ALL
 SELECT row_number, 'planted', 'date_invalid', planted_text
   FROM import_rows WHERE planted_text IS NOT NULL AND planted IS NULL
 UNION ALL
@@ -289,7 +333,8 @@ SELECT row_number, 'species', species_problem, species_raw
 
 
 def _row_problems(mapping: dict) -> list[Problem]:
-    columns = {field: (mapping.get(field, ""),) for field in ("species", "planted", *MEASURES)}
+    fields = ("species", "planted", "condition", *MEASURES)
+    columns = {field: (mapping.get(field, ""),) for field in fields}
     columns["point"] = coordinate_columns(mapping)
     columns["row"] = ()
     return [

@@ -10,11 +10,11 @@ from smarttrees.services.inventory.trees import reserve_tree_codes
 # A row that repeats its tree's values is not written at all (not even locked); the
 # DO UPDATE's own WHERE decides for the trees another import commits meanwhile.
 CHANGED = """(t.species_id, t.species_raw, t.dbh_cm, t.height_m, t.crown_m, t.condition,
-      t.planted_on, t.notes, t.geom, t.commune_id, t.stand_id)
+      t.planted_on, t.notes, t.geom, t.commune_id, t.stand_id, t.surveyed)
      IS DISTINCT FROM
      (r.species_id, r.species_raw, round(r.dbh, 1), round(r.height, 1), round(r.crown, 1),
       coalesce(r.condition, t.condition), r.planted, coalesce(r.notes, t.notes), r.geom,
-      r.commune_id, r.stand_id)"""
+      r.commune_id, r.stand_id, r.surveyed)"""
 
 # New trees take the next codes of a block reserved for them (tree_code() is the SQL twin of
 # labels.codes.encode); a tree the source already has keeps its code and takes the values
@@ -33,10 +33,10 @@ WITH numbered AS (
 ), written AS (
 INSERT INTO trees (code, category, species_id, species_raw, dbh_cm, height_m, crown_m,
                    condition, planted_on, notes, geom, commune_id, stand_id, source,
-                   external_id, import_batch_id, created_by_id, updated_by_id)
+                   external_id, import_batch_id, created_by_id, updated_by_id, surveyed)
 SELECT coalesce(r.new_code, r.kept_code), CAST(:category AS tree_category), r.species_id,
        r.species_raw, r.dbh, r.height, r.crown, r.condition, r.planted, r.notes, r.geom,
-       r.commune_id, r.stand_id, :source, r.external_id, :batch, :actor, :actor
+       r.commune_id, r.stand_id, :source, r.external_id, :batch, :actor, :actor, r.surveyed
   FROM numbered AS r
 ON CONFLICT ON CONSTRAINT uq_trees_source_external_id DO UPDATE SET
        species_id = EXCLUDED.species_id, species_raw = EXCLUDED.species_raw,
@@ -45,15 +45,15 @@ ON CONFLICT ON CONSTRAINT uq_trees_source_external_id DO UPDATE SET
        planted_on = EXCLUDED.planted_on, notes = coalesce(EXCLUDED.notes, trees.notes),
        geom = EXCLUDED.geom, commune_id = EXCLUDED.commune_id, stand_id = EXCLUDED.stand_id,
        import_batch_id = EXCLUDED.import_batch_id, updated_at = now(),
-       updated_by_id = EXCLUDED.updated_by_id
+       updated_by_id = EXCLUDED.updated_by_id, surveyed = EXCLUDED.surveyed
  WHERE (trees.species_id, trees.species_raw, trees.dbh_cm, trees.height_m, trees.crown_m,
         trees.condition, trees.planted_on, trees.notes, trees.geom, trees.commune_id,
-        trees.stand_id)
+        trees.stand_id, trees.surveyed)
        IS DISTINCT FROM
        (EXCLUDED.species_id, EXCLUDED.species_raw, EXCLUDED.dbh_cm, EXCLUDED.height_m,
         EXCLUDED.crown_m, coalesce(EXCLUDED.condition, trees.condition), EXCLUDED.planted_on,
         coalesce(EXCLUDED.notes, trees.notes), EXCLUDED.geom, EXCLUDED.commune_id,
-        EXCLUDED.stand_id)
+        EXCLUDED.stand_id, EXCLUDED.surveyed)
 RETURNING xmax = 0 AS inserted)
 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written"""
 
