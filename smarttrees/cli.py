@@ -1,4 +1,4 @@
-"""flask commands, grouped by noun: reference, demo, users, jobs, labels."""
+"""flask commands, grouped by noun: reference, demo, users, jobs, labels, trees, stands."""
 
 import json
 import time
@@ -48,6 +48,7 @@ users_cli = DomainGroup("users", help="Accounts and API tokens.")
 jobs_cli = DomainGroup("jobs", help="The background job queue.")
 labels_cli = DomainGroup("labels", help="Printable labels with QR codes.")
 trees_cli = DomainGroup("trees", help="The tree inventory: bulk imports.")
+stands_cli = DomainGroup("stands", help="Plantation stands: imports of polygon files.")
 
 DEMO_LOGIN = {"email": "admin@smarttrees.local", "password": "smarttrees-demo"}
 DEMO_TEAM = (
@@ -239,24 +240,58 @@ def trees_import(
     file, crs, layer, header_row, mapping_name, encoding, source, category, commit
 ) -> None:
     """Check a survey file (and with --commit write its trees); prints a JSON summary."""
+    _import_and_print(
+        file,
+        kind="trees",
+        crs=crs,
+        mapping_name=mapping_name,
+        source=source,
+        commit=commit,
+        layer=layer,
+        header_row=header_row,
+        encoding=encoding,
+        category=category,
+    )
+
+
+@stands_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--crs", help="Coordinate system, when the file does not state it (e.g. 9213).")
+@click.option("--layer", help="The layer of a GeoPackage or KML file.")
+@click.option("--mapping", "mapping_name", help="A saved mapping by name, or a JSON file.")
+@click.option("--source", help="Where the file comes from (a re-import updates its stands).")
+@click.option("--commit", is_flag=True, help="Write the stands (otherwise only check the file).")
+def stands_import(file, crs, layer, mapping_name, source, commit) -> None:
+    """Check a polygon file of plantation stands (and with --commit write them, and put the
+    trees standing in them in them); prints a JSON summary."""
+    _import_and_print(
+        file,
+        kind="stands",
+        crs=crs,
+        mapping_name=mapping_name,
+        source=source,
+        commit=commit,
+        layer=layer,
+    )
+
+
+def _import_and_print(file, *, kind, crs, mapping_name, source, commit, **options) -> None:
     chosen = _mapping(mapping_name)
     crs = crs or chosen.get("crs")
     if crs and ":" not in crs:
         crs = f"EPSG:{crs}"
     summary = imports.import_file(
         file,
+        kind=kind,
         source=source or file.stem,
         crs=crs,
         mapping=chosen.get("columns"),
         species=chosen.get("species"),
         units=chosen.get("units"),
-        encoding=encoding,
-        layer=layer,
-        header_row=header_row,
-        category=category,
         commit=commit,
+        **options,
     )
-    printed = {k: summary[k] for k in SUMMARY_KEYS}
+    printed = {k: summary[k] for k in (*SUMMARY_KEYS, *STAND_KEYS) if k in summary}
     if "encoding" in summary:  # a text file: how its characters were read
         printed.update(
             encoding=summary["encoding"], encoding_guessed=summary.get("encoding_guessed", False)
@@ -266,6 +301,7 @@ def trees_import(
         raise click.ClickException("No row of this file can be imported: see errors_by_code.")
 
 
+STAND_KEYS = ("trees_assigned", "trees_left_out")
 SUMMARY_KEYS = (
     "rows_read",
     "ready",
@@ -291,5 +327,6 @@ def _mapping(name: str | None) -> dict:
 
 
 def register(app: Flask) -> None:
-    for group in (reference_cli, demo_cli, users_cli, jobs_cli, labels_cli, trees_cli):
+    groups = (reference_cli, demo_cli, users_cli, jobs_cli, labels_cli, trees_cli, stands_cli)
+    for group in groups:
         app.cli.add_command(group)

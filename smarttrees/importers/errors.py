@@ -37,6 +37,36 @@ CATALOGUE = {
             "This feature is not a point: a tree is imported from a point.",
         ),
         Kind("outside_service_area", ERROR, "The point lies outside the service area."),
+        # Stands, from polygon files.
+        Kind("shape_missing", ERROR, "This feature has no shape."),
+        Kind(
+            "geometry_not_polygon",
+            ERROR,
+            "This feature is not a polygon: a stand is imported from a polygon.",
+        ),
+        Kind(
+            "shape_repaired",
+            WARNING,
+            "The polygon was not valid (the reason is shown): it was repaired; check the stand "
+            "on the map.",
+        ),
+        Kind(
+            "area_differs",
+            WARNING,
+            "The area the file declares differs by more than 5 per cent from the area of its "
+            "polygon.",
+        ),
+        Kind(
+            "function_unknown",
+            WARNING,
+            "This forest function is not one SmartTrees knows: the stand is imported without it.",
+        ),
+        Kind(
+            "plot_taken",
+            ERROR,
+            "Another stand already has these plot ids (tiểu khu / khoảnh / lô) in this commune.",
+        ),
+        Kind("text_too_long", ERROR, "This text is too long for its field."),
         # A value that cannot be read does not stop the tree: it is imported without it, and
         # the value is kept with the tree as the file wrote it.
         Kind(

@@ -22,6 +22,9 @@ UNIT_WORDS = {
     "in": "in",
     "inch": "in",
     "inches": "in",
+    "ha": "ha",
+    "m2": "m2",
+    "m²": "m2",
 }
 
 

@@ -158,14 +158,16 @@ def _first_match(names, columns, ways, taken) -> str | None:
     return None
 
 
-def propose_by_name(columns: list[str]) -> dict[str, str]:
+def propose_by_name(columns: list[str], targets: dict | None = None) -> dict[str, str]:
     """target → column, by folded heading first (a unit in it set apart), then by a known name
-    inside a group path (Kobo/ODK `group/name`, `group-name`, a two-row heading)."""
+    inside a group path (Kobo/ODK `group/name`, `group-name`, a two-row heading). `targets`:
+    the fields of a stand file (STAND_TARGETS) instead of a tree file's."""
+    targets = targets or TARGETS
     columns = [c for c in columns if c and _key(c) not in NOT_FIELDS]
     keys = {column: _key(column) for column in columns}
     tails = {column: _key(last_part(column)) for column in columns}
     mapping: dict[str, str] = {}
-    for target, names in TARGETS.items():
+    for target, names in targets.items():
         if target in mapping or (
             target in ("x", "y", "latlon", "wkt") and has_coordinates(mapping)
         ):
@@ -176,6 +178,27 @@ def propose_by_name(columns: list[str]) -> dict[str, str]:
             mapping = {k: v for k, v in mapping.items() if k not in ("lon", "lat")}
             mapping.update(_kobo_pairs(columns))
     return mapping
+
+
+# The fields of a plantation stand in the province's forest-status map (polygon files).
+STAND_TARGETS = {
+    "external_id": ("id", "ma lo", "ma", "objectid", "fid", "plot_id", "stand_id", "maldlr"),
+    "tieu_khu": ("tieu khu", "tk", "tieukhu", "tieu_khu", "compartment", "matk"),
+    "khoanh": ("khoanh", "kh", "sub compartment", "subcompartment", "makhoanh"),
+    "lo": ("lo", "so lo", "lo rung", "plot", "malo"),
+    "name": ("name", "ten", "ten lo"),
+    "species": ("loai cay", "loai", "sldlr", "species", "ten loai", "loai cay trong"),
+    "planting_year": ("nam trong", "namtr", "nam", "planting year", "year planted", "year"),
+    "density": ("mat do", "mat do trong", "density", "cay ha"),
+    "owner": ("chu rung", "churung", "owner", "ten chu rung", "tenchu"),
+    "forest_function": ("muc dich", "mdsd", "chuc nang", "function", "loai rung", "malr3"),
+    "area": ("dien tich", "dtich", "area", "area ha", "area_ha", "s"),
+}
+
+
+def targets_for(kind: str) -> dict:
+    """The fields a file's columns can be mapped to: a tree's, or (kind "stands") a stand's."""
+    return STAND_TARGETS if kind == "stands" else TARGETS
 
 
 def with_geometry(mapping: dict[str, str], x: str, y: str) -> dict[str, str]:

@@ -15,7 +15,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from smarttrees.importers.headings import read_heading, words
-from smarttrees.importers.mapping import CIRCUMFERENCE, TARGETS, has_coordinates, propose_by_name
+from smarttrees.importers.mapping import (
+    CIRCUMFERENCE,
+    STAND_TARGETS,
+    TARGETS,
+    has_coordinates,
+    propose_by_name,
+)
 from smarttrees.importers.points import parse_number
 
 SAMPLE_ROWS = 500
@@ -215,3 +221,28 @@ def _unit_from_values(proposal: Proposal, target: str, column: str, texts: list[
         proposal.reasons[f"unit:{target}"] = (
             f"values of {column!r} (median {median:g}): {unit}, to confirm"
         )
+
+
+def propose_stand_mapping(
+    columns: list[str], sample: list[dict], *, spatial: bool = True
+) -> Proposal:
+    """The proposal for a stand file's columns: plot ids, species, year, owner, function and
+    the area it declares (in ha, or m² when its heading says so)."""
+    proposal = Proposal(propose_by_name(columns, STAND_TARGETS))
+    for target, column in proposal.mapping.items():
+        proposal.reasons[target] = f"heading {column!r}"
+    if "area" in proposal.mapping:
+        unit = read_heading(proposal.mapping["area"]).unit
+        proposal.units["area"] = "m2" if unit == "m2" else "ha"
+    values = {c: [str(row.get(c) or "").strip() for row in sample] for c in columns}
+    if (
+        sample
+        and proposal.mapping.get("external_id")
+        and not _unique(values.get(proposal.mapping["external_id"], []))
+    ):
+        rejected = proposal.mapping.pop("external_id")
+        proposal.reasons["external_id"] = (
+            f"none: {rejected!r} has repeated or missing values; each stand is known by its "
+            "plot ids (tiểu khu, khoảnh, lô), else by its shape"
+        )
+    return proposal

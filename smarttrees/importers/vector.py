@@ -21,6 +21,7 @@ from smarttrees.importers.csvfile import NotATable
 SUFFIXES = {".geojson", ".json", ".gpkg", ".kml", ".gpx", ".shp"}
 X, Y = "__x", "__y"  # the columns holding each feature's point coordinates
 GEOMETRY = "__geometry"  # the type of a feature that is not a point
+SHAPE = "__shape"  # a feature's whole geometry as hexadecimal WKB (stands: polygons)
 PREFERRED_LAYERS = ("waypoints",)  # GPX: the waypoints, not the tracks
 GPX_POINT_LAYERS = ("waypoints", "route_points", "track_points")
 
@@ -74,8 +75,11 @@ def _count(path: Path, layer: str) -> int:
         return pyogrio.read_info(path, layer=layer, force_feature_count=True)["features"]
 
 
-def read_vector(path: Path, layer: str | None = None) -> tuple[list[str], Iterator, str | None]:
-    """Columns, rows (1-based feature number, dict) and the layer's coordinate system."""
+def read_vector(
+    path: Path, layer: str | None = None, *, shapes: bool = False
+) -> tuple[list[str], Iterator, str | None]:
+    """Columns, rows (1-based feature number, dict) and the layer's coordinate system; each
+    row carries its point (X, Y), or with `shapes` its whole geometry (SHAPE)."""
     if path.suffix.lower() in (".geojson", ".json"):
         check_geojson(path)
     try:
@@ -91,15 +95,19 @@ def read_vector(path: Path, layer: str | None = None) -> tuple[list[str], Iterat
     if geometries is None:
         raise NotATable(f"The layer {name!r} has no geometries.")
     columns = [str(field) for field in meta["fields"]]
-    shapes = shapely.from_wkb(geometries)
+    geometries_read = shapely.from_wkb(geometries)
 
     def rows() -> Iterator[tuple[int, dict]]:
-        for index, shape in enumerate(shapes):
+        for index, shape in enumerate(geometries_read):
             row = {column: _text(values[i][index]) for i, column in enumerate(columns)}
-            row.update(_point(shape))
+            if shapes:
+                row[SHAPE] = "" if shape is None else shapely.to_wkb(shape, hex=True)
+            else:
+                row.update(_point(shape))
             yield index + 1, row
 
-    return [*columns, X, Y], rows(), meta["crs"]
+    extra = [SHAPE] if shapes else [X, Y]
+    return [*columns, *extra], rows(), meta["crs"]
 
 
 def _point(shape) -> dict:

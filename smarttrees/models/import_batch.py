@@ -31,8 +31,10 @@ class ImportStatus(enum.Enum):
 
 class ImportBatch(db.Model):
     __tablename__ = "import_batches"
+    __table_args__ = (CheckConstraint("kind IN ('trees', 'stands')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), server_default="trees")  # what the file holds
     source: Mapped[str] = mapped_column(String(80))  # with each row's external id: the upsert key
     filename: Mapped[str] = mapped_column(String(255))
     file_format: Mapped[str | None] = mapped_column(String(20))

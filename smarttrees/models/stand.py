@@ -23,6 +23,8 @@ class Stand(db.Model):
         CheckConstraint("planting_year BETWEEN 1900 AND 2200", name="planting_year_range"),
         CheckConstraint("density_per_ha > 0 AND density_per_ha <= 20000", name="density_range"),
         UniqueConstraint("commune_id", "tieu_khu", "khoanh", "lo", name="uq_stands_plot"),
+        # A stand imported from a file: a re-import of the file updates it.
+        UniqueConstraint("source", "external_id", name="uq_stands_source_external_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +39,10 @@ class Stand(db.Model):
     forest_function: Mapped[ForestFunction | None] = enum_column(ForestFunction, "forest_function")
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
     seedling_lot_id: Mapped[int | None] = mapped_column(ForeignKey("seedling_lots.id"))
+    source: Mapped[str | None] = mapped_column(String(80))
+    external_id: Mapped[str | None] = mapped_column(String(120))
+    declared_area_ha: Mapped[float | None] = mapped_column(Numeric(12, 4))  # as the file said
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
     created_at: Mapped[datetime] = created_at()
     geom = multipolygon(nullable=False)
     # Area on the spheroid, so it is right at any latitude.

@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from smarttrees.auth import role_required
-from smarttrees.importers.mapping import TARGETS
+from smarttrees.importers.mapping import targets_for
 from smarttrees.importers.report import REPORT_HEADER, report_xlsx
 from smarttrees.models import Role
 from smarttrees.services import imports
@@ -37,9 +37,10 @@ def import_mapping(batch_id: int):
         imports.apply_saved(batch_id, form["saved"])
     else:
         crs = form.get("crs", "").strip() or form.get("crs_other", "").strip()
+        batch = imports.get_batch(batch_id)
         imports.settle(
             batch_id,
-            mapping={target: form.get(f"col_{target}", "") for target in TARGETS},
+            mapping={t: form.get(f"col_{t}", "") for t in targets_for(batch.kind)},
             species=_species_choices(form),
             units={f: form[f"unit_{f}"] for f in UNIT_FIELDS if form.get(f"unit_{f}")},
             crs=(f"EPSG:{crs}" if crs.isdigit() else crs) or None,

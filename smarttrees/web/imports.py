@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from smarttrees.auth import role_required
 from smarttrees.importers.errors import CATALOGUE
-from smarttrees.importers.mapping import TARGETS
+from smarttrees.importers.mapping import targets_for
 from smarttrees.importers.report import REPORT_HEADER
 from smarttrees.measures import UNITS
 from smarttrees.models import ImportStatus, Role
@@ -47,6 +47,7 @@ def import_new():
         crs=crs or None,
         layer=request.form.get("layer", "").strip() or None,
         category=request.form.get("category", "scattered"),
+        kind=request.form.get("kind", "trees"),
         actor=current_user,
     )
     return redirect(url_for("pages.import_detail", batch_id=batch.id))
@@ -68,6 +69,15 @@ LABELS = {
     "planted": _l("Planted on"),
     "external_id": _l("Id in the file"),
     "notes": _l("Notes"),
+    "tieu_khu": _l("Compartment (tiểu khu)"),
+    "khoanh": _l("Sub-compartment (khoảnh)"),
+    "lo": _l("Plot (lô)"),
+    "name": _l("Name"),
+    "planting_year": _l("Planting year"),
+    "density": _l("Planting density (trees/ha)"),
+    "owner": _l("Forest owner"),
+    "forest_function": _l("Forest function"),
+    "area": _l("Area declared (ha)"),
     "unit:cm": _l("cm"),
     "unit:mm": _l("mm"),
     "unit:m": _l("m"),
@@ -116,7 +126,7 @@ def import_detail(batch_id: int):
         values=values,
         page={"after": after, "next": max(by_row) if len(by_row) >= ROWS_SHOWN else None},
         Status=ImportStatus,
-        targets=list(TARGETS),
+        targets=list(targets_for(batch.kind)),
         units=UNITS,
         crs_choices=CRS_CHOICES,
         all_species=inventory.list_species(),

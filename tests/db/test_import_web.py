@@ -420,3 +420,25 @@ def test_a_written_import_cannot_be_discarded(client, runner, upload_dir, tmp_pa
     response = client.post(f"/imports/{batch.id}/discard", data={"csrf_token": token})
     assert response.status_code == 409
     assert db.session.scalar(select(func.count()).select_from(Tree)) == 5
+
+
+def test_stands_go_through_the_same_review_and_commit_in_the_browser_flow(
+    client, runner, upload_dir, tmp_path
+):
+    from smarttrees.models import Stand
+    from tests.helpers.surveys import stand_map
+
+    sign_in(client, Role.MANAGER)
+    path, _ = stand_map(tmp_path)
+    upload(client, path.read_bytes(), "hien_trang_rung.gpkg", kind="stands", source="htr")
+    run_jobs(runner)
+    batch = db.session.scalar(select(ImportBatch))
+    assert (batch.kind, batch.status, batch.summary["ready"]) == ("stands", ImportStatus.REVIEW, 3)
+    page = client.get(f"/imports/{batch.id}").get_data(as_text=True)
+    assert "Tiểu khu" in page and "geometry_not_polygon" in page and "area_differs" in page
+    assert 'class="fix-row"' not in page  # a stand's polygon is fixed in its file
+    _commit(client, batch)
+    run_jobs(runner)
+    done = db.session.get(ImportBatch, batch.id)
+    assert done.status == ImportStatus.DONE and done.summary["created"] == 3
+    assert db.session.scalar(select(func.count()).select_from(Stand)) == 3

@@ -143,3 +143,42 @@ def distance_m(tree_id: int, lon: float, lat: float) -> float:
         ),
         {"lon": lon, "lat": lat, "id": tree_id},
     )
+
+
+def stand_map(tmp_path: Path, *, year: int = 2019) -> tuple[Path, dict]:
+    """A piece of the forest-status map as a GeoPackage in VN-2000 / TM-3 106°30′: three plots
+    of one compartment (one declared 20 % too large, one drawn as a bow-tie) and a point."""
+    import numpy as np
+    import shapely
+    from pyogrio.raw import write
+    from shapely.geometry import Point, Polygon
+
+    to_vn2000 = Transformer.from_crs(4326, 9213, always_xy=True)
+    lon, lat = point_in(commune_named("Phú Lương"))
+    x, y = to_vn2000.transform(lon, lat)
+    square = Polygon([(x, y), (x + 100, y), (x + 100, y + 100), (x, y + 100)])  # 1 ha
+    beside = shapely.affinity.translate(square, 200, 0)
+    bowtie = Polygon([(x, y + 300), (x + 100, y + 400), (x + 100, y + 300), (x, y + 400)])
+    shapes = [square, beside, bowtie, Point(x + 500, y + 500)]
+    fields = {
+        "Tiểu khu": np.array(["301"] * 4, dtype=object),
+        "Khoảnh": np.array(["2"] * 4, dtype=object),
+        "Lô": np.array(["a", "b", "c", "d"], dtype=object),
+        "Loài cây": np.array(["Keo lai", "Keo lai", "Bạch đàn urô", "Keo lai"], dtype=object),
+        "Năm trồng": np.array([year, year, 2021, 2020]),
+        "Chủ rừng": np.array(["Hộ ông Nguyễn Văn A"] * 4, dtype=object),
+        "Mục đích": np.array(["Sản xuất", "Sản xuất", "Phòng hộ", "Sản xuất"], dtype=object),
+        "Diện tích (ha)": np.array([1.0, 1.2, 0.5, 0.1]),
+    }
+    path = tmp_path / "hien_trang_rung.gpkg"
+    write(
+        path,
+        shapely.to_wkb(np.array(shapes, dtype=object)),
+        field_data=list(fields.values()),
+        fields=list(fields),
+        geometry_type="Unknown",
+        crs="EPSG:9213",
+        layer="lo_rung",
+        driver="GPKG",
+    )
+    return path, {"square": square, "to_wgs84": Transformer.from_crs(9213, 4326, always_xy=True)}

@@ -24,6 +24,7 @@ from smarttrees.services.imports import pipeline
 from smarttrees.services.imports.opening import FORMATS, UnreadableFile
 
 QUEUE = "imports"
+KINDS = ("trees", "stands")
 HEADER_ROW_MAX = 1000
 
 
@@ -54,6 +55,7 @@ def import_file(
     layer: str | None = None,
     header_row: int | None = None,
     category: str = "scattered",
+    kind: str = "trees",
     commit: bool = False,
     actor: User | None = None,
 ) -> dict:
@@ -71,9 +73,12 @@ def import_file(
             "The header row is a row number of the file's first rows.",
             details={"header_row": f"1 to {HEADER_ROW_MAX}"},
         )
+    if kind not in KINDS:
+        raise ValidationFailed("Choose what the file holds.", details={"kind": list(KINDS)})
     batch = _new_batch(
         path,
         actor=actor,
+        kind=kind,
         source=source,
         crs=crs,
         layer=layer,
@@ -117,6 +122,7 @@ def upload(
     layer: str | None,
     category: str,
     actor: User | None,
+    kind: str = "trees",
 ) -> ImportBatch:
     """Save an uploaded survey file under a name of the app's making and open a batch for it."""
     name = SAFE_NAME.sub("_", Path(filename or "survey").name).strip("._") or "survey"
@@ -132,8 +138,16 @@ def upload(
         shutil.copyfileobj(stream, out)
     if path.stat().st_size == 0:
         raise UnreadableFile("The file is empty.", details={"file": filename})
+    if kind not in KINDS:
+        raise ValidationFailed("Choose what the file holds.", details={"kind": list(KINDS)})
     batch = _new_batch(
-        path, actor=actor, source=source or Path(name).stem, crs=crs, layer=layer, category=category
+        path,
+        actor=actor,
+        kind=kind,
+        source=source or Path(name).stem,
+        crs=crs,
+        layer=layer,
+        category=category,
     )
     queue_check(batch.id)
     db.session.commit()

@@ -150,9 +150,16 @@ def check(opened: Opened, staged: Staged, batch: ImportBatch) -> dict:
     are not to be written; the summary the review page shows."""
     problems = [*staged.problems]
     problems_in_sql(problems, opened.mapping, batch.source)
+    summary = summarize(opened, staged, batch, problems, already=already_imported(batch.source))
+    summary["already_sample"] = already_imported_sample(batch.source)
+    return summary
+
+
+def summarize(opened: Opened, staged: Staged, batch: ImportBatch, problems, *, already: int):
+    """Store the problems, mark the rows not to be written, keep the rows to fix; the summary."""
     error_rows, repeated_rows = mark_rows(problems)
     record(batch.id, problems)
-    _keep_rows_to_fix(batch.id, opened.columns, error_rows | {p.row for p in problems})
+    keep_rows_to_fix(batch.id, opened.columns, error_rows | {p.row for p in problems})
     warning_rows = {p.row for p in problems if p.kind.severity != ERROR} - error_rows
     return {
         "rows_read": staged.read,
@@ -160,10 +167,10 @@ def check(opened: Opened, staged: Staged, batch: ImportBatch) -> dict:
         "warnings": len(warning_rows),
         "errors": len(error_rows),
         "errors_by_code": _by_code(problems),
-        "already_imported": already_imported(batch.source),
+        "already_imported": already,
         "species": staged.matcher.names(),
         "preview": preview(staged.read),
-        "already_sample": already_imported_sample(batch.source),
+        "already_sample": [],
         "columns": opened.shown_columns,
         "spatial": opened.spatial,
         "decisions": opened.decisions(),
@@ -221,7 +228,7 @@ def record(batch_id: int, problems: list[Problem]) -> None:
 KEPT_ROWS = 10_000
 
 
-def _keep_rows_to_fix(batch_id: int, columns: list[str], rows: set[int]) -> None:
+def keep_rows_to_fix(batch_id: int, columns: list[str], rows: set[int]) -> None:
     """The file's values of the rows with a problem (the first KEPT_ROWS), to fix them by
     hand on the review page."""
     wanted = sorted(rows)[:KEPT_ROWS]

@@ -14,11 +14,12 @@ from smarttrees.importers.encodings import LEGACY
 from smarttrees.importers.layout import Layout
 from smarttrees.importers.mapping import has_coordinates, with_geometry
 from smarttrees.importers.points import Coordinates
-from smarttrees.importers.proposal import SAMPLE_ROWS, propose_mapping
+from smarttrees.importers.proposal import SAMPLE_ROWS, propose_mapping, propose_stand_mapping
 from smarttrees.models import ImportBatch
 
 FORMATS = "CSV, Excel (.xlsx), GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, GPX or Kobo/ODK JSON"
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+GEOMETRY_COLUMNS = (vector.X, vector.Y, vector.SHAPE)  # made by the reader, not the file's
 
 
 class UnreadableFile(DomainError):
@@ -44,15 +45,15 @@ class Opened:
 
     @property
     def spatial(self) -> bool:
-        """A GIS file: its geometry gives the points."""
-        return vector.X in self.columns
+        """A GIS file: its geometry gives the points (or a stand's polygon)."""
+        return vector.X in self.columns or vector.SHAPE in self.columns
 
     def decisions(self) -> dict:
         """What was decided about the file without the user: where its table is, which column
         is which and why, the units (read once the rows have been, so a footer is known)."""
         return {
             **(self.layout.describe() if self.layout else {}),
-            "columns": {k: v for k, v in self.mapping.items() if v not in (vector.X, vector.Y)},
+            "columns": {k: v for k, v in self.mapping.items() if v not in GEOMETRY_COLUMNS},
             "units": self.units,
             "reasons": self.reasons,
         }
@@ -60,7 +61,7 @@ class Opened:
     @property
     def shown_columns(self) -> list[str]:
         """The file's own columns, as the mapping screen lists them."""
-        return [c for c in self.columns if c not in (vector.X, vector.Y)]
+        return [c for c in self.columns if c not in GEOMETRY_COLUMNS]
 
 
 def open_file(batch: ImportBatch, work: Path, *, to_write: bool) -> Opened:
@@ -73,7 +74,8 @@ def open_file(batch: ImportBatch, work: Path, *, to_write: bool) -> Opened:
     # A text file is read in the encoding found (or chosen) above: it is not guessed twice.
     table = _table(path, batch, encoding.get("encoding"), work)
     mapping, units, reasons, rows = _mapping(table, batch)
-    _check_mapping(mapping, table.columns)
+    if batch.kind != "stands":  # a stand's polygon is its feature's own geometry
+        _check_mapping(mapping, table.columns)
     crs = batch.crs or table.crs or "EPSG:4326"
     return Opened(
         columns=table.columns,
@@ -135,6 +137,10 @@ def _table(path: Path, batch: ImportBatch, encoding: str | None, work: Path) -> 
 
 def _read(path: Path, batch: ImportBatch, encoding: str | None, work: Path) -> Table:
     suffix, layer = path.suffix.lower(), batch.layer
+    if batch.kind == "stands" and suffix in (*TEXT_SUFFIXES, ".xlsx", ".xlsm"):
+        raise NotATable(
+            "Stands come from polygon files: a zipped Shapefile, a GeoPackage, GeoJSON or KML."
+        )
     if suffix in TEXT_SUFFIXES:
         columns, rows, layout = read_csv(path, encoding, batch.header_row)
         return Table(columns, rows, layout=layout)
@@ -154,7 +160,7 @@ def _read(path: Path, batch: ImportBatch, encoding: str | None, work: Path) -> T
         archive.check_shapefile(path, bool(batch.crs))
     if path.suffix.lower() not in vector.SUFFIXES:
         raise NotATable(f"This file type cannot be imported: use {FORMATS}.")
-    return Table(*vector.read_vector(path, layer), spatial=True)
+    return Table(*vector.read_vector(path, layer, shapes=batch.kind == "stands"), spatial=True)
 
 
 def _mapping(table: Table, batch: ImportBatch):
@@ -165,11 +171,12 @@ def _mapping(table: Table, batch: ImportBatch):
     if batch.mapping:
         mapping, units, reasons = batch.mapping, dict(batch.units or {}), {}
     else:
-        shown = [c for c in table.columns if c not in (vector.X, vector.Y)]
-        proposal = propose_mapping(shown, [row for _, row in sample], spatial=table.spatial)
+        shown = [c for c in table.columns if c not in GEOMETRY_COLUMNS]
+        propose = propose_stand_mapping if batch.kind == "stands" else propose_mapping
+        proposal = propose(shown, [row for _, row in sample], spatial=table.spatial)
         mapping, reasons = proposal.mapping, proposal.reasons
         units = {**proposal.units, **(batch.units or {})}
-    if table.spatial:
+    if table.spatial and batch.kind != "stands":
         mapping = with_geometry(mapping, vector.X, vector.Y)
     return mapping, units, reasons, rows
 

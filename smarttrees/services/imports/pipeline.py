@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from smarttrees.extensions import db
 from smarttrees.models import ImportBatch, ImportStatus, User
-from smarttrees.services.imports import checks, staging, writing
+from smarttrees.services.imports import checks, staging, stands, writing
 from smarttrees.services.imports.opening import encoding_unconfirmed, open_file
 
 
@@ -50,7 +50,7 @@ def write_kept(batch: ImportBatch, *, actor: User | None) -> dict:
         raise encoding_unconfirmed(summary)
     with kept_rows(batch.id):
         kept = _rows_were_kept(batch.id, summary)
-        if kept:
+        if kept and batch.kind == "trees":
             summary.update(checks.as_reviewed(summary["rows_read"], batch.source))
         if kept and summary.get("ready"):
             summary.update(_write(batch, summary, actor))
@@ -96,13 +96,17 @@ def _check(batch: ImportBatch, work: Path, *, keep: bool, to_write: bool) -> dic
     batch.crs, batch.mapping, batch.units = opened.crs, opened.mapping, opened.units
     batch.status = ImportStatus.VALIDATING
     batch.rows_total = opened.rows_total
+    if batch.kind == "stands":
+        staged = stands.stage(opened, batch, progress_of(batch.id), keep=keep)
+        return stands.check(opened, staged, batch)
     staged = staging.stage(opened, batch, progress_of(batch.id), keep=keep)
     return checks.check(opened, staged, batch)
 
 
 def _write(batch: ImportBatch, summary: dict, actor: User | None) -> dict[str, int]:
     progress_of(batch.id)(summary["rows_read"], "writing")
-    return writing.write(batch, ready=summary["ready"], actor=actor)
+    write = stands.write if batch.kind == "stands" else writing.write
+    return write(batch, ready=summary["ready"], actor=actor)
 
 
 def _finish(batch: ImportBatch, summary: dict, *, written: bool) -> dict:

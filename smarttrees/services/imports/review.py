@@ -11,7 +11,8 @@ from sqlalchemy import delete, insert, select, text
 from smarttrees.errors import Conflict, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers.errors import ERROR, Problem
-from smarttrees.importers.mapping import TARGETS, has_coordinates
+from smarttrees.importers.mapping import has_coordinates, targets_for
+from smarttrees.importers.points import PointReader
 from smarttrees.models import ImportRowError, ImportRowValues, ImportStatus, User
 from smarttrees.services.imports import batches, checks, mappings, staging
 from smarttrees.services.imports.opening import coordinates_for
@@ -37,11 +38,11 @@ def settle(
     if batch.status not in SETTLED:
         raise Conflict("This import is being checked or written: wait for it to finish.")
     columns = (batch.summary or {}).get("columns") or []
-    mapping = {k: v for k, v in mapping.items() if v and k in TARGETS}
+    mapping = {k: v for k, v in mapping.items() if v and k in targets_for(batch.kind)}
     unknown = sorted(set(mapping.values()) - set(columns))
     if unknown:
         raise ValidationFailed("The file has no such column.", details={"mapping": unknown})
-    if not has_coordinates(mapping) and not (batch.summary or {}).get("spatial"):
+    if not has_coordinates(mapping) and not (batch.summary or {}).get("spatial"):  # trees
         raise ValidationFailed(
             "Map longitude and latitude, X and Y, one 'lat lon' column or a WKT column.",
             details={"mapping": "coordinates"},
@@ -89,6 +90,8 @@ def fix_row(batch_id: int, row_number: int, cells: dict[str, str]) -> list[Probl
     batch = batches.get_batch(batch_id)
     if batch.status != ImportStatus.REVIEW:
         raise Conflict("Rows can be fixed while the import waits for review.")
+    if batch.kind == "stands":
+        raise Conflict("A stand's polygon is fixed in its file: correct it and upload again.")
     values = row_values(batch_id, [row_number]).get(row_number)
     if values is None:
         raise ValidationFailed("This row has no error to fix.", details={"row": row_number})
@@ -117,7 +120,8 @@ def _check_row(batch, row_number: int, values: dict) -> list[Problem]:
     columns = list(values)
     coordinates = coordinates_for(batch.crs or "EPSG:4326")
     with kept_rows(batch.id):
-        staging.stage_raw([(row_number, values)], columns, batch.mapping, coordinates)
+        reader = PointReader(batch.mapping, coordinates)
+        staging.stage_raw([(row_number, values)], columns, reader)
         matcher = SpeciesMatcher(batch.species_choices)
         problems = staging.convert(columns, batch.mapping, coordinates, matcher, batch.units)
         problems += checks.outside_problems(batch.mapping)

@@ -45,7 +45,8 @@ def stage(
     opened: Opened, batch: ImportBatch, progress: Callable[..., None], *, keep: bool
 ) -> Staged:
     """COPY the file's rows as text, then type and place them in SQL (`import_rows`)."""
-    read = stage_raw(opened.rows, opened.columns, opened.mapping, opened.coordinates, progress)
+    reader = PointReader(opened.mapping, opened.coordinates)
+    read = stage_raw(opened.rows, opened.columns, reader, progress)
     progress(read, "checking")
     matcher = SpeciesMatcher(batch.species_choices)
     problems = convert(
@@ -62,10 +63,9 @@ def raw_names(columns: list[str]) -> dict[str, str]:
     return {column: f"c{i}" for i, column in enumerate(columns)}
 
 
-def stage_raw(
-    rows: Iterable, columns: list[str], mapping: dict, coordinates: Coordinates, progress=None
-) -> int:
-    """COPY every row as text into import_raw, in chunks; returns how many rows were read."""
+def stage_raw(rows: Iterable, columns: list[str], points: PointReader | None, progress=None) -> int:
+    """COPY every row as text into import_raw, in chunks; returns how many rows were read.
+    `points` reads each row's point where Python must (None: the rows have no points)."""
     cells = ", ".join(f"{name} text" for name in raw_names(columns).values())
     db.session.execute(
         text(
@@ -74,11 +74,10 @@ def stage_raw(
             f"{cells}) ON COMMIT DROP"
         )
     )
-    points = PointReader(mapping, coordinates)
     read, chunk = 0, []
     for number, row in rows:
         read += 1
-        point = points.read(row)
+        point = points.read(row) if points else [None] * 6
         chunk.append((number, row.get(EXTRA), row.get(GEOMETRY), point, *map(row.get, columns)))
         if len(chunk) >= CHUNK:
             _copy_chunk(chunk, points)
@@ -89,12 +88,13 @@ def stage_raw(
     return read
 
 
-def _copy_chunk(chunk: list[tuple], points: PointReader) -> None:
-    points.place([row[3] for row in chunk])
+def _copy_chunk(chunk: list[tuple], points: PointReader | None) -> None:
+    if points:
+        points.place([row[3] for row in chunk])
     copy_rows("import_raw", None, ((n, e, g, *p, *cells) for n, e, g, p, *cells in chunk))
 
 
-def _cell(mapping: dict, target: str, raw: dict[str, str]) -> str:
+def cell(mapping: dict, target: str, raw: dict[str, str]) -> str:
     column = mapping.get(target)
     if column not in raw:
         return "NULL::text"
@@ -105,7 +105,7 @@ def _coordinate_sql(mapping: dict, raw: dict[str, str], coordinates: Coordinates
     """The SQL of the coordinate texts as the file has them, and of the WGS 84 numbers."""
     kind = coordinate_kind(mapping)
     if kind in ("lon", "x"):
-        x, y = (_cell(mapping, target, raw) for target in COORDINATE_KINDS[kind])
+        x, y = (cell(mapping, target, raw) for target in COORDINATE_KINDS[kind])
     else:
         x, y = "r.point_x", "r.point_y"
     if reads_points(mapping, coordinates):  # Python read or transformed the points
@@ -117,6 +117,11 @@ def _coordinate_sql(mapping: dict, raw: dict[str, str], coordinates: Coordinates
 # own schema, which the pipeline puts first on the search path.
 CREATE_TEMP = "CREATE TEMP TABLE import_rows ON COMMIT DROP AS"
 CREATE_KEPT = "CREATE UNLOGGED TABLE import_rows AS"
+
+
+def create_sql(keep: bool) -> str:
+    return CREATE_KEPT if keep else CREATE_TEMP
+
 
 CONVERT_SQL = """
 {create}
@@ -211,17 +216,17 @@ ANALYZE commune_parts;
 """
 
 
-def _distinct(raw: dict[str, str], mapping: dict, target: str) -> list[str]:
+def distinct(raw: dict[str, str], mapping: dict, target: str) -> list[str]:
     """Each distinct (trimmed) value of a mapped column."""
-    cell = _cell(mapping, target, raw)
-    if cell == "NULL::text":
+    value = cell(mapping, target, raw)
+    if value == "NULL::text":
         return []
-    sql = f"SELECT DISTINCT {cell} AS value FROM import_raw AS r WHERE {cell} IS NOT NULL"
+    sql = f"SELECT DISTINCT {value} AS value FROM import_raw AS r WHERE {value} IS NOT NULL"
     return list(db.session.scalars(text(sql)))
 
 
-def _species_params(raw, mapping, matcher: SpeciesMatcher) -> dict:
-    rows = [(value, nfc(value)) for value in _distinct(raw, mapping, "species")]
+def species_params(raw, mapping, matcher: SpeciesMatcher) -> dict:
+    rows = [(value, nfc(value)) for value in distinct(raw, mapping, "species")]
     problems = [matcher.code(name) for _, name in rows]
     return {
         "species_texts": [value for value, _ in rows],
@@ -232,7 +237,7 @@ def _species_params(raw, mapping, matcher: SpeciesMatcher) -> dict:
 
 
 def _condition_params(raw, mapping) -> dict:
-    rows = [(value, CONDITIONS.get(words(value))) for value in _distinct(raw, mapping, "condition")]
+    rows = [(value, CONDITIONS.get(words(value))) for value in distinct(raw, mapping, "condition")]
     return {
         "condition_texts": [value for value, _ in rows],
         "condition_values": [condition for _, condition in rows],
@@ -261,14 +266,13 @@ def convert(
     dates, species). Rows that cannot be placed are left out of import_rows."""
     raw = raw_names(columns)
     targets = ("external_id", "species", *MEASURES, "condition", "planted", "notes")
-    cells = {t: _cell(mapping, t, raw) for t in targets}
+    cells = {t: cell(mapping, t, raw) for t in targets}
     points = _coordinate_sql(mapping, raw, coordinates)
     every_cell = ", ".join(f"r.{name}" for name in raw.values()) or "''"
-    create = CREATE_KEPT if keep else CREATE_TEMP
-    sql = CONVERT_SQL.format(create=create, every_cell=every_cell, **points, **cells)
+    sql = CONVERT_SQL.format(create=create_sql(keep), every_cell=every_cell, **points, **cells)
     params = {
         **_measure_params(units),
-        **_species_params(raw, mapping, matcher),
+        **species_params(raw, mapping, matcher),
         **_condition_params(raw, mapping),
     }
     db.session.execute(text(COMMUNE_PARTS_SQL))
