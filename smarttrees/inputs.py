@@ -55,6 +55,9 @@ class Fields:
         except InvalidOperation:
             self.errors[name] = "Enter a number."
             return
+        if not value.is_finite():  # NaN and Infinity parse, and mean nothing here
+            self.errors[name] = "Enter a number."
+            return
         low, high, message = FIELD_RANGES.get(name, (None, None, None))
         if low is not None and not (low < value <= high):
             self.errors[name] = message

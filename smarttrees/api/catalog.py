@@ -5,7 +5,8 @@ from flask import request
 from smarttrees.api import bp
 from smarttrees.api.serialize import commune_feature, species_dict
 from smarttrees.auth import public_or_viewer, role_required
-from smarttrees.errors import NotFound
+from smarttrees.errors import NotFound, ValidationFailed
+from smarttrees.inputs import Fields
 from smarttrees.models import Role
 from smarttrees.services import inventory, maps
 
@@ -32,6 +33,18 @@ def list_communes():
 def get_commune(code: str):
     unit = inventory.get_commune(code)
     return commune_feature(unit, tree_count=inventory.commune_tree_counts().get(unit.id, 0))
+
+
+@bp.get("/here")
+@public_or_viewer
+def place_here():
+    """The stand and commune at a point of the map: what a click there opens."""
+    fields = Fields(request.args)
+    fields.number("lon", required=True)
+    fields.number("lat", required=True)
+    if fields.errors:
+        raise ValidationFailed("Some parameters are not valid.", details=fields.errors)
+    return maps.place_at(float(fields.values["lon"]), float(fields.values["lat"]))
 
 
 @bp.get("/communes/<code>/summary")

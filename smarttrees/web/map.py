@@ -41,6 +41,9 @@ MAP_STRINGS = (
     "Trees per ha",
     "No basemap: the commune layer is the background.",
     "Reset filters",
+    "Communes coloured by",
+    "Poor or dead (%)",
+    "Print labels of this view",
     "Legend",
     "urban",
     "scattered",
@@ -87,6 +90,7 @@ def _config() -> dict:
             "card": _template("api.tree_card", code="{code}"),
             "commune": _template("api.commune_summary", code="{code}"),
             "stand": _template("api.stand_summary", stand_id="{id}"),
+            "here": url_for("api.place_here") + "?lon={lon}&lat={lat}",
             "search": url_for("api.search"),
         },
         "tree_page": _template("pages.tree_detail", code="{code}")

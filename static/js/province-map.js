@@ -6,10 +6,11 @@ var SmartTreesMap = (function () {
   // VectorGrid 1.3 still calls L.DomEvent.fakeStop, which Leaflet 1.8 removed; restore it.
   if (!L.DomEvent.fakeStop) L.DomEvent.fakeStop = function (e) { e._stopped = true; };
   // Its point features have no latlng, which Leaflet 1.9 reads when firing a click on them.
+  // Leaflet passes `false` when the pointer is over no feature of the tile: nothing to mend.
   var fireTileEvent = L.Canvas.Tile.prototype._fireEvent;
   L.Canvas.Tile.prototype._fireEvent = function (targets, e, type) {
     var at = this._map.mouseEventToLatLng(e);
-    targets.forEach(function (target) { if (!target._latlng) target._latlng = at; });
+    (targets || []).forEach(function (target) { if (!target._latlng) target._latlng = at; });
     return fireTileEvent.call(this, targets, e, type);
   };
 
@@ -155,8 +156,14 @@ var SmartTreesMap = (function () {
     overlays[t("Communes and wards")] = layers.communes;
     L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
     layers.trees.on("click", onTreeClick);
-    layers.stands.on("click", function (e) { showStand(e.layer.properties, e.latlng); });
-    layers.communes.on("click", function (e) { showCommune(e.layer.properties, e.latlng); });
+    layers.stands.on("click", function (e) { featureClicked(e); showStand(e.layer.properties, e.latlng); });
+    layers.communes.on("click", function (e) { featureClicked(e); showCommune(e.layer.properties, e.latlng); });
+    // Only the top canvas (the trees') hears the pointer, and the map never sees a click on a
+    // tile: a click on no feature of it asks the app what stand or commune lies there.
+    L.DomEvent.on(map.getContainer(), "click", function (e) {
+      if (e._onFeature || !/leaflet-tile/.test(e.target.className || "")) return;
+      showWhatIsAt(map.mouseEventToLatLng(e));
+    });
   }
 
   function refreshTrees() {
@@ -181,8 +188,19 @@ var SmartTreesMap = (function () {
     return L.popup({ maxWidth: 320 }).setLatLng(latlng).setContent('<div class="st-card">' + html + "</div>").openOn(map);
   }
 
+  var lastTreeClick = 0;
+
+  function showWhatIsAt(latlng) {
+    getJson(fill(config.api.here, { lon: latlng.lng, lat: latlng.lat })).then(function (here) {
+      if (here.stand && map.hasLayer(layers.stands)) showStand(here.stand, latlng);
+      else if (here.commune && map.hasLayer(layers.communes)) showCommune(here.commune, latlng);
+    });
+  }
+
   function onTreeClick(e) {
     L.DomEvent.stop(e);
+    lastTreeClick = Date.now();
+    if (!e.layer || !e.layer.properties) { showWhatIsAt(e.latlng); return; }  // no tree there
     var props = e.layer.properties;
     if (props.count !== undefined) {
       map.setView(e.latlng, Math.min(map.getZoom() + 2, 20));

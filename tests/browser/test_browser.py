@@ -90,3 +90,45 @@ def test_the_province_map_draws_trees_offline_and_opens_a_card(page, live_server
     page.select_option("#st-condition", "poor")
     expect(page).to_have_url(re.compile(r"condition=poor"))
     assert page.offsite.blocked == []
+
+
+def test_a_click_on_a_commune_or_a_stand_opens_its_card(page, live_server, public_map):
+    """Leaflet passes no feature (false) to the tiles' event hook when the pointer is over
+    none of a tile's features; the hook threw, and commune and stand cards never opened."""
+    from geoalchemy2.shape import from_shape, to_shape
+    from shapely.geometry import MultiPolygon
+    from shapely.geometry import box as square
+
+    from smarttrees.extensions import db
+    from smarttrees.models import Stand
+    from tests.helpers.factories import commune_named
+
+    commune = commune_named("Phú Lương")
+    inside = to_shape(commune.geom).representative_point()
+    lon, lat = inside.x, inside.y
+    plot = square(lon - 0.002, lat - 0.002, lon + 0.002, lat + 0.002)
+
+    db.session.add(
+        Stand(name="Lô thử 7", planting_year=2019, geom=from_shape(MultiPolygon([plot]), srid=4326))
+    )
+    db.session.commit()
+    page.goto(f"{live_server.url}/map#map=15/{lat}/{lon}")
+    page.wait_for_function(f"({DRAWN_PIXELS})('st-stands') > 0")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + box["height"] - 5)  # over no stand
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator(".st-card h2")).to_have_text("Lô thử 7")
+    page.wait_for_timeout(400)  # the popup fades in
+    page.screenshot(path=str(ARTIFACTS / "map-stand-card.png"))
+    page.goto(f"{live_server.url}/map#map=11/{lat}/{lon}")
+    page.reload()
+    page.wait_for_function(f"({DRAWN_PIXELS})('st-communes') > 0")
+    box = page.locator(".folium-map").bounding_box()
+    # 30 px beside the stand (3 px wide at this zoom): the commune around it.
+    page.mouse.click(box["x"] + box["width"] / 2 + 30, box["y"] + box["height"] / 2)
+    expect(page.locator(".st-card h2")).to_contain_text("Phú Lương")
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(ARTIFACTS / "map-commune-card.png"))
+    assert errors == [] and page.offsite.blocked == []

@@ -10,9 +10,10 @@ from smarttrees.importers.csvfile import EXTRA
 from smarttrees.importers.errors import ERROR, Problem
 from smarttrees.importers.mapping import coordinate_columns
 from smarttrees.models import ImportBatch, ImportRowError, ImportRowValues
+from smarttrees.services.imports.column_values import raw_names
 from smarttrees.services.imports.copying import copy_rows, pg_array
 from smarttrees.services.imports.opening import Opened
-from smarttrees.services.imports.staging import Staged, raw_names
+from smarttrees.services.imports.staging import Staged
 from smarttrees.services.inventory.trees import service_area_enabled
 
 DUPLICATES_SQL = """

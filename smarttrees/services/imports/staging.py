@@ -17,16 +17,14 @@ from sqlalchemy import text
 from smarttrees.extensions import db
 from smarttrees.importers.csvfile import EXTRA
 from smarttrees.importers.errors import Problem
-from smarttrees.importers.headings import words
 from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_columns, coordinate_kind
 from smarttrees.importers.points import Coordinates, PointReader, reads_points
 from smarttrees.importers.vector import GEOMETRY
-from smarttrees.measures import CONDITIONS, RANGES, UNITS
 from smarttrees.models import ImportBatch
+from smarttrees.services.imports import column_values
 from smarttrees.services.imports.copying import copy_rows
 from smarttrees.services.imports.opening import Opened
 from smarttrees.services.imports.species_match import SpeciesMatcher
-from smarttrees.vietnamese import nfc
 
 CHUNK = 20_000
 
@@ -55,18 +53,10 @@ def stage(
     return Staged(read=read, problems=problems, matcher=matcher)
 
 
-MEASURES = ("dbh", "height", "crown")
-
-
-def raw_names(columns: list[str]) -> dict[str, str]:
-    """The staging column of each file column: c0, c1, … (a file's names never reach SQL)."""
-    return {column: f"c{i}" for i, column in enumerate(columns)}
-
-
 def stage_raw(rows: Iterable, columns: list[str], points: PointReader | None, progress=None) -> int:
     """COPY every row as text into import_raw, in chunks; returns how many rows were read.
     `points` reads each row's point where Python must (None: the rows have no points)."""
-    cells = ", ".join(f"{name} text" for name in raw_names(columns).values())
+    cells = ", ".join(f"{name} text" for name in column_values.raw_names(columns).values())
     db.session.execute(
         text(
             "CREATE TEMP TABLE import_raw (row_number integer, extra text, geometry text, "
@@ -94,18 +84,11 @@ def _copy_chunk(chunk: list[tuple], points: PointReader | None) -> None:
     copy_rows("import_raw", None, ((n, e, g, *p, *cells) for n, e, g, p, *cells in chunk))
 
 
-def cell(mapping: dict, target: str, raw: dict[str, str]) -> str:
-    column = mapping.get(target)
-    if column not in raw:
-        return "NULL::text"
-    return f"nullif(btrim(r.{raw[column]}, E' \\t\\r\\n'), '')"
-
-
 def _coordinate_sql(mapping: dict, raw: dict[str, str], coordinates: Coordinates) -> dict:
     """The SQL of the coordinate texts as the file has them, and of the WGS 84 numbers."""
     kind = coordinate_kind(mapping)
     if kind in ("lon", "x"):
-        x, y = (cell(mapping, target, raw) for target in COORDINATE_KINDS[kind])
+        x, y = (column_values.cell(mapping, target, raw) for target in COORDINATE_KINDS[kind])
     else:
         x, y = "r.point_x", "r.point_y"
     if reads_points(mapping, coordinates):  # Python read or transformed the points
@@ -216,43 +199,6 @@ ANALYZE commune_parts;
 """
 
 
-def distinct(raw: dict[str, str], mapping: dict, target: str) -> list[str]:
-    """Each distinct (trimmed) value of a mapped column."""
-    value = cell(mapping, target, raw)
-    if value == "NULL::text":
-        return []
-    sql = f"SELECT DISTINCT {value} AS value FROM import_raw AS r WHERE {value} IS NOT NULL"
-    return list(db.session.scalars(text(sql)))
-
-
-def species_params(raw, mapping, matcher: SpeciesMatcher) -> dict:
-    rows = [(value, nfc(value)) for value in distinct(raw, mapping, "species")]
-    problems = [matcher.code(name) for _, name in rows]
-    return {
-        "species_texts": [value for value, _ in rows],
-        "species_names": [name for _, name in rows],
-        "species_ids": [matcher.ids.get(name) for _, name in rows],
-        "species_problems": problems,
-    }
-
-
-def _condition_params(raw, mapping) -> dict:
-    rows = [(value, CONDITIONS.get(words(value))) for value in distinct(raw, mapping, "condition")]
-    return {
-        "condition_texts": [value for value, _ in rows],
-        "condition_values": [condition for _, condition in rows],
-    }
-
-
-def _measure_params(units: dict | None) -> dict:
-    params = {}
-    for target in MEASURES:
-        factors = UNITS[target]
-        params[f"{target}_unit"] = factors[(units or {}).get(target) or next(iter(factors))]
-        params[f"{target}_low"], params[f"{target}_high"] = RANGES[target]
-    return params
-
-
 def convert(
     columns: list[str],
     mapping: dict,
@@ -264,16 +210,16 @@ def convert(
 ) -> list[Problem]:
     """Build import_rows from import_raw; the problems of the rows (coordinates, numbers,
     dates, species). Rows that cannot be placed are left out of import_rows."""
-    raw = raw_names(columns)
-    targets = ("external_id", "species", *MEASURES, "condition", "planted", "notes")
-    cells = {t: cell(mapping, t, raw) for t in targets}
+    raw = column_values.raw_names(columns)
+    targets = ("external_id", "species", *column_values.MEASURES, "condition", "planted", "notes")
+    cells = {t: column_values.cell(mapping, t, raw) for t in targets}
     points = _coordinate_sql(mapping, raw, coordinates)
     every_cell = ", ".join(f"r.{name}" for name in raw.values()) or "''"
     sql = CONVERT_SQL.format(create=create_sql(keep), every_cell=every_cell, **points, **cells)
     params = {
-        **_measure_params(units),
-        **species_params(raw, mapping, matcher),
-        **_condition_params(raw, mapping),
+        **column_values.measure_params(units),
+        **column_values.species_params(raw, mapping, matcher),
+        **column_values.condition_params(raw, mapping),
     }
     db.session.execute(text(COMMUNE_PARTS_SQL))
     # JIT compiling this long expression costs more than it saves, even for a million rows.
@@ -337,7 +283,7 @@ SELECT row_number, 'species', species_problem, species_raw
 
 
 def _row_problems(mapping: dict) -> list[Problem]:
-    fields = ("species", "planted", "condition", *MEASURES)
+    fields = ("species", "planted", "condition", *column_values.MEASURES)
     columns = {field: (mapping.get(field, ""),) for field in fields}
     columns["point"] = coordinate_columns(mapping)
     columns["row"] = ()

@@ -16,7 +16,7 @@ from smarttrees.importers.errors import Problem
 from smarttrees.importers.headings import words
 from smarttrees.importers.vector import SHAPE
 from smarttrees.models import ImportBatch, User
-from smarttrees.services.imports import checks, staging
+from smarttrees.services.imports import checks, column_values, staging
 from smarttrees.services.imports.opening import Opened
 from smarttrees.services.imports.species_match import SpeciesMatcher
 from smarttrees.services.inventory.trees import service_area_enabled
@@ -90,8 +90,8 @@ def stage(opened: Opened, batch: ImportBatch, progress: Callable[..., None], *, 
     read = staging.stage_raw(rows, opened.columns, None, progress)
     progress(read, "checking")
     matcher = SpeciesMatcher(batch.species_choices)
-    raw = staging.raw_names(opened.columns)
-    cells = {field: staging.cell(opened.mapping, field, raw) for field in FIELDS}
+    raw = column_values.raw_names(opened.columns)
+    cells = {field: column_values.cell(opened.mapping, field, raw) for field in FIELDS}
     cells["shape"] = f"nullif(r.{raw[SHAPE]}, '')"
     sql = STAND_SQL.format(create=staging.create_sql(keep), **cells)
     db.session.execute(text(staging.COMMUNE_PARTS_SQL))
@@ -129,10 +129,10 @@ def _transformed(transformer: Transformer, points):
 
 
 def _params(raw, opened: Opened, matcher: SpeciesMatcher) -> dict:
-    functions = staging.distinct(raw, opened.mapping, "forest_function")
+    functions = column_values.distinct(raw, opened.mapping, "forest_function")
     return {
         "area_factor": 1e-4 if opened.units.get("area") == "m2" else 1.0,
-        **staging.species_params(raw, opened.mapping, matcher),
+        **column_values.species_params(raw, opened.mapping, matcher),
         "function_texts": functions,
         "function_values": [FUNCTIONS.get(_function_key(f)) for f in functions],
     }

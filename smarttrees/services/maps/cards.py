@@ -118,3 +118,20 @@ def search(q: str, *, limit: int = 8) -> list[dict]:
             }
         )
     return results[:limit]
+
+
+def place_at(lon: float, lat: float) -> dict:
+    """The stand and the commune a map click falls in (either may be none)."""
+    point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    stand = db.session.scalar(
+        select(Stand.id).where(func.ST_Intersects(Stand.geom, point)).order_by(Stand.id).limit(1)
+    )
+    commune = db.session.scalar(
+        select(AdminUnit.code)
+        .where(AdminUnit.level != AdminLevel.PROVINCE, func.ST_Intersects(AdminUnit.geom, point))
+        .limit(1)
+    )
+    return {
+        "stand": {"id": stand} if stand else None,
+        "commune": {"code": commune} if commune else None,
+    }

@@ -1,0 +1,92 @@
+"""flask reference, demo, users and jobs: reference data, the demo inventory, accounts and the
+job worker."""
+
+import json
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from smarttrees.cli.groups import DomainGroup
+from smarttrees.models import Role
+from smarttrees.services import admin
+
+reference_cli = DomainGroup("reference", help="Reference data: communes, species.")
+demo_cli = DomainGroup("demo", help="The demo inventory.")
+users_cli = DomainGroup("users", help="Accounts and API tokens.")
+jobs_cli = DomainGroup("jobs", help="The background job queue.")
+
+DEMO_LOGIN = {"email": "admin@smarttrees.local", "password": "smarttrees-demo"}
+DEMO_TEAM = (
+    ("manager@smarttrees.local", "Quản lý (demo)", Role.MANAGER),
+    ("field@smarttrees.local", "Kiểm lâm (demo)", Role.FIELD),
+    ("viewer@smarttrees.local", "Người xem (demo)", Role.VIEWER),
+)
+
+
+@reference_cli.command("load")
+def reference_load() -> None:
+    """Load Thái Nguyên's communes and the species list (safe to run again)."""
+    counts = admin.load_reference(Path(current_app.config["REFERENCE_DIR"]))
+    click.echo(json.dumps(counts))
+
+
+@demo_cli.command("load")
+@click.option("--trees", default=5000, show_default=True, help="How many demo trees.")
+@click.option("--seed", default=20250701, show_default=True)
+def demo_load(trees: int, seed: int) -> None:
+    """Bring the demo inventory up to --trees trees, with demo accounts; idempotent."""
+    started = time.perf_counter()
+    result = admin.load_demo(trees=trees, seed=seed)
+    elapsed = time.perf_counter() - started
+    admin.ensure_user(name="Quản trị (demo)", role=Role.ADMIN, **DEMO_LOGIN)
+    for email, name, role in DEMO_TEAM:
+        admin.ensure_user(email=email, name=name, role=role, password=DEMO_LOGIN["password"])
+    if result["created"]:
+        rate = result["created"] / elapsed
+        total = result["created"] + result["existing"]
+        click.echo(
+            f"demo: {result['created']:,} trees in {elapsed:.1f} s ({rate:,.0f} trees/s); "
+            f"{total:,} demo trees in all"
+        )
+    else:
+        click.echo(
+            f"demo: {result['existing']:,} demo trees already loaded (asked for {trees:,}); "
+            "nothing changed (a demo is topped up, never shrunk)"
+        )
+    click.echo(f"demo login: {DEMO_LOGIN['email']} / {DEMO_LOGIN['password']}")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default="viewer", show_default=True
+)
+@click.password_option(help="Asked for when not given.")
+def users_create(email: str, name: str, role: str, password: str) -> None:
+    """Create an account."""
+    user = admin.create_user(email=email, name=name, password=password, role=Role(role))
+    click.echo(f"created {user.email} ({user.role.value})")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+def users_token(email: str, name: str) -> None:
+    """Issue an API token for a user; it is printed once."""
+    user = admin.find_user(email)
+    click.echo(admin.issue_token(user, name=name))
+
+
+@jobs_cli.command("worker")
+@click.option("--once", is_flag=True, help="Run the waiting jobs, then stop.")
+def jobs_worker(once: bool) -> None:
+    """Run the job worker."""
+    from smarttrees import jobs
+
+    jobs.use_app(current_app._get_current_object())
+    queue = jobs.queue_app(current_app.config["DATABASE_URL"])
+    with queue.open():
+        queue.run_worker(wait=not once, install_signal_handlers=not once)
