@@ -24,7 +24,6 @@ else
   while port_taken "$PORT"; do PORT=$((PORT + 1)); done
   [ "$PORT" = 5000 ] || echo "port 5000 is taken (another checkout's app?): serving on $PORT"
 fi
-export SMARTTREES_BASE_URL=${SMARTTREES_BASE_URL:-http://$HOST:$PORT}
 echo
 echo "  SmartTrees: http://$HOST:$PORT/      province map: http://$HOST:$PORT/map"
 echo "  demo login: admin@smarttrees.local / smarttrees-demo"

@@ -48,7 +48,10 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(self.DATABASE_URL)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 5}
         self.SECRET_KEY = _secret_key()
-        self.BASE_URL = os.environ.get("SMARTTREES_BASE_URL", "http://127.0.0.1:5000")
+        # The address printed QR codes carry; unset: the address the browser used to print.
+        self.BASE_URL = os.environ.get("SMARTTREES_BASE_URL", "")
+        # Production settings refuse to print codes that lead to a loopback or unset address.
+        self.PRODUCTION = os.environ.get("SMARTTREES_ENV", "").lower() == "production"
         self.MIGRATIONS_DIR = str(ROOT / "migrations")
         self.NODE_MODULES = str(ROOT / "node_modules")
         self.REFERENCE_DIR = str(ROOT / "data" / "reference")

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal
 from flask_login import current_user
 
@@ -10,7 +10,10 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    """The ?lang= choice (remembered in the session), else the user's own, else Vietnamese."""
+    """The ?lang= choice (remembered in the session), else the user's own, else Vietnamese
+    (also for the command line, which has no request)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
     if chosen in languages:

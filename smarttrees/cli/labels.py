@@ -4,8 +4,10 @@ import time
 
 import click
 from flask import current_app
+from flask_babel import gettext
 
 from smarttrees.cli.groups import DomainGroup
+from smarttrees.labels.addresses import label_base_url
 from smarttrees.labels.options import label_fonts, print_options
 from smarttrees.labels.sheets import LAYOUTS
 from smarttrees.services import labels
@@ -42,12 +44,14 @@ def labels_sheet(codes, import_batch, commune, lots, layout, code128, margins, o
     options = print_options(
         layout=layout, default_layout="a4-3x8", code128=code128, margins=margins
     )
+    base = _base_url()
     started = time.perf_counter()
     with open(output, "wb") as out:
         count = labels.write_labels(
             selection,
             out,
-            base_url=current_app.config["BASE_URL"],
+            base_url=base,
+            note=_note(base),
             layout=options.layout,
             fonts=label_fonts(current_app.config),
             code128=options.code128,
@@ -67,11 +71,13 @@ def labels_sheet(codes, import_batch, commune, lots, layout, code128, margins, o
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
 def labels_reserve(count, layout, code128, output) -> None:
     """Reserve a block of tree codes and print them as a roll of tags, to assign in the field."""
+    base = _base_url()
     with open(output, "wb") as out:
         first, last = labels.print_reserved_codes(
             count,
             out,
-            base_url=current_app.config["BASE_URL"],
+            base_url=base,
+            note=_note(base),
             layout=layout,
             fonts=label_fonts(current_app.config),
             code128=code128,
@@ -81,3 +87,20 @@ def labels_reserve(count, layout, code128, output) -> None:
 
 def _split(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
+
+
+def _base_url() -> str:
+    """The configured address; outside production, the development server's, said aloud."""
+    config = current_app.config
+    base = label_base_url(config["BASE_URL"], used=None, production=config["PRODUCTION"])
+    if not config["BASE_URL"]:
+        click.echo(
+            f"note: the codes lead to {base} (SMARTTREES_BASE_URL is not set): phones in the "
+            "field cannot open it",
+            err=True,
+        )
+    return base
+
+
+def _note(base: str) -> str:
+    return gettext("QR codes lead to %(url)s", url=f"{base}/t/…")

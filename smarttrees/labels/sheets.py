@@ -193,6 +193,20 @@ def _draw_label(
         )
 
 
+NOTE_ROOM_MM = 4.0  # the bottom margin a page needs for its note
+
+
+def _draw_note(canvas: Canvas, note: str, *, layout: Layout, fonts: Fonts) -> None:
+    rows = layout.per_page // layout.columns
+    used = layout.margin_top + rows * layout.label_height + (rows - 1) * layout.gap_y
+    if not note or layout.page_height - used < NOTE_ROOM_MM:
+        return
+    canvas.setFont(fonts.regular, 6)
+    canvas.setFillGray(0.35)
+    canvas.drawString(layout.margin_left * mm, 1.5 * mm, note)
+    canvas.setFillGray(0)
+
+
 def render_sheet(
     labels: Iterable[Label],
     out: BinaryIO,
@@ -201,17 +215,23 @@ def render_sheet(
     fonts: Fonts,
     code128: bool = False,
     title: str = "SmartTrees labels",
+    note: str = "",
 ) -> int:
-    """Write the labels as a PDF into `out`, page after page; returns how many were drawn."""
+    """Write the labels as a PDF into `out`, page after page; returns how many were drawn.
+    `note` (the address the codes carry) is the PDF's subject, and printed at the foot of
+    every page whose bottom margin has room for it."""
     canvas = Canvas(
         out, pagesize=(layout.page_width * mm, layout.page_height * mm), pageCompression=1
     )
-    canvas.setTitle(title)
+    canvas.setTitle(f"{title} · {note}" if note else title)  # a viewer's title bar shows it
+    canvas.setSubject(note)
     count = 0
     for count, label in enumerate(labels, start=1):
         slot = (count - 1) % layout.per_page
-        if slot == 0 and count > 1:
-            canvas.showPage()
+        if slot == 0:
+            if count > 1:
+                canvas.showPage()
+            _draw_note(canvas, note, layout=layout, fonts=fonts)
         column, row = slot % layout.columns, slot // layout.columns
         x = (layout.margin_left + column * (layout.label_width + layout.gap_x)) * mm
         y = (

@@ -3,7 +3,9 @@
 import io
 
 from flask import Response, current_app, request, send_file
+from flask_babel import gettext
 
+from smarttrees.labels.addresses import label_base_url
 from smarttrees.labels.options import label_fonts, print_options
 from smarttrees.services import labels
 
@@ -18,11 +20,15 @@ def label_pdf(selection: labels.Selection, *, default_layout: str, filename: str
         code128=bool(args.get("code128")),
         margins=";".join(margins) if any(margins) else None,
     )
+    base = label_base_url(
+        config["BASE_URL"], used=request.host_url, production=config["PRODUCTION"]
+    )
     buffer = io.BytesIO()
     labels.write_labels(
         selection,
         buffer,
-        base_url=config["BASE_URL"],
+        base_url=base,
+        note=gettext("QR codes lead to %(url)s", url=f"{base}/t/…"),
         layout=options.layout,
         fonts=label_fonts(config),
         code128=options.code128,

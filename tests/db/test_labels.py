@@ -234,3 +234,64 @@ def test_a_print_button_with_an_unreadable_margin_names_the_field(client):
     response = client.get("/trees/labels.pdf?margin_left=bốn&margin_top=5")
     assert response.status_code == 422
     assert "margins" in response.get_data(as_text=True)
+
+
+def test_a_printed_label_opens_from_the_address_phones_reach_not_the_printing_host(
+    app, client, tmp_path, public_map
+):
+    from tests.helpers.web import sign_in
+
+    sign_in(client, Role.FIELD)
+    tree = make_tree(commune="Gia Sàng")
+    previous = app.config["BASE_URL"]
+    app.config["BASE_URL"] = "https://cayxanh.example.vn"
+    try:
+        # printed at http://localhost/, on A4 sheets of 2 × 5 with a margin for a note
+        response = client.get(f"/trees/labels.pdf?q={tree.code}&layout=a4-2x5")
+    finally:
+        app.config["BASE_URL"] = previous
+    pdf = tmp_path / "printed.pdf"
+    pdf.write_bytes(response.data)
+    (url,) = decode_pdf(pdf)["QRCode"]
+    assert url == f"https://cayxanh.example.vn/t/{tree.code}"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "https://cayxanh.example.vn/t/" in text  # the page says where its codes lead
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "https://cayxanh.example.vn/t/" in info  # and the PDF's title, on any sheet
+    parts = urlsplit(url)
+    opened = client.get(parts.path, base_url=f"{parts.scheme}://{parts.netloc}")
+    assert opened.status_code == 200 and tree.code in opened.get_data(as_text=True)
+
+
+def test_without_a_base_url_a_label_carries_the_address_the_browser_used(client, tmp_path):
+    from tests.helpers.web import CSRF_INPUT
+
+    # The office's browser reaches the app at its address on the government network.
+    lan = "http://10.20.0.5:5000"
+    user = make_user(Role.FIELD)
+    login = client.get("/login", base_url=lan).get_data(as_text=True)
+    form = {"email": user.email, "password": PASSWORD}
+    form["csrf_token"] = CSRF_INPUT.search(login).group(1)
+    client.post("/login", data=form, base_url=lan)
+    tree = make_tree(commune="Gia Sàng")
+    response = client.get(f"/trees/labels.pdf?q={tree.code}", base_url=lan)
+    assert response.status_code == 200
+    pdf = tmp_path / "lan.pdf"
+    pdf.write_bytes(response.data)
+    assert decode_pdf(pdf)["QRCode"] == {f"{lan}/t/{tree.code}"}
+
+
+def test_production_settings_refuse_labels_that_lead_to_this_computer(app, client, runner):
+    from tests.helpers.web import sign_in
+
+    sign_in(client, Role.FIELD)
+    tree = make_tree(commune="Gia Sàng")
+    app.config["PRODUCTION"] = True
+    try:
+        response = client.get(f"/trees/labels.pdf?q={tree.code}")  # http://localhost/
+        printed = runner.invoke(args=["labels", "sheet", "--codes", tree.code, "-o", "/dev/null"])
+    finally:
+        app.config["PRODUCTION"] = False
+    assert response.status_code == 409
+    assert "SMARTTREES_BASE_URL" in response.get_data(as_text=True)
+    assert printed.exit_code == 1 and "SMARTTREES_BASE_URL" in printed.output

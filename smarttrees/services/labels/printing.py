@@ -92,8 +92,10 @@ def write_labels(
     code128: bool = False,
     limit: int = 20_000,
     margins: tuple[float, float] | None = None,
+    note: str = "",
 ) -> int:
-    """Render the selection's labels into `out`; refuses an empty or oversized selection."""
+    """Render the selection's labels into `out`; refuses an empty or oversized selection.
+    `note` says on each page (and in the PDF's subject) the address the codes carry."""
     if layout not in LAYOUTS:
         raise ValidationFailed(
             "Some fields are not valid.", details={"layout": "Choose one of the listed values."}
@@ -116,11 +118,18 @@ def write_labels(
     sheet = LAYOUTS[layout]
     if margins is not None:  # left, top in mm: what a given printer needs
         sheet = replace(sheet, margin_left=margins[0], margin_top=margins[1])
-    return render_sheet(labels, out, layout=sheet, fonts=fonts, code128=code128)
+    return render_sheet(labels, out, layout=sheet, fonts=fonts, code128=code128, note=note)
 
 
 def print_reserved_codes(
-    count: int, out: BinaryIO, *, base_url: str, layout: str, fonts: Fonts, code128: bool = False
+    count: int,
+    out: BinaryIO,
+    *,
+    base_url: str,
+    layout: str,
+    fonts: Fonts,
+    code128: bool = False,
+    note: str = "",
 ) -> tuple[str, str]:
     """Reserve `count` new tree codes and print their tags; scanning one before it is used
     offers to tag a new tree with it. Returns the first and last code."""
@@ -131,5 +140,5 @@ def print_reserved_codes(
     tags = (
         Label(codes.encode(n), f"{base_url}/t/{codes.encode(n)}", ("SmartTrees",)) for n in numbers
     )
-    render_sheet(tags, out, layout=LAYOUTS[layout], fonts=fonts, code128=code128)
+    render_sheet(tags, out, layout=LAYOUTS[layout], fonts=fonts, code128=code128, note=note)
     return codes.encode(numbers[0]), codes.encode(numbers[-1])
