@@ -15,6 +15,7 @@ from smarttrees.measures import FIELD_RANGES
 from smarttrees.vietnamese import nfc
 
 CLOCK_SLACK = timedelta(minutes=10)
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
@@ -107,6 +108,9 @@ class Fields:
             value = value.replace(tzinfo=UTC)
         if value > datetime.now(UTC) + CLOCK_SLACK:
             self.errors[name] = "The time cannot be in the future."
+            return
+        if value < EARLIEST:  # a phone's clock reset to year 1 writes times nothing can show
+            self.errors[name] = "The time cannot be before 1900."
             return
         self.values[name] = value
 

@@ -137,3 +137,14 @@ def test_a_signed_in_phone_gets_a_token_and_the_trees_of_its_area(client):
     ).get_json()
     assert [t["code"] for t in area["trees"]] == [tree.code]
     assert area["trees"][0]["species"] == "Bằng lăng nước" and len(area["species"]) == 45
+
+
+def test_a_phone_clock_at_year_one_is_refused_and_the_tree_stays_readable(client, field_token):
+    tree = make_tree()
+    reset = inspection(tree, dbh_cm="31", inspected_at="0001-01-01T00:00:00")
+    later = inspection(tree, dbh_cm="32")
+    results = sync(client, field_token, [reset, later])
+    assert [r["status"] for r in results] == ["rejected", "created"]
+    assert "inspected_at" in results[0]["error"]["details"]
+    assert client.get(f"/api/v1/trees/{tree.code}", headers=field_token).status_code == 200
+    assert client.get(f"/t/{tree.code}", headers=field_token).status_code in (200, 302)
