@@ -4,7 +4,6 @@ updated by a re-import, and the trees standing in them assigned to them."""
 import json
 
 import pytest
-from shapely.ops import transform
 from sqlalchemy import func, select
 
 from smarttrees.extensions import db
@@ -23,8 +22,9 @@ def _stands(runner, path, *args):
 
 def test_a_forest_status_map_imports_its_stands_and_their_trees(runner, tmp_path):
     path, drawn = stand_map(tmp_path)
-    plot_a = transform(drawn["to_wgs84"].transform, drawn["square"])
-    tree = make_tree(lon=plot_a.centroid.x, lat=plot_a.centroid.y)
+    middle = drawn["square"].centroid  # of plot a, in VN-2000
+    lon, lat = drawn["to_wgs84"].transform(middle.x, middle.y)
+    tree = make_tree(lon=lon, lat=lat)
     assert tree.stand_id is None
     code, summary, output = _stands(runner, path, "--commit")
     assert code == 0, output
