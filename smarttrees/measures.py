@@ -34,8 +34,6 @@ FIELD_RANGES = {
     **{m.column: (m.low, m.high, m.message) for m in MEASURES.values()},
     "accuracy_m": (0, 100000, "GPS accuracy must be a positive number of metres."),
     "circumference_cm": (0, 1600, "The circumference must be more than 0 and at most 1,600 cm."),
-    "lon": (-180.000001, 180, "Longitude must be within ±180."),
-    "lat": (-90.000001, 90, "Latitude must be within ±90."),
 }
 # The survey import's ranges, by mapping target.
 RANGES = {name: (m.low, m.high) for name, m in MEASURES.items()}

@@ -40,11 +40,11 @@ def get_commune(code: str):
 def place_here():
     """The stand and commune at a point of the map: what a click there opens."""
     fields = Fields(request.args)
-    fields.number("lon", required=True)
-    fields.number("lat", required=True)
+    inventory.parse_location(fields, required=True)
     if fields.errors:
         raise ValidationFailed("Some parameters are not valid.", details=fields.errors)
-    return maps.place_at(float(fields.values["lon"]), float(fields.values["lat"]))
+    point = fields.values["geom"]
+    return maps.place_at(point.x, point.y)
 
 
 @bp.get("/communes/<code>/summary")

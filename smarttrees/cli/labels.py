@@ -51,7 +51,7 @@ def labels_sheet(codes, import_batch, commune, lots, layout, code128, margins, o
             selection,
             out,
             base_url=base,
-            note=_note(base),
+            note=gettext("QR codes lead to %(url)s", url="{url}"),
             layout=options.layout,
             fonts=label_fonts(current_app.config),
             code128=options.code128,
@@ -77,7 +77,7 @@ def labels_reserve(count, layout, code128, output) -> None:
             count,
             out,
             base_url=base,
-            note=_note(base),
+            note=gettext("QR codes lead to %(url)s", url="{url}"),
             layout=layout,
             fonts=label_fonts(current_app.config),
             code128=code128,
@@ -100,7 +100,3 @@ def _base_url() -> str:
             err=True,
         )
     return base
-
-
-def _note(base: str) -> str:
-    return gettext("QR codes lead to %(url)s", url=f"{base}/t/…")

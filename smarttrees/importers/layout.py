@@ -40,14 +40,15 @@ class Layout:
     columns: list[str]
     first_data_row: int
     skipped_rows: list[int] = field(default_factory=list)
-    footer_row: int | None = None  # set by the reader when it meets totals or signatures
+    # Totals, subtotals and signature lines met among the data (set by the reader as it reads).
+    footer_rows: list[int] = field(default_factory=list)
 
     def describe(self) -> dict:
         return {
             "header_rows": self.header_rows,
             "skipped_rows": self.skipped_rows,
             "first_data_row": self.first_data_row,
-            "footer_row": self.footer_row,
+            "footer_rows": self.footer_rows,
         }
 
 
@@ -80,7 +81,7 @@ def _header_position(head: list[tuple[int, list[str]]], header_row: int | None) 
         for position, (number, _) in enumerate(head):
             if number == header_row:
                 return position
-        raise NoHeader(f"Row {header_row} is empty or beyond the sheet's first rows.")
+        raise NoHeader("The header row given is empty or beyond the sheet's first rows.")
     width = max(_filled(cells) for _, cells in head)
     if width < 2:
         raise NoHeader("The table has fewer than two columns: is it a table of trees?")
@@ -167,13 +168,21 @@ def read_table(
     skipped = {*layout.header_rows, *layout.skipped_rows}
     buffered = [(n, cells) for n, cells in head if n >= layout.first_data_row and n not in skipped]
 
+    width = sum(1 for name in layout.columns if name)
+
     def rows() -> Iterator[tuple[int, dict]]:
+        # A total or a signature line is passed over, said in the layout; after one, a line
+        # that fills less than half the columns (a name under a signature) is too. The rows
+        # after a subtotal are read on.
+        after_footer = False
         for number, cells in chain(buffered, numbered):
-            if not any(cell.strip() for cell in cells):
+            filled = sum(1 for cell in cells if cell.strip())
+            if not filled:
                 continue
-            if is_footer(cells):
-                layout.footer_row = number
-                return
+            if is_footer(cells) or (after_footer and filled < width / 2):
+                layout.footer_rows.append(number)
+                after_footer = True
+                continue
             yield number, _row(layout.columns, cells, extra)
 
     return layout.columns, rows(), layout

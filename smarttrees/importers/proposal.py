@@ -35,9 +35,6 @@ class Proposal:
     units: dict[str, str] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
 
-    def describe(self) -> dict:
-        return {"columns": self.mapping, "units": self.units, "reasons": self.reasons}
-
 
 def propose_mapping(columns: list[str], sample: list[dict], *, spatial: bool = False) -> Proposal:
     """The proposal for a file's columns, given up to SAMPLE_ROWS of its rows. A GIS file
@@ -223,11 +220,10 @@ def _unit_from_values(proposal: Proposal, target: str, column: str, texts: list[
         )
 
 
-def propose_stand_mapping(
-    columns: list[str], sample: list[dict], *, spatial: bool = True
-) -> Proposal:
+def propose_stand_mapping(columns: list[str], sample: list[dict]) -> Proposal:
     """The proposal for a stand file's columns: plot ids, species, year, owner, function and
-    the area it declares (in ha, or m² when its heading says so)."""
+    the area it declares (in ha, or m² when its heading says so). A stand file is always a GIS
+    file: its polygons are its own."""
     proposal = Proposal(propose_by_name(columns, STAND_TARGETS))
     for target, column in proposal.mapping.items():
         proposal.reasons[target] = f"heading {column!r}"

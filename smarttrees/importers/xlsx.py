@@ -53,5 +53,4 @@ def read_xlsx(
         return read_table(numbered(), header_row=header_row)
     except NoHeader as error:
         book.close()
-        message = "The workbook's first sheet is empty." if "empty" in str(error) else str(error)
-        raise NotATable(message) from None
+        raise NotATable(str(error)) from None

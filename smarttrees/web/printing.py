@@ -28,7 +28,7 @@ def label_pdf(selection: labels.Selection, *, default_layout: str, filename: str
         selection,
         buffer,
         base_url=base,
-        note=gettext("QR codes lead to %(url)s", url=f"{base}/t/…"),
+        note=gettext("QR codes lead to %(url)s", url="{url}"),
         layout=options.layout,
         fonts=label_fonts(config),
         code128=options.code128,

@@ -156,12 +156,13 @@ var SmartTreesMap = (function () {
     overlays[t("Communes and wards")] = layers.communes;
     L.control.layers(null, overlays, { collapsed: true, position: "topright" }).addTo(map);
     layers.trees.on("click", onTreeClick);
-    layers.stands.on("click", function (e) { featureClicked(e); showStand(e.layer.properties, e.latlng); });
-    layers.communes.on("click", function (e) { featureClicked(e); showCommune(e.layer.properties, e.latlng); });
+    layers.stands.on("click", function (e) { showStand(e.layer.properties, e.latlng); });
+    layers.communes.on("click", function (e) { showCommune(e.layer.properties, e.latlng); });
     // Only the top canvas (the trees') hears the pointer, and the map never sees a click on a
     // tile: a click on no feature of it asks the app what stand or commune lies there.
     L.DomEvent.on(map.getContainer(), "click", function (e) {
-      if (e._onFeature || !/leaflet-tile/.test(e.target.className || "")) return;
+      // VectorGrid marks a click that met a feature (_stopped): that feature's card opens.
+      if (e._stopped || !/leaflet-tile/.test(e.target.className || "")) return;
       showWhatIsAt(map.mouseEventToLatLng(e));
     });
   }
@@ -188,8 +189,6 @@ var SmartTreesMap = (function () {
     return L.popup({ maxWidth: 320 }).setLatLng(latlng).setContent('<div class="st-card">' + html + "</div>").openOn(map);
   }
 
-  var lastTreeClick = 0;
-
   function showWhatIsAt(latlng) {
     getJson(fill(config.api.here, { lon: latlng.lng, lat: latlng.lat })).then(function (here) {
       if (here.stand && map.hasLayer(layers.stands)) showStand(here.stand, latlng);
@@ -199,8 +198,6 @@ var SmartTreesMap = (function () {
 
   function onTreeClick(e) {
     L.DomEvent.stop(e);
-    lastTreeClick = Date.now();
-    if (!e.layer || !e.layer.properties) { showWhatIsAt(e.latlng); return; }  // no tree there
     var props = e.layer.properties;
     if (props.count !== undefined) {
       map.setView(e.latlng, Math.min(map.getZoom() + 2, 20));

@@ -86,6 +86,8 @@ def test_the_province_map_draws_trees_offline_and_opens_a_card(page, live_server
     card = page.locator(".tree-card")
     expect(card).to_contain_text(tree.code)
     expect(card).to_contain_text("Bằng lăng nước")
+    page.wait_for_timeout(500)  # no commune card replaces the tree's
+    expect(page.locator(".st-card h2")).to_have_text(tree.code)
     page.screenshot(path=str(ARTIFACTS / "map-tree-card.png"))
     page.select_option("#st-condition", "poor")
     expect(page).to_have_url(re.compile(r"condition=poor"))

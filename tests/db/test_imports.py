@@ -212,7 +212,7 @@ def test_an_official_form_workbook_imports_without_a_mapping(runner, tmp_path):
     assert (summary["rows_read"], summary["created"], summary["errors"]) == (3, 3, 0)
     decisions = summary["decisions"]
     assert decisions["header_rows"] == [5, 6] and decisions["skipped_rows"] == [1, 2, 4, 7]
-    assert decisions["first_data_row"] == 8 and decisions["footer_row"] == 11
+    assert decisions["first_data_row"] == 8 and decisions["footer_rows"] == [11, 13, 14]
     assert decisions["columns"] == {
         "x": "Tọa độ VN-2000/X (m)",
         "y": "Tọa độ VN-2000/Y (m)",

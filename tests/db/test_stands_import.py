@@ -77,3 +77,10 @@ def test_a_table_without_polygons_is_not_taken_for_stands(runner, tmp_path):
     path.write_text("tieu khu,khoanh,lo\n301,2,a\n", encoding="utf-8")
     code, summary, output = _stands(runner, path)
     assert code == 1 and summary is None and "polygon files" in output
+
+
+def test_two_features_of_one_file_with_the_same_plot_ids_are_refused_not_crashed(runner, tmp_path):
+    path, _ = stand_map(tmp_path, lots=("a", "a", "c", "d"))
+    code, summary, output = _stands(runner, path, "--commit")
+    assert code == 0, output
+    assert summary["errors_by_code"]["plot_taken"] == 2 and summary["created"] == 1

@@ -145,7 +145,9 @@ def distance_m(tree_id: int, lon: float, lat: float) -> float:
     )
 
 
-def stand_map(tmp_path: Path, *, year: int = 2019) -> tuple[Path, dict]:
+def stand_map(
+    tmp_path: Path, *, year: int = 2019, lots: tuple[str, ...] = ("a", "b", "c", "d")
+) -> tuple[Path, dict]:
     """A piece of the forest-status map as a GeoPackage in VN-2000 / TM-3 106°30′: three plots
     of one compartment (one declared 20 % too large, one drawn as a bow-tie) and a point."""
     import numpy as np
@@ -163,7 +165,7 @@ def stand_map(tmp_path: Path, *, year: int = 2019) -> tuple[Path, dict]:
     fields = {
         "Tiểu khu": np.array(["301"] * 4, dtype=object),
         "Khoảnh": np.array(["2"] * 4, dtype=object),
-        "Lô": np.array(["a", "b", "c", "d"], dtype=object),
+        "Lô": np.array(lots, dtype=object),
         "Loài cây": np.array(["Keo lai", "Keo lai", "Bạch đàn urô", "Keo lai"], dtype=object),
         "Năm trồng": np.array([year, year, 2021, 2020]),
         "Chủ rừng": np.array(["Hộ ông Nguyễn Văn A"] * 4, dtype=object),

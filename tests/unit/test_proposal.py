@@ -130,3 +130,19 @@ def test_the_header_is_found_below_letterhead_and_title_and_two_rows_are_joined(
 )
 def test_totals_and_signatures_end_the_data(cells, footer):
     assert is_footer(cells) is footer
+
+
+def test_a_subtotal_is_passed_over_and_the_rows_after_it_are_read():
+    from smarttrees.importers.layout import read_table
+
+    sheet = [
+        ["STT", "Loài cây", "Kinh độ", "Vĩ độ"],
+        ["1", "Sấu", "105,81", "21,59"],
+        ["Cộng", "", "", ""],
+        ["2", "Xà cừ", "105,82", "21,58"],
+        ["Người lập biểu", "", "", ""],
+        ["", "Nguyễn Văn A", "", ""],
+    ]
+    _, rows, layout = read_table(iter(enumerate(sheet, start=1)))
+    assert [number for number, _ in rows] == [2, 4]
+    assert layout.footer_rows == [3, 5, 6]

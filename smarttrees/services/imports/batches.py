@@ -73,8 +73,7 @@ def import_file(
             "The header row is a row number of the file's first rows.",
             details={"header_row": f"1 to {HEADER_ROW_MAX}"},
         )
-    if kind not in KINDS:
-        raise ValidationFailed("Choose what the file holds.", details={"kind": list(KINDS)})
+    check_kind(kind)
     batch = _new_batch(
         path,
         actor=actor,
@@ -90,6 +89,11 @@ def import_file(
         units=units,
     )
     return pipeline.import_now(batch, write=commit, actor=actor)
+
+
+def check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValidationFailed("Choose what the file holds.", details={"kind": list(KINDS)})
 
 
 def check_units(units: dict | None) -> None:
@@ -125,6 +129,7 @@ def upload(
     kind: str = "trees",
 ) -> ImportBatch:
     """Save an uploaded survey file under a name of the app's making and open a batch for it."""
+    check_kind(kind)
     name = SAFE_NAME.sub("_", Path(filename or "survey").name).strip("._") or "survey"
     if not Path(name).suffix:
         raise UnreadableFile(
@@ -138,8 +143,6 @@ def upload(
         shutil.copyfileobj(stream, out)
     if path.stat().st_size == 0:
         raise UnreadableFile("The file is empty.", details={"file": filename})
-    if kind not in KINDS:
-        raise ValidationFailed("Choose what the file holds.", details={"kind": list(KINDS)})
     batch = _new_batch(
         path,
         actor=actor,
@@ -179,8 +182,11 @@ def run_write(batch_id: int, *, actor: User | None = None) -> dict | None:
 def _or_failed(batch_id: int, step) -> dict | None:
     """Run a job's step; a file that cannot be imported, or any other failure, ends with the
     batch failed and the reason kept (a job never leaves a batch checking forever)."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:  # discarded while its job waited: nothing to do
+        return None
     try:
-        return step(get_batch(batch_id))
+        return step(batch)
     except DomainError as error:
         _failed(batch_id, error.message, {"code": error.code, "details": error.details})
         return None
@@ -232,7 +238,6 @@ def request_write(batch_id: int, *, actor: User | None) -> bool:
     return True
 
 
-RUNNING = (ImportStatus.VALIDATING, ImportStatus.COMMITTING)
 JOB_WAITING_SQL = """
 SELECT EXISTS (SELECT 1 FROM procrastinate_jobs
                 WHERE status IN ('todo', 'doing') AND (args ->> 'batch_id')::int = :batch)"""
@@ -255,8 +260,7 @@ def discard(batch_id: int, *, upload_dir: Path) -> None:
     batch = get_batch(batch_id)
     if batch.status == ImportStatus.DONE:
         raise Conflict("This import wrote its trees: it is kept with them.")
-    waiting = db.session.scalar(text(JOB_WAITING_SQL), {"batch": batch_id})
-    if batch.status in RUNNING and waiting:
+    if db.session.scalar(text(JOB_WAITING_SQL), {"batch": batch_id}):
         raise Conflict("This import is being checked or written: wait for it to finish.")
     stored = Path(batch.stored_path) if batch.stored_path else None
     pipeline.drop_kept_rows(batch_id)

@@ -160,7 +160,8 @@ def summarize(opened: Opened, staged: Staged, batch: ImportBatch, problems, *, a
     """Store the problems, mark the rows not to be written, keep the rows to fix; the summary."""
     error_rows, repeated_rows = mark_rows(problems)
     record(batch.id, problems)
-    keep_rows_to_fix(batch.id, opened.columns, error_rows | {p.row for p in problems})
+    if batch.kind == "trees":  # a stand's polygon is fixed in its file, not on the page
+        keep_rows_to_fix(batch.id, opened.columns, error_rows, {p.row for p in problems})
     warning_rows = {p.row for p in problems if p.kind.severity != ERROR} - error_rows
     return {
         "rows_read": staged.read,
@@ -229,10 +230,12 @@ def record(batch_id: int, problems: list[Problem]) -> None:
 KEPT_ROWS = 10_000
 
 
-def keep_rows_to_fix(batch_id: int, columns: list[str], rows: set[int]) -> None:
-    """The file's values of the rows with a problem (the first KEPT_ROWS), to fix them by
-    hand on the review page."""
-    wanted = sorted(rows)[:KEPT_ROWS]
+def keep_rows_to_fix(
+    batch_id: int, columns: list[str], error_rows: set[int], problem_rows: set[int]
+) -> None:
+    """The file's values of the rows with a problem (the first KEPT_ROWS, the rows in error
+    before the others), to fix them by hand on the review page."""
+    wanted = [*sorted(error_rows), *sorted(problem_rows - error_rows)][:KEPT_ROWS]
     if not wanted:
         return
     cells = ", ".join(f"coalesce({name}, '')" for name in raw_names(columns).values())

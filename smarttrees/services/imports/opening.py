@@ -20,6 +20,9 @@ from smarttrees.models import ImportBatch
 FORMATS = "CSV, Excel (.xlsx), GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, GPX or Kobo/ODK JSON"
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 GEOMETRY_COLUMNS = (vector.X, vector.Y, vector.SHAPE)  # made by the reader, not the file's
+STANDS_NEED_POLYGONS = (
+    "Stands come from polygon files: a zipped Shapefile, a GeoPackage, GeoJSON or KML."
+)
 
 
 class UnreadableFile(DomainError):
@@ -130,17 +133,18 @@ class Table:
 
 def _table(path: Path, batch: ImportBatch, encoding: str | None, work: Path) -> Table:
     try:
-        return _read(path, batch, encoding, work)
+        table = _read(path, batch, encoding, work)
     except (NotATable, UnicodeError) as error:
         raise UnreadableFile(str(error), details={"file": path.name}) from error
+    if batch.kind == "stands" and not table.spatial:
+        raise UnreadableFile(STANDS_NEED_POLYGONS, details={"file": path.name})
+    return table
 
 
 def _read(path: Path, batch: ImportBatch, encoding: str | None, work: Path) -> Table:
     suffix, layer = path.suffix.lower(), batch.layer
     if batch.kind == "stands" and suffix in (*TEXT_SUFFIXES, ".xlsx", ".xlsm"):
-        raise NotATable(
-            "Stands come from polygon files: a zipped Shapefile, a GeoPackage, GeoJSON or KML."
-        )
+        raise NotATable(STANDS_NEED_POLYGONS)
     if suffix in TEXT_SUFFIXES:
         columns, rows, layout = read_csv(path, encoding, batch.header_row)
         return Table(columns, rows, layout=layout)
@@ -172,8 +176,11 @@ def _mapping(table: Table, batch: ImportBatch):
         mapping, units, reasons = batch.mapping, dict(batch.units or {}), {}
     else:
         shown = [c for c in table.columns if c not in GEOMETRY_COLUMNS]
-        propose = propose_stand_mapping if batch.kind == "stands" else propose_mapping
-        proposal = propose(shown, [row for _, row in sample], spatial=table.spatial)
+        rows_seen = [row for _, row in sample]
+        if batch.kind == "stands":
+            proposal = propose_stand_mapping(shown, rows_seen)
+        else:
+            proposal = propose_mapping(shown, rows_seen, spatial=table.spatial)
         mapping, reasons = proposal.mapping, proposal.reasons
         units = {**proposal.units, **(batch.units or {})}
     if table.spatial and batch.kind != "stands":

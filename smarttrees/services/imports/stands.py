@@ -15,7 +15,7 @@ from smarttrees.extensions import db
 from smarttrees.importers.errors import Problem
 from smarttrees.importers.headings import words
 from smarttrees.importers.vector import SHAPE
-from smarttrees.models import ImportBatch, User
+from smarttrees.models import ImportBatch, Stand, User
 from smarttrees.services.imports import checks, column_values, staging
 from smarttrees.services.imports.opening import Opened
 from smarttrees.services.imports.species_match import SpeciesMatcher
@@ -34,7 +34,9 @@ FUNCTIONS = {  # forest functions as the forest-status map writes them (folded)
     "rdd": "special_use",
     "special use": "special_use",
 }
-LIMITS = {"external_id": 120, "tieu_khu": 20, "khoanh": 20, "lo": 20, "name": 120, "owner": 160}
+# The stands table's text lengths: a longer value is refused, never cut.
+LIMITS = {f: Stand.__table__.c[f].type.length for f in ("external_id", "tieu_khu", "khoanh")}
+LIMITS |= {f: Stand.__table__.c[f].type.length for f in ("lo", "name", "owner")}
 AREA_TOLERANCE = 0.05  # a declared area more than 5 % off the drawn one is named
 
 STAND_SQL = """
@@ -179,9 +181,8 @@ def _problems(mapping: dict) -> list[Problem]:
     found = db.session.execute(text(PROBLEMS_SQL), {"tolerance": AREA_TOLERANCE})
     problems = [Problem(row, code, columns[field], value) for row, field, code, value in found]
     for field, limit in LIMITS.items():
-        column = "external_id" if field == "external_id" else field
         too_long = db.session.execute(
-            text(f"SELECT row_number, {column} FROM import_rows WHERE length({column}) > :n"),
+            text(f"SELECT row_number, {field} FROM import_rows WHERE length({field}) > :n"),
             {"n": limit},
         )
         problems += [Problem(r, "text_too_long", columns[field], v) for r, v in too_long]
@@ -198,6 +199,12 @@ SELECT r.row_number, 'plot_taken', concat_ws('/', r.tieu_khu, r.khoanh, r.lo)
     ON s.commune_id = r.commune_id AND s.tieu_khu = r.tieu_khu AND s.khoanh = r.khoanh
    AND s.lo = r.lo AND (s.source IS DISTINCT FROM :source OR s.external_id <> r.external_id)
 UNION ALL
+SELECT row_number, 'plot_taken', concat_ws('/', tieu_khu, khoanh, lo) FROM (
+  SELECT row_number, tieu_khu, khoanh, lo,
+         count(*) OVER (PARTITION BY commune_id, tieu_khu, khoanh, lo) AS holders
+    FROM import_rows WHERE tieu_khu IS NOT NULL AND khoanh IS NOT NULL AND lo IS NOT NULL
+) AS plots WHERE holders > 1
+UNION ALL
 SELECT row_number, 'outside_service_area', NULL FROM import_rows
  WHERE commune_id IS NULL AND :service_area
 ORDER BY 1"""
@@ -205,7 +212,10 @@ ORDER BY 1"""
 
 def check(opened: Opened, staged: staging.Staged, batch: ImportBatch) -> dict:
     """Every problem of the staged stands, stored with the batch; the summary."""
-    columns = {"external_id_duplicate": ("external_id",), "plot_taken": ("tieu_khu", "khoanh")}
+    columns = {
+        "external_id_duplicate": ("external_id",),
+        "plot_taken": ("tieu_khu", "khoanh", "lo"),
+    }
     found = db.session.execute(
         text(CHECKS_SQL), {"source": batch.source, "service_area": service_area_enabled()}
     )

@@ -95,7 +95,8 @@ def write_labels(
     note: str = "",
 ) -> int:
     """Render the selection's labels into `out`; refuses an empty or oversized selection.
-    `note` says on each page (and in the PDF's subject) the address the codes carry."""
+    `note` (with "{url}" where the codes' address goes) is said on each page and in the PDF's
+    subject."""
     if layout not in LAYOUTS:
         raise ValidationFailed(
             "Some fields are not valid.", details={"layout": "Choose one of the listed values."}
@@ -118,6 +119,8 @@ def write_labels(
     sheet = LAYOUTS[layout]
     if margins is not None:  # left, top in mm: what a given printer needs
         sheet = replace(sheet, margin_left=margins[0], margin_top=margins[1])
+    lead = f"{base_url}/l/…" if selection.lots else f"{base_url}/t/…"
+    note = note.replace("{url}", lead)
     return render_sheet(labels, out, layout=sheet, fonts=fonts, code128=code128, note=note)
 
 
@@ -140,5 +143,6 @@ def print_reserved_codes(
     tags = (
         Label(codes.encode(n), f"{base_url}/t/{codes.encode(n)}", ("SmartTrees",)) for n in numbers
     )
+    note = note.replace("{url}", f"{base_url}/t/…")
     render_sheet(tags, out, layout=LAYOUTS[layout], fonts=fonts, code128=code128, note=note)
     return codes.encode(numbers[0]), codes.encode(numbers[-1])

@@ -127,9 +127,7 @@ def place_at(lon: float, lat: float) -> dict:
         select(Stand.id).where(func.ST_Intersects(Stand.geom, point)).order_by(Stand.id).limit(1)
     )
     commune = db.session.scalar(
-        select(AdminUnit.code)
-        .where(AdminUnit.level != AdminLevel.PROVINCE, func.ST_Intersects(AdminUnit.geom, point))
-        .limit(1)
+        select(AdminUnit.code).where(AdminUnit.id == func.commune_at(point))
     )
     return {
         "stand": {"id": stand} if stand else None,
