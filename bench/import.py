@@ -195,6 +195,23 @@ class StepClock:
         return ", ".join(parts)
 
 
+def _cli_commit(path: Path) -> float:
+    """The CLI's path, check and write in one transaction, timed step by step; its seconds."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    clock = StepClock()
+    started = time.perf_counter()
+    summary = imports.import_file(path, source=SOURCE, commit=True)
+    ours = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"SmartTrees import: {ours:.1f} s ({summary['created']:,} created, "
+        f"{summary['errors']:,} rows with errors: {summary['errors_by_code']}); "
+        f"peak memory {peak:.0f} MB (was {before:.0f} MB)"
+    )
+    print(f"  steps: {clock.shares(ours)}")
+    return ours
+
+
 def _web_path(path: Path) -> tuple[float, float]:
     """The browser's path: the check job keeps its rows, the commit job writes them."""
     batch = batches._new_batch(path, actor=None, source=SOURCE + "-web", category="scattered")
@@ -227,18 +244,7 @@ def main() -> None:
             f"{ROWS:,} rows checked (no commit): {time.perf_counter() - started:.1f} s, "
             f"{checked['ready']:,} ready"
         )
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        clock = StepClock()
-        started = time.perf_counter()
-        summary = imports.import_file(path, source=SOURCE, commit=True)
-        ours = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(
-            f"SmartTrees import: {ours:.1f} s ({summary['created']:,} created, "
-            f"{summary['errors']:,} rows with errors: {summary['errors_by_code']}); "
-            f"peak memory {peak:.0f} MB (was {before:.0f} MB)"
-        )
-        print(f"  steps: {clock.shares(ours)}")
+        ours = _cli_commit(path)
         checked, written = _web_path(path)
         print(
             f"The browser's path: checked and kept {checked:.1f} s, the kept rows written "
