@@ -153,8 +153,9 @@ def _problem_kinds(summary: dict) -> list[tuple[str, str, str, int]]:
 
 
 def _map_link(summary: dict) -> str:
-    """The province map, centred and zoomed on the imported points."""
-    bbox = (summary.get("preview") or {}).get("bbox")
+    """The province map, centred and zoomed on the points imported (not on rows refused for
+    lying elsewhere: a file with a few points abroad would open the map over the sea)."""
+    bbox = (summary.get("preview") or {}).get("ready_bbox")
     if not bbox:
         return url_for("pages.province")
     west, south, east, north = bbox

@@ -442,3 +442,20 @@ def test_stands_go_through_the_same_review_and_commit_in_the_browser_flow(
     done = db.session.get(ImportBatch, batch.id)
     assert done.status == ImportStatus.DONE and done.summary["created"] == 3
     assert db.session.scalar(select(func.count()).select_from(Stand)) == 3
+
+
+def test_the_map_link_of_an_import_centres_on_its_trees_not_on_rows_refused_abroad(
+    client, runner, upload_dir
+):
+    sign_in(client, Role.MANAGER)
+    content = b"id,longitude,latitude\nA,105.81,21.59\nB,105.83,21.60\nC,36.78,-1.29\n"
+    upload(client, content, "two_here_one_in_nairobi.csv")
+    run_jobs(runner)
+    batch = db.session.scalar(select(ImportBatch))
+    _commit(client, batch)
+    run_jobs(runner)
+    page = client.get(f"/imports/{batch.id}").get_data(as_text=True)
+    zoom, lat, lon = re.search(
+        r'id="see-on-map" href="[^"#]*#map=(\d+)/([\d.-]+)/([\d.-]+)', page
+    ).groups()
+    assert 21.5 < float(lat) < 21.7 and 105.7 < float(lon) < 105.9 and int(zoom) >= 12

@@ -116,12 +116,21 @@ def preview(total: int) -> dict:
         {"step": step, "limit": PREVIEW_POINTS},
     )
     extent = db.session.execute(
-        text("SELECT min(lon), min(lat), max(lon), max(lat) FROM import_rows")
+        text("""
+        SELECT min(lon), min(lat), max(lon), max(lat),
+               min(lon) FILTER (WHERE problem IS NULL), min(lat) FILTER (WHERE problem IS NULL),
+               max(lon) FILTER (WHERE problem IS NULL), max(lat) FILTER (WHERE problem IS NULL)
+          FROM import_rows""")
     ).one()
     return {
         "points": [[r, float(x), float(y), p or "ready"] for r, x, y, p in points],
-        "bbox": None if extent[0] is None else [float(v) for v in extent],
+        "bbox": _box(extent[:4]),
+        "ready_bbox": _box(extent[4:]),  # where the written trees will stand: the map's view
     }
+
+
+def _box(values) -> list[float] | None:
+    return None if values[0] is None else [float(v) for v in values]
 
 
 def already_imported(source: str) -> int:
