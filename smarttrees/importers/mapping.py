@@ -217,8 +217,13 @@ def coordinate_kind(mapping: dict[str, str]) -> str | None:
 
 
 def coordinate_columns(mapping: dict[str, str]) -> tuple[str, ...]:
-    """The file columns the coordinates come from (named in a coordinates problem)."""
-    return tuple(mapping.get(k, "") for k in COORDINATE_KINDS[coordinate_kind(mapping) or "lon"])
+    """The file columns the coordinates come from (named in a coordinates problem); a GIS
+    file's own geometry (the reader's __x, __y) is named "geometry"."""
+    kind = coordinate_kind(mapping) or "lon"
+    columns = tuple(mapping.get(k, "") for k in COORDINATE_KINDS[kind])
+    if all(column.startswith("__") for column in columns if column) and any(columns):
+        return ("geometry",)
+    return columns
 
 
 def has_coordinates(mapping: dict[str, str]) -> bool:

@@ -77,6 +77,8 @@ def test_polygon_shapefiles_are_read_and_every_feature_named_not_a_point(
     assert summary["rows_read"] == rows and summary["errors_by_code"] == {
         "geometry_not_point": rows
     }
+    named = db.session.scalars(select(ImportRowError.columns).distinct()).all()
+    assert named == [["geometry"]]  # the feature's own geometry, not the reader's __x, __y
 
 
 @pytest.mark.parametrize(
