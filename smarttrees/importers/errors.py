@@ -47,8 +47,8 @@ CATALOGUE = {
         Kind(
             "shape_repaired",
             WARNING,
-            "The polygon was not valid (the reason is shown): it was repaired; check the stand "
-            "on the map.",
+            "The polygon was not valid (its edges cross or touch): it was repaired; check the "
+            "stand on the map.",
         ),
         Kind(
             "area_differs",

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from smarttrees.extensions import db
 from smarttrees.models import ForestFunction, Stand, Tree
+from smarttrees.services import maps
 from tests.helpers.factories import make_tree
 from tests.helpers.surveys import stand_map
 
@@ -52,6 +53,7 @@ def test_a_forest_status_map_imports_its_stands_and_their_trees(runner, tmp_path
     assert a.forest_function == ForestFunction.PRODUCTION and a.external_id == "301/2/a"
     assert stands["c"].forest_function == ForestFunction.PROTECTION
     assert db.session.get(Tree, tree.id).stand_id == a.id
+    assert maps.stand_summary(a.id)["name"] == "301/2/a"  # no name in the map: its plot ids
 
 
 def test_a_second_import_of_the_map_updates_its_stands_and_duplicates_none(runner, tmp_path):

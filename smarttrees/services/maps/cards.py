@@ -71,7 +71,8 @@ def stand_summary(stand_id: int) -> dict:
     area = float(stand.area_ha)
     return {
         "id": stand.id,
-        "name": stand.name,
+        # A stand from the forest-status map often has no name: its plot ids are its name.
+        "name": stand.name or "/".join(filter(None, (stand.tieu_khu, stand.khoanh, stand.lo))),
         "species": stand.species.vi_name if stand.species else None,
         "scientific_name": stand.species.scientific_name if stand.species else None,
         "planting_year": stand.planting_year,
