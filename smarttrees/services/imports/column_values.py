@@ -7,10 +7,11 @@ from sqlalchemy import text
 from smarttrees.extensions import db
 from smarttrees.importers.headings import words
 from smarttrees.measures import CONDITIONS, RANGES, UNITS
+from smarttrees.measures import MEASURES as MEASURE_KINDS
 from smarttrees.services.imports.species_match import SpeciesMatcher
 from smarttrees.vietnamese import nfc
 
-MEASURES = ("dbh", "height", "crown")
+MEASURES = tuple(MEASURE_KINDS)  # dbh, height, crown: the measures a survey may hold
 
 
 def raw_names(columns: list[str]) -> dict[str, str]:
