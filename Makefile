@@ -36,7 +36,7 @@ translations: $(VENV)/.installed
 database:
 	scripts/db.sh ensure smarttrees
 
-migrate: database
+migrate: database $(VENV)/.installed
 	$(FLASK) db upgrade
 
 reference: migrate
