@@ -15,6 +15,8 @@ def fold(text: str | None) -> str:
     """Lower-case ASCII form for matching: 'Đường Bạch Đằng' → 'duong bach dang'."""
     if not text:
         return ""
+    if text.isascii():  # most cells of a large file (ids, numbers): nothing to take off
+        return " ".join(text.lower().split())
     text = text.replace("Đ", "D").replace("đ", "d")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")

@@ -176,10 +176,9 @@ def read_table(
         # after a subtotal are read on.
         after_footer = False
         for number, cells in chain(buffered, numbered):
-            filled = sum(1 for cell in cells if cell.strip())
-            if not filled:
+            if not any(cell.strip() for cell in cells):
                 continue
-            if is_footer(cells) or (after_footer and filled < width / 2):
+            if is_footer(cells) or (after_footer and _filled(cells) < width / 2):
                 layout.footer_rows.append(number)
                 after_footer = True
                 continue
