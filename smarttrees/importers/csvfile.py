@@ -5,6 +5,7 @@ Rows are streamed, never held in memory."""
 import codecs
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from smarttrees.importers import encodings
@@ -52,21 +53,27 @@ def preview(path: Path, lines: int = 4) -> dict[str, list[str]]:
     }
 
 
+@dataclass(frozen=True)
+class PlainCsv:
+    """A CSV file whose header is its first line and whose data follows at once: PostgreSQL's
+    COPY can read it as it is (the rows are still checked to be as plain as that)."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+
+
 def read_csv(
     path: Path, encoding: str | None = None, header_row: int | None = None
-) -> tuple[list[str], Iterator[tuple[int, dict]], Layout]:
-    """The header, an iterator of (line number of the row's start, row as a dict) and where
-    the header was found (a file exported from an office sheet may have titles above it)."""
+) -> tuple[list[str], Iterator[tuple[int, dict]], Layout, PlainCsv | None]:
+    """The header, an iterator of (line number of the row's start, row as a dict), where the
+    header was found (a file exported from an office sheet may have titles above it), and the
+    file as COPY may read it when its header is its first line."""
     head = head_of(path)
     if not head.strip():
         raise NotATable("The file is empty.")
     encoding = encoding or detect_encoding(head)
-    sample = head.decode(encoding, errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(sample.split("\n", 20)[0] + "\n", delimiters=DELIMITERS)
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = _delimiter(head.decode(encoding, errors="replace"))
     handle = open(path, encoding=encoding, newline="")  # noqa: SIM115  (closed by rows())
     reader = csv.reader(handle, delimiter=delimiter)
 
@@ -78,7 +85,18 @@ def read_csv(
                 yield start, values
 
     try:
-        return read_table(numbered(), header_row=header_row, extra=EXTRA)
+        columns, rows, layout = read_table(numbered(), header_row=header_row, extra=EXTRA)
     except NoHeader as error:
         handle.close()
         raise NotATable(str(error)) from None
+    plain = layout.header_rows == [1] and layout.first_data_row == 2
+    return columns, rows, layout, PlainCsv(path, encoding, delimiter) if plain else None
+
+
+def _delimiter(sample: str) -> str:
+    try:
+        return (
+            csv.Sniffer().sniff(sample.split("\n", 20)[0] + "\n", delimiters=DELIMITERS).delimiter
+        )
+    except csv.Error:
+        return ","

@@ -9,7 +9,14 @@ from pathlib import Path
 
 from smarttrees.errors import Conflict, DomainError, ValidationFailed
 from smarttrees.importers import archive, kobo, vector, xlsx
-from smarttrees.importers.csvfile import NotATable, detect_encoding, head_of, preview, read_csv
+from smarttrees.importers.csvfile import (
+    NotATable,
+    PlainCsv,
+    detect_encoding,
+    head_of,
+    preview,
+    read_csv,
+)
 from smarttrees.importers.encodings import LEGACY
 from smarttrees.importers.layout import Layout
 from smarttrees.importers.mapping import has_coordinates, with_geometry
@@ -45,6 +52,7 @@ class Opened:
     rows_total: int | None
     layout: Layout | None = None
     reasons: dict[str, str] = field(default_factory=dict)
+    plain: PlainCsv | None = None  # a CSV file COPY may read as it is
 
     @property
     def spatial(self) -> bool:
@@ -91,6 +99,7 @@ def open_file(batch: ImportBatch, work: Path, *, to_write: bool) -> Opened:
         rows_total=_count_lines(path),
         layout=table.layout,
         reasons=reasons,
+        plain=None if batch.edits else table.plain,
     )
 
 
@@ -129,6 +138,7 @@ class Table:
     crs: str | None = None  # as the file states it
     spatial: bool = False  # a GIS file: its geometry gives the points
     layout: Layout | None = None  # where a sheet's header and data are
+    plain: PlainCsv | None = None
 
 
 def _table(path: Path, batch: ImportBatch, encoding: str | None, work: Path) -> Table:
@@ -146,8 +156,8 @@ def _read(path: Path, batch: ImportBatch, encoding: str | None, work: Path) -> T
     if batch.kind == "stands" and suffix in (*TEXT_SUFFIXES, ".xlsx", ".xlsm"):
         raise NotATable(STANDS_NEED_POLYGONS)
     if suffix in TEXT_SUFFIXES:
-        columns, rows, layout = read_csv(path, encoding, batch.header_row)
-        return Table(columns, rows, layout=layout)
+        columns, rows, layout, plain = read_csv(path, encoding, batch.header_row)
+        return Table(columns, rows, layout=layout, plain=plain)
     if suffix in (".xlsx", ".xlsm"):
         columns, rows, layout = xlsx.read_xlsx(path, layer, batch.header_row)
         return Table(columns, rows, layout=layout)
