@@ -1,14 +1,15 @@
-"""Step 4 of an import, write: the checked rows without errors become trees in one upsert by
-(source, external id): a tree the source already has is updated, the others are created."""
+"""Step 4 of an import, write: the checked rows without errors become trees, by (source,
+external id): a tree the source already has is updated, the others are created."""
 
+from psycopg2.errorcodes import UNIQUE_VIOLATION
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from smarttrees.extensions import db
 from smarttrees.models import ImportBatch, User
 from smarttrees.services.inventory.trees import reserve_tree_codes
 
-# A row that repeats its tree's values is not written at all (not even locked); the
-# DO UPDATE's own WHERE decides for the trees another import commits meanwhile.
+# A row that repeats its tree's values is not written at all.
 CHANGED = """(t.species_id, t.species_raw, t.dbh_cm, t.height_m, t.crown_m, t.condition,
       t.planted_on, t.notes, t.geom, t.commune_id, t.stand_id, t.surveyed)
      IS DISTINCT FROM
@@ -16,12 +17,38 @@ CHANGED = """(t.species_id, t.species_raw, t.dbh_cm, t.height_m, t.crown_m, t.co
       coalesce(r.condition, t.condition), r.planted, coalesce(r.notes, t.notes), r.geom,
       r.commune_id, r.stand_id, r.surveyed)"""
 
-# New trees take the next codes of a block reserved for them (tree_code() is the SQL twin of
-# labels.codes.encode); a tree the source already has keeps its code and takes the values
-# (were it deleted meanwhile, it comes back under that code). A tree whose values the file
-# repeats is left alone: next month's re-import rewrites only what changed.
-# Rows another import commits meanwhile (same source and id) are updated, not duplicated: the
-# unique constraint makes this INSERT wait for that commit, then take the DO UPDATE branch.
+# A tree the source already has takes the row's values, unless they repeat what it holds:
+# next month's re-import rewrites only what changed.
+UPDATE_SQL = f"""
+UPDATE trees AS t
+   SET species_id = r.species_id, species_raw = r.species_raw, dbh_cm = r.dbh,
+       height_m = r.height, crown_m = r.crown, condition = coalesce(r.condition, t.condition),
+       planted_on = r.planted, notes = coalesce(r.notes, t.notes), geom = r.geom,
+       commune_id = r.commune_id, stand_id = r.stand_id, import_batch_id = :batch,
+       updated_at = now(), updated_by_id = :actor, surveyed = r.surveyed
+  FROM import_rows AS r
+ WHERE t.source = :source AND t.external_id = r.external_id AND r.problem IS NULL
+   AND {CHANGED}"""
+
+# The others are new trees: they take the next codes of a block reserved for them, in the
+# file's order (tree_code() is the SQL twin of labels.codes.encode).
+INSERT_SQL = """
+INSERT INTO trees (code, category, species_id, species_raw, dbh_cm, height_m, crown_m,
+                   condition, planted_on, notes, geom, commune_id, stand_id, source,
+                   external_id, import_batch_id, created_by_id, updated_by_id, surveyed)
+SELECT tree_code(:first + row_number() OVER (ORDER BY r.row_number) - 1),
+       CAST(:category AS tree_category), r.species_id, r.species_raw, r.dbh, r.height,
+       r.crown, r.condition, r.planted, r.notes, r.geom, r.commune_id, r.stand_id, :source,
+       r.external_id, :batch, :actor, :actor, r.surveyed
+  FROM import_rows AS r
+ WHERE r.problem IS NULL AND NOT EXISTS (
+       SELECT 1 FROM trees AS t WHERE t.source = :source AND t.external_id = r.external_id)"""
+
+
+# Were another writer to commit a tree of this source and id while the INSERT runs, the INSERT
+# fails on the unique key: it is then done again as an upsert, which updates that tree.
+# (Each row goes by a plain UPDATE or INSERT otherwise: a quarter faster than an upsert,
+# which checks every row's key before inserting it.)
 UPSERT_SQL = f"""
 WITH numbered AS (
   SELECT r.*, t.code AS kept_code, CASE WHEN t.id IS NULL THEN
@@ -78,8 +105,27 @@ def write(batch: ImportBatch, *, ready: int, actor: User | None) -> dict[str, in
     }
     # Places were found set-wise in the staging step: the per-row trigger need not look again.
     db.session.execute(text("SET LOCAL smarttrees.bulk_places = 'on'"))
-    created, updated = db.session.execute(text(UPSERT_SQL), params).one()
+    # The map tallies' grouping of a large import is done in memory, not spilled to disk.
+    db.session.execute(text("SET LOCAL work_mem = '256MB'"))
+    updated = db.session.execute(text(UPDATE_SQL), params).rowcount
+    created, also_updated = _insert(params) if new_rows else (0, 0)
+    updated += also_updated
     if created + updated >= ANALYZE_FROM:
         # The planner must know the trees a large import brought before the next query.
         db.session.execute(text("ANALYZE trees"))
     return {"created": created, "updated": updated, "unchanged": ready - created - updated}
+
+
+def _insert(params: dict) -> tuple[int, int]:
+    """The new trees: how many were created (and updated, when another writer committed some
+    of them meanwhile)."""
+    savepoint = db.session.begin_nested()
+    try:
+        created = db.session.execute(text(INSERT_SQL), params).rowcount
+    except IntegrityError as error:
+        if getattr(error.orig, "pgcode", None) != UNIQUE_VIOLATION:
+            raise
+        savepoint.rollback()
+        return tuple(db.session.execute(text(UPSERT_SQL), params).one())
+    savepoint.commit()
+    return created, 0
