@@ -79,6 +79,11 @@ claim_port() {
   log "db: now uses port $PORT (kept in var/pgport)"
 }
 
+# PostgreSQL's defaults suit a small shared machine; a province's import writes gigabytes of
+# WAL, and with the default 1 GB a checkpoint was forced every few seconds of it. The cluster
+# is the app's own: a quarter of a GB of cache, 4 GB of WAL between checkpoints.
+SETTINGS="-c shared_buffers=256MB -c max_wal_size=4GB -c checkpoint_timeout=15min"
+
 start_cluster() {
   local bindir dir
   bindir=$(pg_bindir)
@@ -94,7 +99,7 @@ start_cluster() {
     claim_port
     log "db: starting PostgreSQL on 127.0.0.1:$PORT"
     run_as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-      -o "-p $PORT -k $dir -c listen_addresses=127.0.0.1" start >/dev/null \
+      -o "-p $PORT -k $dir -c listen_addresses=127.0.0.1 $SETTINGS" start >/dev/null \
       || { log "db: PostgreSQL did not start; its log says:"; tail -n 5 "$dir/postgres.log" >&2; exit 1; }
   fi
 }
