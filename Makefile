@@ -9,10 +9,10 @@ TEST_DB := smarttrees_test
 # The server that already runs on this machine, used to prove the DATABASE_URL path.
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/smarttrees_external
 
-.PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels bench-import prepare database migrate reference demo \
+.PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels bench-import prepare database migrate reference demo basemap \
         test-local test-external test-unit translations
 
-run: prepare database migrate reference demo
+run: prepare database migrate reference demo basemap
 	scripts/serve.sh
 
 test: prepare lint test-local test-external
@@ -44,6 +44,11 @@ reference: migrate
 
 demo: reference
 	$(FLASK) demo load --trees $(DEMO_TREES)
+
+# A vector basemap of the reference communes, unless one is there (the province's own: see
+# `flask basemap build --help`).
+basemap: reference
+	$(FLASK) basemap build --if-missing --max-zoom 12
 
 demo-full: prepare migrate reference
 	$(FLASK) demo load --trees $(FULL_TREES)

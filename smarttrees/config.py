@@ -72,7 +72,12 @@ class Config:
         self.MAX_CONTENT_LENGTH = int(os.environ.get("SMARTTREES_MAX_UPLOAD_MB", "200")) * 2**20
         # The read-only public map (trees, stands, communes, public tree cards) without login.
         self.PUBLIC_MAP = os.environ.get("SMARTTREES_PUBLIC_MAP", "0").lower() in ("1", "on")
-        # A basemap URL template ({z}/{x}/{y}); empty: no basemap, the communes are the base.
+        # The basemap the app serves: a PMTiles (vector or raster) or MBTiles file, the
+        # province's or one `flask basemap build` made; without one, the communes are the base.
+        self.BASEMAP_FILE = os.environ.get(
+            "SMARTTREES_BASEMAP", str(ROOT / "var" / "basemap.pmtiles")
+        )
+        # Or a raster tile server of the same network ({z}/{x}/{y}), when there is no file.
         self.BASEMAP_URL = os.environ.get("SMARTTREES_BASEMAP_URL", "")
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.WTF_CSRF_TIME_LIMIT = None

@@ -22,7 +22,14 @@ def _protect_session_writes() -> None:
 
 
 def register(app: Flask) -> None:
-    from smarttrees.api import catalog, field, imports, tiles, trees  # noqa: F401  (routes on bp)
+    from smarttrees.api import (  # noqa: F401  (routes on bp and tiles.bp)
+        basemap,
+        catalog,
+        field,
+        imports,
+        tiles,
+        trees,
+    )
 
     # Token clients cannot hold a CSRF token; session clients must send X-CSRFToken on writes.
     csrf.exempt(bp)

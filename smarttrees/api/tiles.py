@@ -22,7 +22,7 @@ class BadTile(DomainError):
     code = "bad_tile"
 
 
-def _require_map_access() -> None:
+def require_map_access() -> None:
     """Tiles are public when the public map is switched on; otherwise viewers and up."""
     if current_app.config["PUBLIC_MAP"]:
         return
@@ -32,7 +32,8 @@ def _require_map_access() -> None:
         raise Forbidden("You do not have permission to do this.")
 
 
-def _tile(z: str, x: str, y: str) -> Tile:
+def tile_at_args(z: str, x: str, y: str) -> Tile:
+    """The tile the URL names; a 400 naming the part that is not one."""
     try:
         return parse_tile(z, x, y)
     except ValueError as error:
@@ -80,8 +81,8 @@ def _respond(render, *, layer: str, version: int, key: str = "") -> Response:
 
 @bp.get("/trees/<z>/<x>/<y>.pbf")
 def trees(z: str, x: str, y: str):
-    _require_map_access()
-    tile, filters = _tile(z, x, y), tile_filter()
+    require_map_access()
+    tile, filters = tile_at_args(z, x, y), tile_filter()
     version = maps.tree_tile_version(tile)
     return _respond(
         lambda: maps.tree_tile(tile, filters), layer="trees", version=version, key=filters.key()
@@ -90,15 +91,15 @@ def trees(z: str, x: str, y: str):
 
 @bp.get("/stands/<z>/<x>/<y>.pbf")
 def stands(z: str, x: str, y: str):
-    _require_map_access()
-    tile = _tile(z, x, y)
+    require_map_access()
+    tile = tile_at_args(z, x, y)
     version = maps.layer_version("stands")
     return _respond(lambda: maps.stand_tile(tile), layer="stands", version=version)
 
 
 @bp.get("/communes/<z>/<x>/<y>.pbf")
 def communes(z: str, x: str, y: str):
-    _require_map_access()
-    tile = _tile(z, x, y)
+    require_map_access()
+    tile = tile_at_args(z, x, y)
     version = max(maps.layer_version("communes"), maps.tree_tile_version(Tile(0, 0, 0)))
     return _respond(lambda: maps.commune_tile(tile), layer="communes", version=version)

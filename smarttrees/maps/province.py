@@ -41,7 +41,7 @@ def province_map(
         tiles=None,
         min_zoom=6,
         max_zoom=20,
-        control_scale=True,
+        control_scale=False,  # the page's script adds a metric one
         prefer_canvas=True,
         max_bounds=True,
         min_lat=south - 1,
@@ -52,6 +52,8 @@ def province_map(
     page.default_js = [
         ("leaflet", assets["leaflet_js"]),
         ("vectorgrid", assets["vectorgrid_js"]),
+        ("protomaps", assets["protomaps_js"]),
+        ("basemap", assets["basemap_js"]),
         ("province_map", assets["map_js"]),
     ]
     page.default_css = [("leaflet_css", assets["leaflet_css"]), ("map_css", assets["map_css"])]

@@ -3,6 +3,7 @@
 from flask import Blueprint, Flask
 from flask_babel import get_locale
 
+from smarttrees.api.basemap import basemap_info
 from smarttrees.models import Role
 
 bp = Blueprint("pages", __name__)
@@ -10,7 +11,7 @@ bp = Blueprint("pages", __name__)
 
 @bp.app_context_processor
 def _template_globals() -> dict:
-    return {"Role": Role, "get_locale": get_locale}
+    return {"Role": Role, "get_locale": get_locale, "basemap_info": basemap_info}
 
 
 def register(app: Flask) -> None:

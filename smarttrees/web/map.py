@@ -1,9 +1,10 @@
 """The province map page for planners (public and read-only when the public map is on)."""
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
+from smarttrees.api.basemap import basemap_info
 from smarttrees.auth import public_or_viewer
 from smarttrees.maps.province import province_map
 from smarttrees.models import Condition, Role, TreeCategory
@@ -74,6 +75,8 @@ def _assets() -> dict[str, str]:
         "leaflet_js": vendor("leaflet", "dist/leaflet.js"),
         "leaflet_css": vendor("leaflet", "dist/leaflet.css"),
         "vectorgrid_js": vendor("leaflet.vectorgrid", "dist/Leaflet.VectorGrid.bundled.min.js"),
+        "protomaps_js": vendor("protomaps-leaflet", "dist/protomaps-leaflet.js"),
+        "basemap_js": url_for("static", filename="js/basemap.js"),
         "map_js": url_for("static", filename="js/province-map.js"),
         "map_css": url_for("static", filename="css/map.css"),
     }
@@ -100,7 +103,7 @@ def _config() -> dict:
         "print_labels": url_for("pages.tree_labels")
         if current_user.is_authenticated and current_user.can(Role.FIELD)
         else None,
-        "basemap": current_app.config["BASEMAP_URL"],
+        "basemap": basemap_info(),
         "species": [[s.id, s.label] for s in inventory.list_species()],
         "communes": [[c.id, c.name] for c in inventory.list_communes()],
         "categories": [c.value for c in TreeCategory],

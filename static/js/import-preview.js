@@ -15,6 +15,5 @@
   });
   var bounds = layer.getBounds().extend(province.getBounds());
   map.fitBounds(bounds.isValid() ? bounds : province.getBounds(), { padding: [10, 10] });
-  var basemap = document.body.dataset.basemap;
-  if (basemap) L.tileLayer(basemap, { maxZoom: 19 }).addTo(map);
+  if (window.SmartTreesBasemap) window.SmartTreesBasemap.fromElement(map, box);
 })();

@@ -145,7 +145,8 @@ var SmartTreesMap = (function () {
   }
 
   function addLayers() {
-    if (config.basemap) L.tileLayer(config.basemap, { maxZoom: 19 }).addTo(map);
+    // The basemap's names sit above the communes' colours, under stands and trees.
+    window.SmartTreesBasemap.add(map, config.basemap, pane("st-basemap-names", 305));
     // One pane per layer keeps the drawing order: communes under stands under trees.
     layers.communes = vectorLayer(config.tiles.communes, { communes: communeStyle }, { pane: pane("st-communes", 300) }).addTo(map);
     layers.stands = vectorLayer(config.tiles.stands, { stands: standStyle }, { pane: pane("st-stands", 310), minZoom: 10 }).addTo(map);
@@ -371,6 +372,7 @@ var SmartTreesMap = (function () {
     state = readState();
     if (state.view) map.setView([state.view[1], state.view[2]], state.view[0]);
     drawClusterLabels();
+    L.control.scale({ imperial: false }).addTo(map);  // metres and kilometres only
     addLayers();
     buildPanel();
     renderLegend();

@@ -134,3 +134,30 @@ def test_a_click_on_a_commune_or_a_stand_opens_its_card(page, live_server, publi
     page.wait_for_timeout(400)
     page.screenshot(path=str(ARTIFACTS / "map-commune-card.png"))
     assert errors == [] and page.offsite.blocked == []
+
+
+def test_the_maps_draw_the_basemap_the_app_serves_on_desktop_and_phone(
+    app, runner, page, live_server, public_map, tmp_path, monkeypatch
+):
+    out = tmp_path / "basemap.pmtiles"
+    result = runner.invoke(args=["basemap", "build", "-o", str(out), "--max-zoom", "12"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.setitem(app.config, "BASEMAP_FILE", str(out))
+    served = []
+    page.on("response", lambda r: served.append(r.status) if "/tiles/basemap/" in r.url else None)
+    tree = make_tree(commune="Gia Sàng")
+    from geoalchemy2.shape import to_shape
+
+    point = to_shape(tree.geom)
+    page.goto(f"{live_server.url}/map#map=13/{point.y}/{point.x}")
+    # The basemap (commune fills, outlines) under everything, its names above the colours.
+    page.wait_for_function(f"({DRAWN_PIXELS})('tile') > 0")
+    page.wait_for_function(f"({DRAWN_PIXELS})('st-basemap-names') > 0")
+    expect(page.locator(".leaflet-control-scale-line")).to_have_count(1)  # metres only
+    page.screenshot(path=str(ARTIFACTS / "map-basemap.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.wait_for_function(f"({DRAWN_PIXELS})('st-basemap-names') > 0")
+    page.screenshot(path=str(ARTIFACTS / "map-basemap-phone.png"))
+    assert served and set(served) == {200}
+    assert page.offsite.blocked == []

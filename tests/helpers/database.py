@@ -51,7 +51,12 @@ def app():
     url = _database_url()
     reset_schema(url)
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": url, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url)}
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url),
+            "BASEMAP_FILE": "",  # no basemap, unless a test builds one
+        }
     )
     with app.app_context():
         flask_migrate.upgrade()
