@@ -196,8 +196,17 @@ class StepClock:
         return ", ".join(parts)
 
 
+def resident_mb() -> float:
+    """The memory the process holds now (VmRSS), not its peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def _cli_commit(path: Path) -> float:
     """The CLI's path, check and write in one transaction, timed step by step; its seconds."""
+    print(f"  memory held before the import: {resident_mb():.0f} MB")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     clock = StepClock()
     started = time.perf_counter()
@@ -207,7 +216,7 @@ def _cli_commit(path: Path) -> float:
     print(
         f"SmartTrees import: {ours:.1f} s ({summary['created']:,} created, "
         f"{summary['errors']:,} rows with errors: {summary['errors_by_code']}); "
-        f"peak memory {peak:.0f} MB (was {before:.0f} MB)"
+        f"peak memory {peak:.0f} MB (was {before:.0f} MB), {resident_mb():.0f} MB held after it"
     )
     print(f"  steps: {clock.shares(ours)}")
     return ours
