@@ -3,44 +3,12 @@ and what the map needs to draw them, /basemap/info.json. No request leaves the a
 
 import gzip
 import hashlib
-import os
-from pathlib import Path
 
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Response, jsonify, request
 
 from smarttrees.api.tiles import bp, require_map_access, tile_at_args
+from smarttrees.basemaps import basemap_info, served_basemap
 from smarttrees.errors import NotFound
-from smarttrees.maps.basemap_files import BasemapUnreadable, open_basemap
-
-_opened: dict[tuple[str, float], object] = {}
-
-
-def served_basemap():
-    """The basemap file, opened once (and again when the file changes); None without one."""
-    path = Path(current_app.config["BASEMAP_FILE"])
-    try:
-        changed = os.stat(path).st_mtime
-    except OSError:
-        return None
-    key = (str(path), changed)
-    if key not in _opened:
-        try:
-            _opened.clear()
-            _opened[key] = open_basemap(path)
-        except BasemapUnreadable as error:
-            current_app.logger.error("basemap not served: %s", error)
-            return None
-    return _opened[key]
-
-
-def basemap_info() -> dict | None:
-    """The basemap as the map's script takes it: its tiles' URL, vector or raster, its zooms."""
-    basemap = served_basemap()
-    if basemap is None:
-        url = current_app.config["BASEMAP_URL"]
-        return {"kind": "raster", "url": url, "maxzoom": 19} if url else None
-    template = url_for("tiles.basemap_tile", z=0, x=0, y=0).replace("/0/0/0", "/{z}/{x}/{y}")
-    return {**basemap.info().as_dict(), "url": template}
 
 
 @bp.get("/basemap/info.json")

@@ -3,6 +3,7 @@
 from flask import request
 
 from smarttrees.api import bp
+from smarttrees.api.params import whole_arg
 from smarttrees.api.serialize import commune_feature, species_dict
 from smarttrees.auth import public_or_viewer, role_required
 from smarttrees.errors import NotFound, ValidationFailed
@@ -45,6 +46,18 @@ def place_here():
         raise ValidationFailed("Some parameters are not valid.", details=fields.errors)
     point = fields.values["geom"]
     return maps.place_at(point.x, point.y)
+
+
+@bp.get("/trees/nearest")
+@public_or_viewer
+def nearest_trees():
+    """The trees nearest a point (the map's "my location"), nearest first, in metres."""
+    fields = Fields(request.args)
+    inventory.parse_location(fields, required=True)
+    if fields.errors:
+        raise ValidationFailed("Some parameters are not valid.", details=fields.errors)
+    point = fields.values["geom"]
+    return {"trees": maps.nearest_trees(point.x, point.y, whole_arg("limit") or 10)}
 
 
 @bp.get("/communes/<code>/summary")

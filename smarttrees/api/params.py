@@ -9,7 +9,7 @@ def whole_arg(name: str) -> int | None:
     value = request.args.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²" is a digit to Python, not a number
         raise ValidationFailed(
             "Some parameters are not valid.", details={name: "Enter a whole number."}
         )

@@ -57,6 +57,7 @@ def tile_filter() -> TileFilter:
         species_ids=tuple(sorted(int(part) for part in parts)),
         commune_id=whole_arg("commune"),
         planted_year=whole_arg("year"),
+        import_batch_id=whole_arg("batch"),
     )
 
 

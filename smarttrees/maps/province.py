@@ -54,6 +54,7 @@ def province_map(
         ("vectorgrid", assets["vectorgrid_js"]),
         ("protomaps", assets["protomaps_js"]),
         ("basemap", assets["basemap_js"]),
+        ("map_tools", assets["map_tools_js"]),
         ("province_map", assets["map_js"]),
     ]
     page.default_css = [("leaflet_css", assets["leaflet_css"]), ("map_css", assets["map_css"])]

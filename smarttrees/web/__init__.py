@@ -3,7 +3,7 @@
 from flask import Blueprint, Flask
 from flask_babel import get_locale
 
-from smarttrees.api.basemap import basemap_info
+from smarttrees.basemaps import basemap_info
 from smarttrees.models import Role
 
 bp = Blueprint("pages", __name__)

@@ -132,7 +132,7 @@ def import_detail(batch_id: int):
         all_species=inventory.list_species(),
         saved=imports.saved_mappings(),
         province_bounds=inventory.province_bounds(),
-        map_link=_map_link(summary),
+        map_link=_map_link(batch, summary),
         labels=LABELS,
         problem_kinds=_problem_kinds(summary),
     )
@@ -152,17 +152,22 @@ def _problem_kinds(summary: dict) -> list[tuple[str, str, str, int]]:
     return [(code, kind.severity, kind.message, n) for code, kind, n in ordered]
 
 
-def _map_link(summary: dict) -> str:
+def _map_link(batch, summary: dict) -> str:
     """The province map, centred and zoomed on the points imported (not on rows refused for
-    lying elsewhere: a file with a few points abroad would open the map over the sea)."""
+    lying elsewhere: a file with a few points abroad would open the map over the sea), and,
+    once the trees are written, showing only them."""
     bbox = (summary.get("preview") or {}).get("ready_bbox")
     if not bbox:
         return url_for("pages.province")
     west, south, east, north = bbox
     span = max(east - west, north - south, 1e-4)
     zoom = max(8, min(17, int(math.log2(360 / span))))
+    only = (
+        f"&batch={batch.id}" if batch.status == ImportStatus.DONE and batch.kind == "trees" else ""
+    )
     return (
-        url_for("pages.province") + f"#map={zoom}/{(south + north) / 2:.5f}/{(west + east) / 2:.5f}"
+        url_for("pages.province")
+        + f"#map={zoom}/{(south + north) / 2:.5f}/{(west + east) / 2:.5f}{only}"
     )
 
 

@@ -4,8 +4,8 @@ from flask import request, url_for
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 
-from smarttrees.api.basemap import basemap_info
 from smarttrees.auth import public_or_viewer
+from smarttrees.basemaps import basemap_info
 from smarttrees.maps.province import province_map
 from smarttrees.models import Condition, Role, TreeCategory
 from smarttrees.services import inventory
@@ -58,6 +58,19 @@ MAP_STRINGS = (
     "ha",
     "Tree inventory",
     "Loading…",
+    "My location",
+    "Trees near you",
+    "Inspect",
+    "Hide the panel",
+    "Show the panel",
+    "Finding your position…",
+    "Your position could not be found: allow location for this site, outdoors if you can.",
+    "No tree near here.",
+    "m",
+    "km",
+    "Accuracy",
+    "Only the trees of import",
+    "Show every tree",
 )
 
 
@@ -77,6 +90,7 @@ def _assets() -> dict[str, str]:
         "vectorgrid_js": vendor("leaflet.vectorgrid", "dist/Leaflet.VectorGrid.bundled.min.js"),
         "protomaps_js": vendor("protomaps-leaflet", "dist/protomaps-leaflet.js"),
         "basemap_js": url_for("static", filename="js/basemap.js"),
+        "map_tools_js": url_for("static", filename="js/map-tools.js"),
         "map_js": url_for("static", filename="js/province-map.js"),
         "map_css": url_for("static", filename="css/map.css"),
     }
@@ -95,11 +109,16 @@ def _config() -> dict:
             "stand": _template("api.stand_summary", stand_id="{id}"),
             "here": url_for("api.place_here") + "?lon={lon}&lat={lat}",
             "search": url_for("api.search"),
+            "nearest": url_for("api.nearest_trees") + "?lon={lon}&lat={lat}&limit=10",
         },
         "tree_page": _template("pages.tree_detail", code="{code}")
         if current_user.is_authenticated
         else None,
         "login": url_for("pages.login", next=request.full_path),
+        "inspect_page": _template("pages.tree_inspect", code="{code}")
+        if current_user.is_authenticated and current_user.can(Role.FIELD)
+        else None,
+        "nav": _navigation(),
         "print_labels": url_for("pages.tree_labels")
         if current_user.is_authenticated and current_user.can(Role.FIELD)
         else None,
@@ -110,6 +129,21 @@ def _config() -> dict:
         "conditions": [c.value for c in Condition],
         "strings": {text: gettext(text) for text in MAP_STRINGS},
     }
+
+
+def _navigation() -> list[tuple[str, str]]:
+    """The app's pages, as the other pages' header lists them."""
+    if not current_user.is_authenticated:
+        return [(gettext("Sign in"), url_for("pages.login", next=request.full_path))]
+    links = [
+        (gettext("Home"), url_for("pages.home")),
+        (gettext("Trees"), url_for("pages.tree_list")),
+    ]
+    if current_user.can(Role.FIELD):
+        links.append((gettext("Field app"), url_for("pages.field_app")))
+    if current_user.can(Role.MANAGER):
+        links.append((gettext("Import"), url_for("pages.import_new")))
+    return links
 
 
 @bp.get("/map")

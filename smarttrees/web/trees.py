@@ -27,7 +27,7 @@ from smarttrees.services.inventory import TreeQuery
 from smarttrees.web import bp
 from smarttrees.web.printing import label_pdf
 
-FILTERS = ("species_id", "category", "condition", "commune_id", "q", "year", "bbox")
+FILTERS = ("species_id", "category", "condition", "commune_id", "q", "year", "bbox", "batch")
 
 
 def _choices() -> dict:
@@ -66,6 +66,7 @@ def _list_query() -> tuple[TreeQuery, dict]:
         commune_id=as_int("commune_id"),
         q=args["q"] or None,
         planted_year=as_int("year"),
+        import_batch_id=as_int("batch"),
         bbox=_bbox(args["bbox"]),
         after=int(request.args["after"]) if request.args.get("after", "").isdigit() else None,
     )

@@ -25,7 +25,7 @@ var SmartTreesMap = (function () {
     poor_share: { breaks: [0, 2, 5, 8, 12, 20], colours: ["#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"] }
   };
   var MEASURE_LABELS = { trees_per_ha: "Trees per ha", trees: "trees", poor_share: "Poor or dead (%)" };
-  var FILTERS = ["category", "condition", "species", "commune", "year"];
+  var FILTERS = ["category", "condition", "species", "commune", "year", "batch"];
 
   var map, config, text, state, layers = {};
 
@@ -214,17 +214,24 @@ var SmartTreesMap = (function () {
       var species = tree.species ? tree.species.vi_name + " (" + tree.species.scientific_name + ")" : t("unknown");
       var html = '<h2 class="code">' + escapeHtml(tree.code) + "</h2><div>" + escapeHtml(species) + "</div>" + rows([
         [t("Category"), t(tree.category)], [t("Condition"), t(tree.condition || "unknown")],
-        [t("DBH (cm)"), tree.dbh_cm], [t("Height (m)"), tree.height_m], [t("Crown width (m)"), tree.crown_m],
+        [t("DBH (cm)"), number(tree.dbh_cm)], [t("Height (m)"), number(tree.height_m)], [t("Crown width (m)"), number(tree.crown_m)],
         [t("Commune"), tree.commune && tree.commune.name], [t("Last inspection"), tree.last_inspection && dayFirst(tree.last_inspection)]
       ]);
-      if (config.tree_page) html += '<p><a href="' + fill(config.tree_page, { code: tree.code }) + '">' + escapeHtml(t("Open the tree's page")) + "</a></p>";
+      var links = [];
+      if (config.tree_page) links.push('<a href="' + fill(config.tree_page, { code: tree.code }) + '">' + escapeHtml(t("Open the tree's page")) + "</a>");
+      if (config.inspect_page) links.push('<a href="' + fill(config.inspect_page, { code: tree.code }) + '">' + escapeHtml(t("Inspect")) + "</a>");
+      if (links.length) html += "<p>" + links.join(" · ") + "</p>";
       card.setContent('<div class="st-card tree-card">' + html + "</div>");
     });
   }
 
   function dayFirst(iso) { var p = iso.split("-"); return p[2] + "/" + p[1] + "/" + p[0]; }
 
-  function number(n) { return Number(n).toLocaleString(config.locale === "vi" ? "vi-VN" : "en-GB"); }
+  // Figures as the user's language writes them: 1.234,5 in Vietnamese, 1,234.5 in English.
+  function number(n) {
+    if (n === null || n === undefined || n === "") return null;
+    return Number(n).toLocaleString(config.locale === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 2 });
+  }
 
   function showCommune(props, latlng) {
     var card = popup(latlng, t("Loading…"));
@@ -233,7 +240,7 @@ var SmartTreesMap = (function () {
       var mix = c.species.map(function (s) { return (s.vi_name || t("unknown")) + ": " + number(s.trees); }).join(", ");
       card.setContent('<div class="st-card"><h2>' + escapeHtml(c.name) + "</h2>" + rows([
         [t("trees"), number(c.trees)], [t("Area"), number(Math.round(c.area_ha)) + " " + t("ha")],
-        [t("Trees per ha"), c.trees_per_ha], [t("Poor or dead (%)"), c.poor_share], [t("urban"), number(c.by_category.urban || 0)],
+        [t("Trees per ha"), number(c.trees_per_ha)], [t("Poor or dead (%)"), number(c.poor_share)], [t("urban"), number(c.by_category.urban || 0)],
         [t("scattered"), number(c.by_category.scattered || 0)], [t("plantation"), number(c.by_category.plantation || 0)],
         [t("Main species"), mix]
       ]) + "</div>");
@@ -245,8 +252,8 @@ var SmartTreesMap = (function () {
     getJson(fill(config.api.stand, { id: props.id })).then(function (s) {
       if (s.error) { card.setContent(escapeHtml(s.error.message)); return; }
       card.setContent('<div class="st-card"><h2>' + escapeHtml(s.name) + "</h2>" + rows([
-        [t("Species"), s.species], [t("Planted"), s.planting_year], [t("Area"), s.area_ha + " " + t("ha")],
-        [t("trees"), number(s.trees)], [t("Density"), s.trees_per_ha + " / " + t("ha")],
+        [t("Species"), s.species], [t("Planted"), s.planting_year], [t("Area"), number(s.area_ha) + " " + t("ha")],
+        [t("trees"), number(s.trees)], [t("Density"), number(s.trees_per_ha) + " / " + t("ha")],
         [t("Plot"), [s.plot.tieu_khu, s.plot.khoanh, s.plot.lo].join(" / ")], [t("Commune"), s.commune]
       ]) + "</div>");
     });
@@ -282,6 +289,8 @@ var SmartTreesMap = (function () {
       Object.keys(MEASURES).map(function (key) { return option(key, t(MEASURE_LABELS[key]), state.measure); }).join("") + "</select>" +
       '<button type="button" id="st-reset">' + escapeHtml(t("Reset filters")) + "</button>" +
       (config.print_labels ? ' <button type="button" id="st-print">' + escapeHtml(t("Print labels of this view")) + "</button>" : "") +
+      (state.batch ? '<div class="st-note" id="st-batch">' + escapeHtml(t("Only the trees of import") + " #" + state.batch) +
+        ' <button type="button" class="link" id="st-batch-off">' + escapeHtml(t("Show every tree")) + "</button></div>" : "") +
       '<div class="st-legend" id="st-legend"></div>' +
       (config.basemap ? "" : '<div class="st-note">' + escapeHtml(t("No basemap: the commune layer is the background.")) + "</div>");
     panel.querySelectorAll("select[data-filter]").forEach(function (box) {
@@ -297,18 +306,23 @@ var SmartTreesMap = (function () {
     panel.querySelector("#st-reset").addEventListener("click", function () {
       FILTERS.forEach(function (name) { state[name] = ""; });
       panel.querySelectorAll("select[data-filter]").forEach(function (box) { box.value = ""; });
+      var batch = panel.querySelector("#st-batch");
+      if (batch) batch.remove();
       refreshTrees();
     });
     wireSearch(panel.querySelector("#st-search"), panel.querySelector("#st-results"));
+    var batchOff = panel.querySelector("#st-batch-off");
+    if (batchOff) batchOff.addEventListener("click", function () { state.batch = ""; panel.querySelector("#st-batch").remove(); refreshTrees(); });
     var print = panel.querySelector("#st-print");
     if (print) print.addEventListener("click", function () { window.open(printUrl(), "_blank"); });
+    return panel;
   }
 
   // The trees in view with the map's filters, as a sheet of labels (the tree list's endpoint).
   function printUrl() {
     var b = map.getBounds(), params = new URLSearchParams();
     params.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(6); }).join(","));
-    var names = { category: "category", condition: "condition", species: "species_id", commune: "commune_id", year: "year" };
+    var names = { category: "category", condition: "condition", species: "species_id", commune: "commune_id", year: "year", batch: "batch" };
     Object.keys(names).forEach(function (name) { if (state[name]) params.set(names[name], state[name]); });
     return config.print_labels + "?" + params.toString();
   }
@@ -374,8 +388,11 @@ var SmartTreesMap = (function () {
     drawClusterLabels();
     L.control.scale({ imperial: false }).addTo(map);  // metres and kilometres only
     addLayers();
-    buildPanel();
+    var panel = buildPanel();
     renderLegend();
+    if (window.SmartTreesMapTools) {
+      window.SmartTreesMapTools.install(map, config, { t: t, escapeHtml: escapeHtml, showTree: showTree, panel: panel });
+    }
     map.on("moveend", writeState);
     writeState();
   }

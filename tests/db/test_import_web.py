@@ -455,7 +455,8 @@ def test_the_map_link_of_an_import_centres_on_its_trees_not_on_rows_refused_abro
     _commit(client, batch)
     run_jobs(runner)
     page = client.get(f"/imports/{batch.id}").get_data(as_text=True)
-    zoom, lat, lon = re.search(
-        r'id="see-on-map" href="[^"#]*#map=(\d+)/([\d.-]+)/([\d.-]+)', page
+    zoom, lat, lon, only = re.search(
+        r'id="see-on-map" href="[^"#]*#map=(\d+)/([\d.-]+)/([\d.-]+)&amp;batch=(\d+)', page
     ).groups()
     assert 21.5 < float(lat) < 21.7 and 105.7 < float(lon) < 105.9 and int(zoom) >= 12
+    assert int(only) == batch.id  # the map shows the trees of this import alone

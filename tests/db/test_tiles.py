@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from smarttrees.extensions import db
-from smarttrees.models import Role
+from smarttrees.models import ImportBatch, ImportStatus, Role
 from smarttrees.models.tally import MAX_ZOOM
 from smarttrees.services import admin, inventory
 from tests.helpers.factories import commune_named, make_tree, make_user, point_in, species_named
@@ -93,6 +93,24 @@ def test_filters_the_tallies_do_not_carry_are_computed_live(client, viewer):
     assert cluster_total(get_tile(client, viewer, "trees", *where, f"?commune={other}")) == 0
     both = f"?commune={commune.id}&year=2016"
     assert cluster_total(get_tile(client, viewer, "trees", *where, both)) == 1
+
+
+def test_the_trees_of_one_import_can_be_picked_out(client, viewer):
+    _plant(3)
+    imported = _plant(2)
+    done = ImportBatch(filename="survey.csv", source="survey", status=ImportStatus.DONE)
+    db.session.add(done)
+    db.session.flush()
+    batch = done.id
+    db.session.execute(
+        text("UPDATE trees SET import_batch_id = :b WHERE id = ANY(:ids)"),
+        {"b": batch, "ids": [t.id for t in imported]},
+    )
+    db.session.commit()
+    where = tile_of(*point_in(commune_named("Gia Sàng")), 9)
+    assert cluster_total(get_tile(client, viewer, "trees", *where)) == 5
+    assert cluster_total(get_tile(client, viewer, "trees", *where, f"?batch={batch}")) == 2
+    assert cluster_total(get_tile(client, viewer, "trees", *where, f"?batch={batch + 1}")) == 0
 
 
 def test_tallies_follow_moves_and_deletes(client, viewer):

@@ -186,6 +186,7 @@ class TreeQuery:
     q: str | None = None
     bbox: tuple[float, float, float, float] | None = None
     planted_year: int | None = None
+    import_batch_id: int | None = None
     after: int | None = None
     limit: int = 50
 
@@ -222,6 +223,7 @@ def filtered_trees(query: TreeQuery) -> Select:
         (Tree.category, query.category),
         (Tree.condition, query.condition),
         (Tree.commune_id, query.commune_id),
+        (Tree.import_batch_id, query.import_batch_id),
     ):
         if value is not None:
             stmt = stmt.where(column == value)

@@ -1,7 +1,13 @@
 """What the province map shows: vector tiles from PostGIS, the cards of communes and stands,
 and the search box."""
 
-from smarttrees.services.maps.cards import commune_summary, place_at, search, stand_summary
+from smarttrees.services.maps.cards import (
+    commune_summary,
+    nearest_trees,
+    place_at,
+    search,
+    stand_summary,
+)
 from smarttrees.services.maps.tiles import (
     TileFilter,
     commune_tile,
@@ -16,6 +22,7 @@ __all__ = [
     "commune_summary",
     "commune_tile",
     "layer_version",
+    "nearest_trees",
     "place_at",
     "search",
     "stand_summary",

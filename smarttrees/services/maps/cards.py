@@ -6,7 +6,15 @@ from sqlalchemy import func, select
 from smarttrees.errors import NotFound
 from smarttrees.extensions import db
 from smarttrees.labels import codes
-from smarttrees.models import AdminLevel, AdminUnit, CommuneTally, Species, Stand, Tree
+from smarttrees.models import (
+    AdminLevel,
+    AdminUnit,
+    CommuneTally,
+    Condition,
+    Species,
+    Stand,
+    Tree,
+)
 from smarttrees.services.inventory.catalog import get_commune
 from smarttrees.vietnamese import fold
 
@@ -134,3 +142,40 @@ def place_at(lon: float, lat: float) -> dict:
         "stand": {"id": stand} if stand else None,
         "commune": {"code": commune} if commune else None,
     }
+
+
+NEAREST_LIMIT = 50
+
+
+def nearest_trees(lon: float, lat: float, limit: int = 10) -> list[dict]:
+    """The trees nearest a point (a phone's position), nearest first, with their distance in
+    metres on the ground; removed trees are not among them."""
+    point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    metres = func.ST_Distance(func.geography(Tree.geom), func.geography(point))
+    rows = db.session.execute(
+        select(
+            Tree.code,
+            Tree.category,
+            Tree.condition,
+            Species.vi_name,
+            func.ST_X(Tree.geom).label("lon"),
+            func.ST_Y(Tree.geom).label("lat"),
+            metres.label("metres"),
+        )
+        .outerjoin(Species, Species.id == Tree.species_id)
+        .where(Tree.condition.is_distinct_from(Condition.REMOVED))
+        .order_by(Tree.geom.op("<->")(point))
+        .limit(min(max(limit, 1), NEAREST_LIMIT))
+    )
+    return [
+        {
+            "code": r.code,
+            "species": r.vi_name,
+            "category": r.category.value,
+            "condition": r.condition.value if r.condition else None,
+            "lon": r.lon,
+            "lat": r.lat,
+            "metres": round(r.metres, 1),
+        }
+        for r in rows
+    ]

@@ -31,11 +31,12 @@ class TileFilter:
     species_ids: tuple[int, ...] = ()
     commune_id: int | None = None
     planted_year: int | None = None
+    import_batch_id: int | None = None  # the trees an import wrote
 
     @property
     def tallied(self) -> bool:
         """True when the tallies can answer (they carry category, condition, species)."""
-        return self.commune_id is None and self.planted_year is None
+        return self.commune_id is None and self.planted_year is None and not self.import_batch_id
 
     def key(self) -> str:
         return "|".join(
@@ -46,6 +47,7 @@ class TileFilter:
                 ",".join(map(str, self.species_ids)),
                 self.commune_id or "",
                 self.planted_year or "",
+                self.import_batch_id or "",
             )
         )
 
@@ -68,6 +70,9 @@ def _where(filters: TileFilter, prefix: str = "") -> tuple[str, dict]:
         clauses.append(f"{prefix}planted_on >= make_date(:year, 1, 1)")
         clauses.append(f"{prefix}planted_on < make_date(:year + 1, 1, 1)")
         params["year"] = filters.planted_year
+    if filters.import_batch_id:
+        clauses.append(f"{prefix}import_batch_id = :import_batch_id")
+        params["import_batch_id"] = filters.import_batch_id
     return "".join(f" AND {c}" for c in clauses), params
 
 
