@@ -18,7 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _bind_extensions(app: Flask) -> None:
-    from smarttrees import auth, extensions, i18n
+    from smarttrees import auth, extensions, headers, i18n
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=app.config["MIGRATIONS_DIR"])
@@ -26,6 +26,7 @@ def _bind_extensions(app: Flask) -> None:
     extensions.login.init_app(app)
     i18n.init_app(app)
     auth.init_login(app)
+    headers.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

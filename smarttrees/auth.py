@@ -14,8 +14,18 @@ from smarttrees.services import admin
 def init_login(app: Flask) -> None:
     login.login_view = "pages.login"
     login.login_message = None
-    login.user_loader(lambda user_id: admin.get_user(int(user_id)))
+    login.user_loader(_user_of_session)
     login.request_loader(_user_from_bearer)
+
+
+def _user_of_session(session_id: str):
+    """The user a session or "remember me" cookie names, unless they signed out since: the
+    cookie carries the session version of its sign-in ("12.3": user 12, version 3)."""
+    user_id, _, version = session_id.partition(".")
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+        return None
+    user = admin.get_user(int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
 
 
 def _user_from_bearer(request: Request):

@@ -80,4 +80,11 @@ class Config:
         # Or a raster tile server of the same network ({z}/{x}/{y}), when there is no file.
         self.BASEMAP_URL = os.environ.get("SMARTTREES_BASEMAP_URL", "")
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_DURATION = 30 * 86400  # seconds: a month
+        # Cookies travel only over HTTPS when the app is served over HTTPS.
+        secure = self.BASE_URL.lower().startswith("https://")
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = secure
         self.WTF_CSRF_TIME_LIMIT = None

@@ -26,9 +26,7 @@ def upgrade():
             sa.ForeignKey("import_batches.id", name="fk_stands_import_batch_id_import_batches"),
         ),
     )
-    op.create_unique_constraint(
-        "uq_stands_source_external_id", "stands", ["source", "external_id"]
-    )
+    op.create_unique_constraint("uq_stands_source_external_id", "stands", ["source", "external_id"])
     op.add_column(
         "import_batches",
         sa.Column("kind", sa.String(10), server_default="trees", nullable=False),

@@ -15,7 +15,7 @@ from smarttrees.models.species import Species
 from smarttrees.models.stand import ForestFunction, Stand
 from smarttrees.models.tally import CommuneTally, LayerVersion, TileVersion, TreeCell
 from smarttrees.models.tree import Condition, Inspection, Tree, TreeCategory
-from smarttrees.models.user import ApiToken, Role, User
+from smarttrees.models.user import ApiToken, LoginAttempt, Role, User
 
 __all__ = [
     "AdminLevel",
@@ -31,6 +31,7 @@ __all__ = [
     "ImportStatus",
     "Inspection",
     "LayerVersion",
+    "LoginAttempt",
     "LotEvent",
     "LotEventKind",
     "Nursery",

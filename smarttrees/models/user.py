@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smarttrees.extensions import db
@@ -38,6 +38,9 @@ class User(db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
     created_at: Mapped[datetime] = created_at()
+    # Raised when the user signs out (or is disabled): every session and "remember me" cookie
+    # issued before names an older version and is refused.
+    session_version: Mapped[int] = mapped_column(server_default="1", default=1)
 
     # What the sign-in layer (Flask-Login) asks of a user, without the model importing it.
     @property
@@ -53,7 +56,7 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}.{self.session_version}"
 
     def can(self, needed: Role) -> bool:
         return self.active and self.role.allows(needed)
@@ -73,3 +76,20 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user = relationship("User")
+
+
+class LoginAttempt(db.Model):
+    """A sign-in tried with a password, kept to slow down guessing: too many failures lock the
+    account, or the address they come from, for a while."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        db.Index("ix_login_attempts_email_at", "email", "at"),
+        db.Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

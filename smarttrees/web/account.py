@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from smarttrees.services import admin
 from smarttrees.web import bp
@@ -19,19 +19,31 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status = None, 200
     if request.method == "POST":
-        user = admin.authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        try:
+            user = admin.sign_in(
+                request.form.get("email", ""),
+                request.form.get("password", ""),
+                request.remote_addr or "",
+            )
+        except admin.TooManyAttempts as refused:
+            error = gettext(
+                "Too many failed sign-ins: try again in %(minutes)s minutes.",
+                minutes=refused.wait_minutes,
+            )
+            return render_template("login.html", error=error), 429
         if user:
             login_user(user, remember=bool(request.form.get("remember")))
             return redirect(_safe_next(request.args.get("next")))
-        error = gettext("Wrong email or password.")
-    return render_template("login.html", error=error), 401 if error else 200
+        error, status = gettext("Wrong email or password."), 401
+    return render_template("login.html", error=error), status
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    admin.end_sessions(current_user)  # this cookie, any copy of it, and "remember me"
     logout_user()
     flash(gettext("You are signed out."))
     return redirect(url_for("pages.login"))

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from smarttrees.auth import public_or_viewer
 from smarttrees.basemaps import basemap_info
+from smarttrees.headers import with_nonces
 from smarttrees.maps.province import province_map
 from smarttrees.models import Condition, Role, TreeCategory
 from smarttrees.services import inventory
@@ -155,4 +156,4 @@ def province():
         assets=_assets(),
         config=_config(),
     )
-    return page, 200, {"Content-Type": "text/html; charset=utf-8"}
+    return with_nonces(page), 200, {"Content-Type": "text/html; charset=utf-8"}

@@ -60,9 +60,7 @@ def test_a_survey_goes_from_upload_to_the_map_in_a_browser(
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "import-done.png"), full_page=True)
         page.get_by_role("link", name="Xem cây trên bản đồ").click()
-        page.wait_for_function(
-            "document.querySelectorAll('.leaflet-st-trees-pane canvas').length > 0"
-        )
+        expect(page.locator(".leaflet-st-trees-pane canvas").first).to_be_attached()
         assert offsite.blocked == []
         browser.close()
     assert db.session.scalar(select(func.count()).select_from(Tree)) == 5

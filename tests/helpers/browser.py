@@ -40,12 +40,19 @@ def chromium_path() -> str:
 
 
 class OffsiteRequests:
-    """Refuses, and records, every request that leaves the local server (no CDN, no internet)."""
+    """Refuses, and records, every request that leaves the local server (no CDN, no internet);
+    records as well whatever the page's Content Security Policy blocked (a script the app
+    wrote without its nonce would not run)."""
 
     def __init__(self, page, base_url: str) -> None:
         self.blocked: list[str] = []
         self.host = urlsplit(base_url).netloc
         page.route("**/*", self._route)
+        page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.blocked.append("CSP: " + message.text)
 
     def _route(self, route) -> None:
         if urlsplit(route.request.url).netloc == self.host:

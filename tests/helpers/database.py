@@ -18,7 +18,7 @@ from smarttrees.services import admin
 MUTABLE_TABLES = (
     "audit_log, lot_events, seedling_lots, nurseries, inspections, trees, stands, "
     "product_lineage, product_batches, import_row_errors, import_batches, api_tokens, users, "
-    "procrastinate_jobs"
+    "procrastinate_jobs, login_attempts"
 )  # truncating trees also empties the map tallies (a database trigger)
 
 

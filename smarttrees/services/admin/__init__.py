@@ -2,6 +2,7 @@
 
 from smarttrees.services.admin.demo import load_demo
 from smarttrees.services.admin.reference import analyze, invalid_polygon_count, load_reference
+from smarttrees.services.admin.sign_in import TooManyAttempts, end_sessions, sign_in
 from smarttrees.services.admin.users import (
     authenticate,
     create_user,
@@ -13,9 +14,11 @@ from smarttrees.services.admin.users import (
 )
 
 __all__ = [
+    "TooManyAttempts",
     "analyze",
     "authenticate",
     "create_user",
+    "end_sessions",
     "ensure_user",
     "find_user",
     "get_user",
@@ -23,5 +26,6 @@ __all__ = [
     "issue_token",
     "load_demo",
     "load_reference",
+    "sign_in",
     "user_for_token",
 ]

@@ -1,0 +1,75 @@
+"""Signing in with a password, slowed for guessers: five failures on an account within a
+quarter of an hour lock it for a quarter of an hour, twenty from one address lock the address;
+every attempt is recorded. Signing out ends every session of the user, "remember me" too."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from smarttrees.errors import DomainError
+from smarttrees.extensions import db
+from smarttrees.models import LoginAttempt, User
+from smarttrees.services.admin.users import authenticate
+
+WINDOW = timedelta(minutes=15)
+ACCOUNT_FAILURES = 5
+ADDRESS_FAILURES = 20
+
+
+class TooManyAttempts(DomainError):
+    status = 429
+    code = "too_many_sign_in_attempts"
+
+    def __init__(self, message: str, *, wait_minutes: int) -> None:
+        super().__init__(message, details={"wait_minutes": wait_minutes})
+        self.wait_minutes = wait_minutes
+
+
+def sign_in(email: str, password: str, address: str) -> User | None:
+    """The user whose email and password match, else None; refused (TooManyAttempts, with
+    the minutes to wait) while the account or the address is locked, right password or not."""
+    email = (email or "").strip().lower()[:254]
+    address = (address or "unknown")[:64]
+    _refuse_while_locked(email, address)
+    user = authenticate(email, password)
+    db.session.add(LoginAttempt(email=email, address=address, succeeded=user is not None))
+    db.session.commit()
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Every session and "remember me" cookie of the user stops working."""
+    user.session_version = (user.session_version or 1) + 1
+    db.session.commit()
+
+
+def _refuse_while_locked(email: str, address: str) -> None:
+    for column, value, limit, whose in (
+        (LoginAttempt.email, email, ACCOUNT_FAILURES, "this account"),
+        (LoginAttempt.address, address, ADDRESS_FAILURES, "this address"),
+    ):
+        failures, last = _failures(column, value)
+        if failures >= limit:
+            wait = max(1, -(-int((last + WINDOW - _now()).total_seconds()) // 60))
+            raise TooManyAttempts(
+                f"Too many failed sign-ins for {whose}: try again in {wait} minutes.",
+                wait_minutes=wait,
+            )
+
+
+def _failures(column, value):
+    """Failures since the last success, within the window, and when the last one was."""
+    since = db.session.scalar(
+        select(func.max(LoginAttempt.at)).where(column == value, LoginAttempt.succeeded)
+    )
+    window_start = _now() - WINDOW
+    start = max(window_start, since) if since else window_start
+    return db.session.execute(
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            column == value, LoginAttempt.at > start, LoginAttempt.succeeded.is_(False)
+        )
+    ).one()
+
+
+def _now():
+    return db.session.scalar(select(func.now()))
