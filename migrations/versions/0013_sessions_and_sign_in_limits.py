@@ -1,5 +1,6 @@
 """Sessions that end: a user's session version (raised at sign-out); sign-in attempts, kept to
-lock an account or an address after too many failures.
+lock an account or an address after too many failures; API tokens that expire (the ones
+already issued, 90 days after they were).
 
 Revision ID: 0013
 Revises: 0012
@@ -29,8 +30,12 @@ def upgrade():
     )
     op.create_index("ix_login_attempts_email_at", "login_attempts", ["email", "at"])
     op.create_index("ix_login_attempts_address_at", "login_attempts", ["address", "at"])
+    op.add_column("api_tokens", sa.Column("expires_at", sa.DateTime(timezone=True)))
+    op.execute("UPDATE api_tokens SET expires_at = created_at + interval '90 days'")
+    op.alter_column("api_tokens", "expires_at", nullable=False)
 
 
 def downgrade():
+    op.drop_column("api_tokens", "expires_at")
     op.drop_table("login_attempts")
     op.drop_column("users", "session_version")

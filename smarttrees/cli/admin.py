@@ -74,10 +74,34 @@ def users_create(email: str, name: str, role: str, password: str) -> None:
 @users_cli.command("token")
 @click.argument("email")
 @click.option("--name", default="cli", show_default=True, help="What the token is for.")
-def users_token(email: str, name: str) -> None:
-    """Issue an API token for a user; it is printed once."""
+@click.option("--days", type=click.IntRange(1, 366), default=90, show_default=True)
+def users_token(email: str, name: str, days: int) -> None:
+    """Issue an API token for a user, valid DAYS; it is printed once."""
     user = admin.find_user(email)
-    click.echo(admin.issue_token(user, name=name))
+    click.echo(admin.issue_token(user, name=name, days=days))
+
+
+@users_cli.command("tokens")
+@click.argument("email")
+def users_tokens(email: str) -> None:
+    """List a user's tokens: id, name, created, last used, expires, revoked."""
+    user = admin.find_user(email)
+    for token in admin.list_tokens(user):
+        if token.user_id == user.id:
+            used = token.last_used_at.isoformat(timespec="minutes") if token.last_used_at else "-"
+            revoked = token.revoked_at.isoformat(timespec="minutes") if token.revoked_at else "-"
+            click.echo(
+                f"{token.id}\t{token.name}\t{token.created_at:%Y-%m-%d}\t{used}\t"
+                f"{token.expires_at:%Y-%m-%d}\t{revoked}"
+            )
+
+
+@users_cli.command("revoke-token")
+@click.argument("token_id", type=int)
+def users_revoke_token(token_id: int) -> None:
+    """Revoke a token (its id from `users tokens`): it stops working at once."""
+    token = admin.revoke_token(token_id, by=None)
+    click.echo(f"revoked {token.id} ({token.name}) of {token.user.email}")
 
 
 @jobs_cli.command("worker")

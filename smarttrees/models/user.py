@@ -74,6 +74,7 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = created_at()
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     user = relationship("User")
 

@@ -1,11 +1,13 @@
 """Sign in and out."""
 
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
+from smarttrees.models import Role
 from smarttrees.services import admin
 from smarttrees.web import bp
 
@@ -47,3 +49,23 @@ def logout():
     logout_user()
     flash(gettext("You are signed out."))
     return redirect(url_for("pages.login"))
+
+
+@bp.get("/account/tokens")
+@login_required
+def tokens():
+    """The user's API tokens (an admin sees everyone's), each one revocable."""
+    return render_template(
+        "account/tokens.html",
+        tokens=admin.list_tokens(current_user),
+        everyone=current_user.role == Role.ADMIN,
+        now=datetime.now(UTC),
+    )
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def token_revoke(token_id: int):
+    token = admin.revoke_token(token_id, by=current_user)
+    flash(gettext("The token “%(name)s” no longer works.", name=token.name))
+    return redirect(url_for("pages.tokens"))

@@ -10,6 +10,8 @@ from smarttrees.services.admin.users import (
     find_user,
     get_user,
     issue_token,
+    list_tokens,
+    revoke_token,
     user_for_token,
 )
 
@@ -24,8 +26,10 @@ __all__ = [
     "get_user",
     "invalid_polygon_count",
     "issue_token",
+    "list_tokens",
     "load_demo",
     "load_reference",
+    "revoke_token",
     "sign_in",
     "user_for_token",
 ]

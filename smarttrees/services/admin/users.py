@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -69,21 +70,65 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, *, name: str) -> str:
-    """Create an API token for a user; the plain token is returned once and never stored."""
+TOKEN_DAYS = 90  # a field tablet's token works this long, unless revoked before
+
+
+def issue_token(user: User, *, name: str, days: int = TOKEN_DAYS) -> str:
+    """Create an API token for a user, valid `days`; the plain token is returned once and
+    never stored."""
+    if not 1 <= days <= 366:
+        raise ValidationFailed(
+            "Some fields are not valid.", details={"days": "A token lasts 1 to 366 days."}
+        )
     token = "st_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token)))
+    expires = func.now() + timedelta(days=days)
+    db.session.add(
+        ApiToken(
+            user_id=user.id,
+            name=nfc(name) or "token",
+            token_hash=_digest(token),
+            expires_at=expires,
+        )
+    )
     db.session.commit()
     return token
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user owning a valid, unrevoked token; records when it was last used."""
+    """The active user owning a valid token (not revoked, not expired); records when it was
+    last used."""
     row = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(
+            ApiToken.token_hash == _digest(token),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > func.now(),
+        )
     )
     if row is None or not row.user.active:
         return None
     row.last_used_at = func.now()
     db.session.commit()
     return row.user
+
+
+def list_tokens(viewer: User) -> list[ApiToken]:
+    """The tokens a user may see: their own; an admin, everyone's. Newest first."""
+    query = select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    if viewer.role != Role.ADMIN:
+        query = query.where(ApiToken.user_id == viewer.id)
+    return list(db.session.scalars(query))
+
+
+def revoke_token(token_id: int, *, by: User | None) -> ApiToken:
+    """Revoke a token: its owner or an admin may (None: the command line, the server's own
+    operator); it stops working at once."""
+    token = db.session.get(ApiToken, token_id)
+    allowed = by is None or (
+        token is not None and (token.user_id == by.id or by.role == Role.ADMIN)
+    )
+    if token is None or not allowed:
+        raise NotFound("No such token.", details={"token": token_id})
+    if token.revoked_at is None:
+        token.revoked_at = func.now()
+        db.session.commit()
+    return token
