@@ -1,6 +1,7 @@
 """Species and communes."""
 
 from flask import request
+from flask_login import current_user
 
 from smarttrees.api import bp
 from smarttrees.api.params import whole_arg
@@ -71,7 +72,8 @@ def commune_summary(code: str):
 def stand_summary(stand_id: str):
     if not stand_id.isdigit():
         raise NotFound("No stand has this id.", details={"id": stand_id})
-    return maps.stand_summary(int(stand_id))
+    staff = current_user.is_authenticated and current_user.can(Role.VIEWER)
+    return maps.stand_summary(int(stand_id), with_owner=staff)
 
 
 @bp.get("/search")

@@ -50,3 +50,31 @@ def test_the_map_is_in_english_on_request(client):
     )
     assert "Cơ sở dữ liệu cây xanh" in client.get("/map").get_data(as_text=True)
     assert '"Trees per ha": "Trees per ha"' in client.get("/map?lang=en").get_data(as_text=True)
+
+
+def test_a_stand_s_owner_is_shown_to_staff_not_on_the_public_map(client, public_map):
+    """An owner is often a household: a person's name, which the public map does not show."""
+    from geoalchemy2.shape import from_shape
+    from shapely.geometry import MultiPolygon, Point
+
+    from smarttrees.extensions import db
+    from smarttrees.models import Stand
+    from tests.helpers.factories import commune_named, point_in
+    from tests.helpers.web import sign_in
+
+    centre = Point(point_in(commune_named("Gia Sàng")))
+    stand = Stand(
+        name="Lô keo 3",
+        owner="Hộ ông Nguyễn Văn An",
+        tieu_khu="301",
+        khoanh="2",
+        lo="a",
+        geom=from_shape(MultiPolygon([centre.buffer(0.001)]), srid=4326),
+    )
+    db.session.add(stand)
+    db.session.commit()
+    public = client.get(f"/api/v1/stands/{stand.id}").get_json()
+    assert public["name"] == "Lô keo 3" and public["owner"] is None
+    assert "Nguyễn Văn An" not in client.get(f"/api/v1/stands/{stand.id}").get_data(as_text=True)
+    sign_in(client, Role.VIEWER)
+    assert client.get(f"/api/v1/stands/{stand.id}").get_json()["owner"] == "Hộ ông Nguyễn Văn An"

@@ -70,8 +70,9 @@ def commune_summary(code: str) -> dict:
     }
 
 
-def stand_summary(stand_id: int) -> dict:
-    """A stand's plot identifiers, area, planting and its trees."""
+def stand_summary(stand_id: int, *, with_owner: bool = False) -> dict:
+    """A stand's plot identifiers, area, planting and its trees; its owner (often a household,
+    a person's name) only `with_owner`: for signed-in staff, never on the public map."""
     stand = db.session.get(Stand, stand_id)
     if stand is None:
         raise NotFound("No stand has this id.", details={"id": stand_id})
@@ -89,7 +90,7 @@ def stand_summary(stand_id: int) -> dict:
         "trees": trees,
         "trees_per_ha": round(trees / area, 1) if area else None,
         "plot": {"tieu_khu": stand.tieu_khu, "khoanh": stand.khoanh, "lo": stand.lo},
-        "owner": stand.owner,
+        "owner": stand.owner if with_owner else None,
         "commune": stand.commune.name if stand.commune else None,
         "bbox": list(to_shape(stand.geom).bounds),
     }
