@@ -1,10 +1,12 @@
 """The field app's API: a device token, the trees of an area to keep offline, and sync."""
 
 from flask import request
+from flask_babel import gettext
 from flask_login import current_user
 
 from smarttrees.api import bp
 from smarttrees.auth import role_required
+from smarttrees.error_handlers import translate_details
 from smarttrees.errors import ValidationFailed
 from smarttrees.models import Role
 from smarttrees.services import admin, inventory
@@ -34,4 +36,10 @@ def field_trees():
 def sync_records():
     body = request.get_json(silent=True)
     records = body.get("records") if isinstance(body, dict) else None
-    return {"results": inventory.apply_records(records, actor=current_user)}
+    results = inventory.apply_records(records, actor=current_user)
+    for result in results:  # the phone shows rejections as they are: in the user's language
+        error = result.get("error")
+        if error:
+            error["message"] = gettext(error.get("message") or "The record was refused.")
+            error["details"] = translate_details(error.get("details"))
+    return {"results": results}

@@ -148,3 +148,37 @@ def test_a_phone_clock_at_year_one_is_refused_and_the_tree_stays_readable(client
     assert "inspected_at" in results[0]["error"]["details"]
     assert client.get(f"/api/v1/trees/{tree.code}", headers=field_token).status_code == 200
     assert client.get(f"/t/{tree.code}", headers=field_token).status_code in (200, 302)
+
+
+def test_any_failure_rejects_its_record_alone_and_the_reply_is_true(
+    client, field_token, monkeypatch
+):
+    """A record whose saving fails for a reason nobody foresaw (here: injected) is rejected
+    with a sentence the phone can show; the records before and after it are saved, and the
+    reply says so."""
+    from smarttrees.services.inventory import inspections as inspection_service
+
+    tree = make_tree()
+    first, broken, last = (inspection(tree, dbh_cm=d) for d in ("30", "31", "32"))
+    real = inspection_service.record_inspection
+
+    def failing(code, fields, **kwargs):
+        if fields.get("client_id") == broken["client_id"]:
+            raise RuntimeError("disk full")
+        return real(code, fields, **kwargs)
+
+    monkeypatch.setattr(inspection_service, "record_inspection", failing)
+    results = sync(client, field_token, [first, broken, last])
+    assert [r["status"] for r in results] == ["created", "rejected", "created"]
+    assert results[1]["error"]["code"] == "server_error"
+    assert results[1]["error"]["message"] == (
+        "Không lưu được bản ghi này; nó vẫn được giữ trên điện thoại."
+    )
+    assert "disk full" not in str(results)
+    assert inspections_of(tree) == 2
+
+
+def test_rejections_are_in_the_user_s_language(client, field_token):
+    tree = make_tree()
+    results = sync(client, field_token, [inspection(tree, dbh_cm="900")])
+    assert results[0]["error"]["details"]["dbh_cm"] == ("D1.3 phải lớn hơn 0 và không quá 500 cm.")

@@ -6,6 +6,7 @@ it is still kept (history is append-only) and reported as a conflict; the tree's
 follow whichever observation is the latest.
 """
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,8 @@ SYNCED_FIELDS = (
 )
 
 MAX_RECORDS = 500
+NOT_SAVED = "This record could not be saved; it stays on the phone."
+log = logging.getLogger(__name__)
 
 
 def _inspection(record: Mapping[str, Any], actor: User) -> dict:
@@ -67,11 +70,19 @@ def _apply_one(record: Any, actor: User) -> dict:
             "status": "rejected",
             "error": {"code": error.code, "message": error.message, "details": error.details},
         }
+    except Exception:  # any other failure rejects this record alone
+        db.session.rollback()
+        log.exception("sync: record %s of user %s failed", record["client_id"], actor.id)
+        result = {
+            "status": "rejected",
+            "error": {"code": "server_error", "message": NOT_SAVED, "details": {}},
+        }
     return {"client_id": record["client_id"], **result}
 
 
 def apply_records(records: list, *, actor: User) -> list[dict]:
-    """Apply each record in its own transaction; one bad record does not stop the others."""
+    """Apply each record in its own transaction; one bad record (whatever fails in it) does not
+    stop the others, and each result says truly whether its record was saved."""
     if not isinstance(records, list) or len(records) > MAX_RECORDS:
         raise ValidationFailed(
             "Send a list of at most 500 records.",
