@@ -62,6 +62,7 @@ class ImportBatch(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     errors = relationship("ImportRowError", back_populates="batch", passive_deletes=True)
+    created_by = relationship("User")
 
 
 class ImportRowError(db.Model):

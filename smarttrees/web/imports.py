@@ -32,6 +32,20 @@ CRS_CHOICES = (
 ROWS_SHOWN = 200  # rows with problems a page of the review shows
 
 
+@bp.get("/imports")
+@role_required(Role.MANAGER)
+def import_list():
+    """Past imports: who, when, which file, what they did; an unfinished one can be discarded."""
+    batches = imports.list_batches(before=request.args.get("before", type=int))
+    return render_template(
+        "imports/list.html",
+        batches=batches,
+        Status=ImportStatus,
+        unfinished=(ImportStatus.REVIEW, ImportStatus.FAILED),
+        more=batches[-1].id if len(batches) >= imports.BATCHES_SHOWN else None,
+    )
+
+
 @bp.route("/imports/new", methods=["GET", "POST"])
 @role_required(Role.MANAGER)
 def import_new():
@@ -205,7 +219,7 @@ def import_discard(batch_id: int):
     """Forget an import that wrote nothing, and its uploaded file."""
     imports.discard(batch_id, upload_dir=Path(current_app.config["UPLOAD_DIR"]))
     flash(gettext("The import was discarded; nothing had been written."))
-    return redirect(url_for("pages.import_new"))
+    return redirect(url_for("pages.import_list"))
 
 
 @bp.get("/imports/<int:batch_id>/errors.csv")

@@ -460,3 +460,36 @@ def test_the_map_link_of_an_import_centres_on_its_trees_not_on_rows_refused_abro
     ).groups()
     assert 21.5 < float(lat) < 21.7 and 105.7 < float(lon) < 105.9 and int(zoom) >= 12
     assert int(only) == batch.id  # the map shows the trees of this import alone
+
+
+def test_past_imports_are_listed_and_an_unfinished_one_discarded_from_the_list(
+    client, runner, upload_dir
+):
+    manager = sign_in(client, Role.MANAGER)
+    upload(client, b"id,longitude,latitude\nA,105.81,21.59\nB,105.83,21.60\n", "written.csv")
+    run_jobs(runner)
+    written = db.session.scalar(select(ImportBatch).where(ImportBatch.filename == "written.csv"))
+    _commit(client, written)
+    run_jobs(runner)
+    upload(client, b"id,longitude,latitude\nC,105.82,21.61\n", "left_in_review.csv")
+    run_jobs(runner)
+    page = client.get("/imports").get_data(as_text=True)
+    rows = re.findall(r'<tr class="status-(\w+)">(.*?)</tr>', page, re.S)
+    assert [(status, "written.csv" in row) for status, row in rows] == [
+        ("review", False),
+        ("done", True),
+    ]
+    assert manager.name in rows[1][1] and re.search(r'class="num">2</td>', rows[1][1])
+    assert "Hủy bỏ" in rows[0][1] and "Hủy bỏ" not in rows[1][1]  # what wrote trees stays
+    review = db.session.scalar(
+        select(ImportBatch).where(ImportBatch.filename == "left_in_review.csv")
+    )
+    token = csrf_from(client, "/imports")
+    answer = client.post(f"/imports/{review.id}/discard", data={"csrf_token": token})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/imports")
+    assert "left_in_review.csv" not in client.get("/imports").get_data(as_text=True)
+
+
+def test_the_list_of_imports_is_for_managers(client):
+    sign_in(client, Role.FIELD)
+    assert client.get("/imports").status_code == 403

@@ -2,11 +2,13 @@
 write), the review that settles the mapping and fixes rows, and saved mappings."""
 
 from smarttrees.services.imports.batches import (
+    BATCHES_SHOWN,
     check_encoding,
     check_units,
     discard,
     get_batch,
     import_file,
+    list_batches,
     request_write,
     retry,
     row_errors,
@@ -19,6 +21,7 @@ from smarttrees.services.imports.opening import FORMATS, UnreadableFile
 from smarttrees.services.imports.review import apply_saved, fix_row, row_values, settle
 
 __all__ = [
+    "BATCHES_SHOWN",
     "FORMATS",
     "UnreadableFile",
     "apply_saved",
@@ -28,6 +31,7 @@ __all__ = [
     "fix_row",
     "get_batch",
     "import_file",
+    "list_batches",
     "request_write",
     "retry",
     "row_errors",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload
 
 from smarttrees.errors import Conflict, DomainError, NotFound, ValidationFailed
 from smarttrees.extensions import db
@@ -268,3 +269,19 @@ def discard(batch_id: int, *, upload_dir: Path) -> None:
     db.session.commit()
     if stored is not None and stored.parent.parent == upload_dir:
         shutil.rmtree(stored.parent, ignore_errors=True)  # the upload's own folder
+
+
+BATCHES_SHOWN = 50
+
+
+def list_batches(*, before: int | None = None) -> list[ImportBatch]:
+    """Past imports, newest first, a page at a time (`before`: the last id already shown)."""
+    query = (
+        select(ImportBatch)
+        .options(joinedload(ImportBatch.created_by))
+        .order_by(ImportBatch.id.desc())
+        .limit(BATCHES_SHOWN)
+    )
+    if before:
+        query = query.where(ImportBatch.id < before)
+    return list(db.session.scalars(query))
