@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from smarttrees.auth import role_required
+from smarttrees.i18n import number
 from smarttrees.importers.errors import CATALOGUE
 from smarttrees.importers.mapping import targets_for
 from smarttrees.importers.report import REPORT_HEADER
@@ -149,6 +150,10 @@ def import_detail(batch_id: int):
         map_link=_map_link(batch, summary),
         labels=LABELS,
         problem_kinds=_problem_kinds(summary),
+        verdict_params={
+            name: number(value) if isinstance(value, int | float) else value
+            for name, value in ((summary.get("verdict") or {}).get("params") or {}).items()
+        },
     )
 
 

@@ -493,3 +493,14 @@ def test_past_imports_are_listed_and_an_unfinished_one_discarded_from_the_list(
 def test_the_list_of_imports_is_for_managers(client):
     sign_in(client, Role.FIELD)
     assert client.get("/imports").status_code == 403
+
+
+def test_a_file_read_in_the_wrong_place_says_so_first(client, runner, upload_dir):
+    sign_in(client, Role.MANAGER)
+    content = b"id,longitude,latitude\nA,36.78,-1.29\nB,36.79,-1.28\nC,36.80,-1.27\n"
+    upload(client, content, "nairobi.csv")
+    run_jobs(runner)
+    batch = db.session.scalar(select(ImportBatch))
+    page = client.get(f"/imports/{batch.id}").get_data(as_text=True)
+    verdict = re.search(r'id="verdict"><b>(.*?)</b>', page).group(1)
+    assert verdict.startswith("Cả 3 điểm đều nằm ngoài tỉnh, cách tỉnh khoảng 7.910 km")

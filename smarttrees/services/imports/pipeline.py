@@ -16,9 +16,11 @@ from sqlalchemy import func, text
 from sqlalchemy.exc import OperationalError
 
 from smarttrees.extensions import db
+from smarttrees.importers.verdict import commit_verdict, file_verdict
 from smarttrees.models import ImportBatch, ImportStatus, User
 from smarttrees.services.imports import checks, staging, stands, writing
 from smarttrees.services.imports.opening import encoding_unconfirmed, open_file
+from smarttrees.services.inventory.catalog import province_bounds
 
 
 def import_now(batch: ImportBatch, *, write: bool, actor: User | None) -> dict:
@@ -111,6 +113,8 @@ def _write(batch: ImportBatch, summary: dict, actor: User | None) -> dict[str, i
 
 def _finish(batch: ImportBatch, summary: dict, *, written: bool) -> dict:
     summary = {"created": 0, "updated": 0, "unchanged": 0, **summary, "batch_id": batch.id}
+    verdict = commit_verdict(summary) if written else file_verdict(summary, province_bounds())
+    summary["verdict"] = verdict.as_dict() if verdict else None
     batch.rows_total = batch.rows_done = summary["rows_read"]
     batch.summary, batch.step = summary, None
     batch.status = ImportStatus.DONE if written else ImportStatus.REVIEW
