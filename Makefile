@@ -45,10 +45,14 @@ reference: migrate
 demo: reference
 	$(FLASK) demo load --trees $(DEMO_TREES)
 
-# A vector basemap of the reference communes, unless one is there (the province's own: see
-# `flask basemap build --help`).
+# A vector basemap, unless one is there: the reference communes, Vietnam's national roads and
+# Natural Earth's rivers and towns (data/basemap; the province's own layers: see README).
 basemap: reference
-	$(FLASK) basemap build --if-missing --max-zoom 12
+	$(FLASK) basemap build --if-missing \
+	  roads=data/basemap/legocity_vietnam_roads/giaothong.geojson \
+	  data/basemap/natural_earth_northern_vietnam/ne_10m_rivers_lake_centerlines_northern_vietnam.geojson \
+	  data/basemap/natural_earth_northern_vietnam/ne_10m_populated_places_northern_vietnam.geojson \
+	  --attribution "Đường: LegoCity (CC BY-SA 4.0) · Sông, đô thị: Natural Earth"
 
 demo-full: prepare migrate reference
 	$(FLASK) demo load --trees $(FULL_TREES)

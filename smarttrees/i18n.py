@@ -39,7 +39,13 @@ def number(value) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def coordinate(value) -> str:
+    """A longitude or latitude to six decimals (10 cm), as the reader's language writes it."""
+    return "" if value is None else format_decimal(value, format="0.000000")
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["day_first"] = day_first
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["coordinate"] = coordinate

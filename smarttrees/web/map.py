@@ -72,6 +72,11 @@ MAP_STRINGS = (
     "Accuracy",
     "Only the trees of import",
     "Show every tree",
+    "Zoom in",
+    "Zoom out",
+    "Layers",
+    "Close",
+    "A library for interactive maps",
 )
 
 
@@ -156,4 +161,5 @@ def province():
         assets=_assets(),
         config=_config(),
     )
+    page = page.replace("<html>", f'<html lang="{get_locale().language}">', 1)
     return with_nonces(page), 200, {"Content-Type": "text/html; charset=utf-8"}

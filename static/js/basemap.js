@@ -24,9 +24,10 @@ window.SmartTreesBasemap = (function () {
     var fills = [
       { dataLayer: "communes", symbolizer: new P.PolygonSymbolizer({ fill: "#f3f1ea" }) },
       { dataLayer: "landuse", symbolizer: new P.PolygonSymbolizer({ fill: "#dcebcb", opacity: 0.8 }) },
-      { dataLayer: "water", symbolizer: new P.PolygonSymbolizer({ fill: "#aad3ef" }), filter: ofType(POLYGON) },
-      { dataLayer: "communes", symbolizer: new P.LineSymbolizer({ color: "#a493bd", width: 0.8, dash: [4, 3] }) }
+      { dataLayer: "water", symbolizer: new P.PolygonSymbolizer({ fill: "#aad3ef" }), filter: ofType(POLYGON) }
     ];
+    // A map with its own commune layer (the province map) draws no second outline.
+    var outlines = [{ dataLayer: "communes", symbolizer: new P.LineSymbolizer({ color: "#a493bd", width: 0.8, dash: [4, 3] }) }];
     // Lines and names stay readable above a map's own coloured polygons.
     var lines = [
       { dataLayer: "water", symbolizer: new P.LineSymbolizer({ color: "#5d9fd3", width: byZoom([[0, 1], [12, 2], [15, 3.5]]) }), filter: ofType(LINE) },
@@ -40,7 +41,7 @@ window.SmartTreesBasemap = (function () {
       { dataLayer: "roads", symbolizer: new P.LineLabelSymbolizer({ labelProps: ["name"], fill: "#4a4030", stroke: "#ffffff", width: 2.5, font: "11px sans-serif" }), minzoom: 12 },
       { dataLayer: "water", symbolizer: new P.LineLabelSymbolizer({ labelProps: ["name"], fill: "#2f6d9c", stroke: "#ffffff", width: 2, font: "italic 11px sans-serif" }), filter: ofType(LINE), minzoom: 12 }
     ];
-    return { fills: fills, lines: lines, labels: labelRules };
+    return { fills: fills, outlines: outlines, lines: lines, labels: labelRules };
   }
 
   function vectorLayer(info, rules, options) {
@@ -69,7 +70,7 @@ window.SmartTreesBasemap = (function () {
     }
     var rules = vectorRules(), background = { backgroundColor: "#f6f4ef" };
     if (!labelsPane) {
-      var all = { paint: rules.fills.concat(rules.lines), labels: rules.labels };
+      var all = { paint: rules.fills.concat(rules.outlines, rules.lines), labels: rules.labels };
       return vectorLayer(info, all, background).addTo(map);
     }
     vectorLayer(info, { paint: rules.fills }, background).addTo(map);

@@ -5,7 +5,8 @@
   var box = document.getElementById("import-preview");
   if (!box || !window.L) return;
   var points = JSON.parse(box.dataset.points), frame = JSON.parse(box.dataset.bounds);
-  var map = L.map(box, { attributionControl: false });
+  var map = L.map(box);
+  map.attributionControl.setPrefix(false);  // the basemap's makers only
   var province = L.rectangle([[frame[1], frame[0]], [frame[3], frame[2]]], { color: "#555", weight: 1, fill: false, interactive: false }).addTo(map);
   var layer = L.featureGroup().addTo(map);
   points.forEach(function (p) {

@@ -93,10 +93,12 @@ var SmartTreesMapTools = (function () {
     if (here) here.remove();
     here = L.layerGroup([
       L.circle(at, { radius: position.coords.accuracy, weight: 1, color: "#1565c0", fillOpacity: 0.08, interactive: false }),
-      L.circleMarker(at, { radius: 7, weight: 3, color: "#ffffff", fillColor: "#1565c0", fillOpacity: 1 })
+      L.marker(at, { icon: L.divIcon({ className: "st-me", iconSize: [18, 18] }), keyboard: false, title: t("My location") })
         .bindTooltip(t("My location") + " · " + t("Accuracy") + " " + distance(position.coords.accuracy))
     ]).addTo(map);
-    map.setView(at, Math.max(map.getZoom(), 18));
+    map.setView(at, Math.max(map.getZoom(), 18), { animate: false });
+    // On a phone the panel opens over the lower half: the position goes in the upper half.
+    if (window.matchMedia(PHONE).matches) map.panBy([0, panel.offsetHeight / 2], { animate: false });
     fetch(fill(config.api.nearest, { lon: at.lng, lat: at.lat }), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (answer) { showNearby(answer); });

@@ -230,7 +230,8 @@ var SmartTreesMap = (function () {
   // Figures as the user's language writes them: 1.234,5 in Vietnamese, 1,234.5 in English.
   function number(n) {
     if (n === null || n === undefined || n === "") return null;
-    return Number(n).toLocaleString(config.locale === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 2 });
+    var small = n !== 0 && Math.abs(n) < 0.1;  // 0,00076 trees per ha, not 0
+    return Number(n).toLocaleString(config.locale === "vi" ? "vi-VN" : "en-GB", small ? { maximumSignificantDigits: 2 } : { maximumFractionDigits: 2 });
   }
 
   function showCommune(props, latlng) {
@@ -379,6 +380,21 @@ var SmartTreesMap = (function () {
     }
   }
 
+  // Leaflet's own words (zoom buttons, layer switch, popup close, its credit) in the page's
+  // language; Folium built the controls before the strings arrived.
+  function speakTheUsersLanguage() {
+    var labels = { ".leaflet-control-zoom-in": "Zoom in", ".leaflet-control-zoom-out": "Zoom out", ".leaflet-control-layers-toggle": "Layers" };
+    Object.keys(labels).forEach(function (selector) {
+      var element = map.getContainer().querySelector(selector);
+      if (element) { element.title = t(labels[selector]); element.setAttribute("aria-label", t(labels[selector])); }
+    });
+    if (map.attributionControl) map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="' + escapeHtml(t("A library for interactive maps")) + '">Leaflet</a>');
+    map.on("popupopen", function (e) {
+      var close = e.popup.getElement() && e.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.title = t("Close"); close.setAttribute("aria-label", t("Close")); }
+    });
+  }
+
   function start(leafletMap, pageConfig) {
     map = leafletMap;
     config = pageConfig;
@@ -387,6 +403,7 @@ var SmartTreesMap = (function () {
     if (state.view) map.setView([state.view[1], state.view[2]], state.view[0]);
     drawClusterLabels();
     L.control.scale({ imperial: false }).addTo(map);  // metres and kilometres only
+    speakTheUsersLanguage();
     addLayers();
     var panel = buildPanel();
     renderLegend();

@@ -54,6 +54,8 @@ def test_on_a_phone_the_panel_folds_and_my_location_lists_the_nearest_trees(phon
     expect(panel.locator("#st-category")).to_be_hidden()
     expect(panel.locator(".st-nav a", has_text="Cây xanh")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "phone-map-folded.png"))
+    assert page.locator("html").get_attribute("lang") == "vi"
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Phóng to")
     panel.locator("#st-fold").click()
     expect(panel.locator("#st-category")).to_be_visible()
     panel.locator("#st-fold").click()
@@ -71,6 +73,9 @@ def test_on_a_phone_the_panel_folds_and_my_location_lists_the_nearest_trees(phon
         "href", f"/trees/{codes[0]}/inspect"
     )
     page.screenshot(path=str(ARTIFACTS / "phone-map-nearby.png"))
+    # The user's own position stays in sight above the opened panel.
+    me = page.locator(".st-me").bounding_box()
+    assert me["y"] + me["height"] < panel.bounding_box()["y"]
     nearby.nth(1).get_by_role("button").click()
     card = page.locator(".tree-card")
     expect(card).to_contain_text(codes[1])

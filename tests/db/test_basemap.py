@@ -159,7 +159,7 @@ def test_a_layer_of_unknown_kind_is_refused_with_the_kinds_named(runner, tmp_pat
     assert "roads=lop_1.geojson" in result.output and "Traceback" not in result.output
 
 
-LAYERS = Path(__file__).resolve().parents[1] / "data" / "samples" / "basemap_layers"
+LAYERS = Path(__file__).resolve().parents[2] / "data" / "basemap"  # also the demo's basemap
 ROADS = LAYERS / "legocity_vietnam_roads" / "giaothong.geojson"
 NATURAL_EARTH = LAYERS / "natural_earth_northern_vietnam"
 

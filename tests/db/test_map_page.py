@@ -78,3 +78,15 @@ def test_a_stand_s_owner_is_shown_to_staff_not_on_the_public_map(client, public_
     assert "Nguyễn Văn An" not in client.get(f"/api/v1/stands/{stand.id}").get_data(as_text=True)
     sign_in(client, Role.VIEWER)
     assert client.get(f"/api/v1/stands/{stand.id}").get_json()["owner"] == "Hộ ông Nguyễn Văn An"
+
+
+def test_a_tree_s_page_writes_decimals_the_vietnamese_way(client):
+    from tests.helpers.web import sign_in
+
+    sign_in(client, Role.VIEWER)
+    tree = make_tree(dbh_cm="32,5", lon=105.845678, lat=21.591234)
+    page = client.get(f"/trees/{tree.code}").get_data(as_text=True)
+    assert "32,5" in page and "32.5" not in page
+    assert "vĩ độ 21,591234 · kinh độ 105,845678" in page
+    listed = client.get("/trees").get_data(as_text=True)
+    assert ">32,5<" in listed

@@ -38,3 +38,15 @@ def test_a_position_that_is_not_one_is_refused_by_name(client):
 
 def test_the_nearest_trees_are_behind_the_map_s_door(client):
     assert client.get("/api/v1/trees/nearest?lon=105.8&lat=21.5").status_code == 401
+
+
+def test_the_order_is_the_distance_on_the_ground_not_in_degrees(client):
+    """Two trees 0.0009° away: the one east is 93 m off, the one north 100 m: east is
+    nearer, though both are as far in degrees (a degree of longitude is shorter here)."""
+    here = (105.8400, 21.5930)
+    north = make_tree(lon=here[0], lat=here[1] + 0.0009)
+    east = make_tree(lon=here[0] + 0.00092, lat=here[1])
+    sign_in(client, "viewer")
+    trees = client.get(f"/api/v1/trees/nearest?lon={here[0]}&lat={here[1]}&limit=2").get_json()
+    assert [t["code"] for t in trees["trees"]] == [east.code, north.code]
+    assert trees["trees"][0]["metres"] < trees["trees"][1]["metres"]

@@ -102,11 +102,11 @@ def test_record_an_inspection_from_the_form(client):
     token = csrf_from(client, f"/trees/{tree.code}/inspect")
     response = client.post(
         f"/trees/{tree.code}/inspect",
-        data={"dbh_cm": "34", "condition": "fair", "csrf_token": token},
+        data={"dbh_cm": "34,5", "condition": "fair", "csrf_token": token},
     )
     assert response.status_code == 302
     page = client.get(f"/trees/{tree.code}").get_data(as_text=True)
-    assert "34.0" in page and "trung bình" in page
+    assert '<td class="num">34,5</td>' in page and "trung bình" in page
 
 
 def test_unknown_tree_page_is_a_friendly_404(client):

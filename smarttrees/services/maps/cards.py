@@ -21,6 +21,14 @@ from smarttrees.vietnamese import fold
 SPECIES_MIX_SIZE = 8
 
 
+def _figure(value: float) -> float:
+    """Two decimals, or two significant digits below 0.1: 11 trees on 14,428 ha are 0.00076
+    a hectare, not 0."""
+    if value == 0 or abs(value) >= 0.1:
+        return round(value, 2)
+    return float(f"{value:.2g}")
+
+
 def _species_mix(condition) -> list[dict]:
     rows = db.session.execute(
         select(Species.vi_name, Species.scientific_name, func.count().label("trees"))
@@ -57,7 +65,7 @@ def commune_summary(code: str) -> dict:
         "level": unit.level.value,
         "area_ha": area,
         "trees": total,
-        "trees_per_ha": round(total / area, 2) if area else None,
+        "trees_per_ha": _figure(total / area) if area else None,
         "by_category": by_category,
         "by_condition": by_condition,
         "poor_share": round(
@@ -88,7 +96,7 @@ def stand_summary(stand_id: int, *, with_owner: bool = False) -> dict:
         "area_ha": round(area, 2),
         "density_per_ha": stand.density_per_ha,
         "trees": trees,
-        "trees_per_ha": round(trees / area, 1) if area else None,
+        "trees_per_ha": _figure(trees / area) if area else None,
         "plot": {"tieu_khu": stand.tieu_khu, "khoanh": stand.khoanh, "lo": stand.lo},
         "owner": stand.owner if with_owner else None,
         "commune": stand.commune.name if stand.commune else None,
@@ -146,12 +154,25 @@ def place_at(lon: float, lat: float) -> dict:
 
 
 NEAREST_LIMIT = 50
+CANDIDATES_PER_TREE = 4
 
 
 def nearest_trees(lon: float, lat: float, limit: int = 10) -> list[dict]:
     """The trees nearest a point (a phone's position), nearest first, with their distance in
-    metres on the ground; removed trees are not among them."""
+    metres on the ground; removed trees are not among them.
+
+    The index finds the nearest in degrees, which are not the same length east and north (a
+    degree of longitude is 7 % shorter here): it is asked for more candidates than wanted,
+    and these are ranked by their distance on the ground."""
     point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    wanted = min(max(limit, 1), NEAREST_LIMIT)
+    candidates = (
+        select(Tree.id)
+        .where(Tree.condition.is_distinct_from(Condition.REMOVED))
+        .order_by(Tree.geom.op("<->")(point))
+        .limit(wanted * CANDIDATES_PER_TREE)
+        .subquery()
+    )
     metres = func.ST_Distance(func.geography(Tree.geom), func.geography(point))
     rows = db.session.execute(
         select(
@@ -163,10 +184,10 @@ def nearest_trees(lon: float, lat: float, limit: int = 10) -> list[dict]:
             func.ST_Y(Tree.geom).label("lat"),
             metres.label("metres"),
         )
+        .join(candidates, candidates.c.id == Tree.id)
         .outerjoin(Species, Species.id == Tree.species_id)
-        .where(Tree.condition.is_distinct_from(Condition.REMOVED))
-        .order_by(Tree.geom.op("<->")(point))
-        .limit(min(max(limit, 1), NEAREST_LIMIT))
+        .order_by(metres, Tree.id)
+        .limit(wanted)
     )
     return [
         {
