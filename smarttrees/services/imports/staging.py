@@ -17,7 +17,7 @@ from sqlalchemy import text
 from smarttrees.extensions import db
 from smarttrees.importers.csvfile import EXTRA
 from smarttrees.importers.errors import Problem
-from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_columns, coordinate_kind
+from smarttrees.importers.mapping import COORDINATE_KINDS, coordinate_kind
 from smarttrees.importers.points import Coordinates, PointReader, reads_points
 from smarttrees.importers.vector import GEOMETRY
 from smarttrees.models import ImportBatch
@@ -25,6 +25,7 @@ from smarttrees.services.imports import column_values
 from smarttrees.services.imports.copying import copy_rows
 from smarttrees.services.imports.csv_copy import copy_plain_csv
 from smarttrees.services.imports.opening import Opened
+from smarttrees.services.imports.row_problems import row_problems
 from smarttrees.services.imports.species_match import SpeciesMatcher
 
 CHUNK = 20_000
@@ -273,7 +274,7 @@ def convert(
     # Its sorts (rows alike, trees at one point) fit in memory instead of spilling to disk.
     db.session.execute(text("SET LOCAL work_mem = '256MB'"))
     db.session.execute(text(sql), params)
-    problems = _row_problems(mapping)
+    problems = row_problems(mapping)
     db.session.execute(text("DELETE FROM import_rows WHERE geom IS NULL"))
     # The columns later queries join or filter on (statistics of every column, the points'
     # above all, cost a tenth of a second for ten thousand rows).
@@ -292,62 +293,3 @@ def _alike_sql(raw: dict[str, str], external_id: str) -> dict[str, str]:
         return EVERY_ROW_HAS_ID
     every_cell = ", ".join(f"r.{name}" for name in raw.values()) or "''"
     return {**ALIKE_SQL, "content": ALIKE_SQL["content"].format(every_cell=every_cell)}
-
-
-PROBLEMS_SQL = """
-SELECT row_number, 'row' AS field, 'row_too_many_values' AS code, extra AS value
-  FROM import_rows WHERE extra IS NOT NULL
-UNION ALL
-SELECT row_number, 'point',
-       CASE WHEN point_problem IS NOT NULL THEN point_problem
-            WHEN x_text IS NULL OR y_text IS NULL THEN
-                 CASE WHEN geometry IS NOT NULL THEN 'geometry_not_point'
-                      ELSE 'coordinates_missing' END
-            WHEN x IS NULL OR y IS NULL THEN 'coordinates_invalid'
-            ELSE 'coordinates_out_of_range' END AS code,
-       CASE WHEN point_problem IS NOT NULL THEN point_value
-            WHEN x_text IS NULL OR y_text IS NULL THEN geometry
-            ELSE x_text || ', ' || y_text END AS value
-  FROM import_rows WHERE geom IS NULL
-UNION ALL
-SELECT row_number, 'dbh', CASE WHEN dbh_number IS NULL THEN 'number_invalid'
-                               ELSE 'out_of_range' END, dbh_text
-  FROM import_rows WHERE dbh_text IS NOT NULL AND dbh IS NULL
-UNION ALL
-SELECT row_number, 'height', CASE WHEN height_number IS NULL THEN 'number_invalid'
-                                  ELSE 'out_of_range' END, height_text
-  FROM import_rows WHERE height_text IS NOT NULL AND height IS NULL
-UNION ALL
-SELECT row_number, 'crown', CASE WHEN crown_number IS NULL THEN 'number_invalid'
-                                 ELSE 'out_of_range' END, crown_text
-  FROM import_rows WHERE crown_text IS NOT NULL AND crown IS NULL
-UNION ALL
-SELECT row_number, 'dbh', 'size_class', dbh_text
-  FROM import_rows WHERE dbh_class AND dbh IS NOT NULL
-UNION ALL
-SELECT row_number, 'height', 'size_class', height_text
-  FROM import_rows WHERE height_class AND height IS NOT NULL
-UNION ALL
-SELECT row_number, 'crown', 'size_class', crown_text
-  FROM import_rows WHERE crown_class AND crown IS NOT NULL
-UNION ALL
-SELECT row_number, 'condition', 'condition_unknown', condition_text
-  FROM import_rows WHERE condition_text IS NOT NULL AND condition IS NULL
-UNION ALL
-SELECT row_number, 'planted', 'date_invalid', planted_text
-  FROM import_rows WHERE planted_text IS NOT NULL AND planted IS NULL
-UNION ALL
-SELECT row_number, 'species', species_problem, species_raw
-  FROM import_rows WHERE species_problem IS NOT NULL AND geom IS NOT NULL
-"""
-
-
-def _row_problems(mapping: dict) -> list[Problem]:
-    fields = ("species", "planted", "condition", *column_values.MEASURES)
-    columns = {field: (mapping.get(field, ""),) for field in fields}
-    columns["point"] = coordinate_columns(mapping)
-    columns["row"] = ()
-    return [
-        Problem(row, code, columns[field], value)
-        for row, field, code, value in db.session.execute(text(PROBLEMS_SQL))
-    ]
