@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal
 from flask_login import current_user
+from jinja2 import Undefined
 
 babel = Babel()
 
@@ -35,8 +36,11 @@ def day_first(value: date | datetime | None) -> str:
 
 
 def number(value) -> str:
-    """A number as the reader's language writes it (Vietnamese: 1.234,5)."""
-    return "" if value is None else format_decimal(value)
+    """A number as the reader's language writes it (Vietnamese: 1.234,5); nothing for a value
+    that is missing (a batch that failed before it was counted)."""
+    if value is None or value == "" or isinstance(value, Undefined):
+        return ""
+    return format_decimal(value)
 
 
 def coordinate(value) -> str:
