@@ -52,17 +52,57 @@
       $("outbox-state").textContent = say("waiting", { n: rows.length });
       var list = $("rejected");
       list.innerHTML = "";
-      rows.filter(function (r) { return r.error; }).forEach(function (r) {
-        var item = document.createElement("li");
-        item.textContent = say("rejected") + ": " + (r.code || "") + " — " + (r.error.message || r.error.code) +
-          " " + JSON.stringify(r.error.details || {});
-        list.appendChild(item);
-      });
+      var refused = rows.filter(function (r) { return r.error; });
+      list.hidden = !refused.length;
+      refused.forEach(function (r) { list.appendChild(rejectedItem(r)); });
     });
+  }
+
+  // ---- a record the server refused: shown on top, with why, to fix and send again or drop ----
+  var EDITABLE = { inspection: ["dbh_cm", "height_m", "crown_m", "condition", "notes", "inspected_at"], tree: ["code", "dbh_cm"] };
+  var NUMBERS = ["dbh_cm", "height_m", "crown_m"];
+  function esc(value) { return String(value === null || value === undefined ? "" : value).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
+  function label(name) { return (T.fields || {})[name] || name; }
+  function rejectedItem(record) {
+    var item = document.createElement("li");
+    item.className = "card rejected-record";
+    var details = record.error.details || {};
+    item.innerHTML = "<h3>" + esc(say("rejected")) + ": " + esc(say(record.type === "tree" ? "new_tree" : "inspection")) +
+      ' <span class="code">' + esc(record.code || "") + "</span></h3><p>" + esc(record.error.message || "") + "</p><ul>" +
+      Object.keys(details).map(function (name) { return "<li><b>" + esc(label(name)) + "</b>: " + esc(details[name]) + "</li>"; }).join("") +
+      "</ul>" + fixForm(record) + '<button type="button" class="secondary" data-act="drop">' + esc(say("drop")) + "</button>";
+    item.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); resend(record, e.target); });
+    item.querySelector('[data-act="drop"]').addEventListener("click", function () {
+      if (window.confirm(say("drop_confirm"))) remove("outbox", record.client_id).then(showOutbox);
+    });
+    return item;
+  }
+  function fixForm(record) {
+    return '<form class="fix">' + EDITABLE[record.type].map(function (name) {
+      var value = record[name] === undefined || record[name] === null ? "" : String(record[name]);
+      if (name === "condition") {
+        var options = ["", "good", "fair", "poor", "dead"].map(function (c) {
+          return '<option value="' + c + '"' + (c === value ? " selected" : "") + ">" + esc(c ? T.conditions[c] : "—") + "</option>";
+        }).join("");
+        return "<label>" + esc(label(name)) + ' <select name="condition">' + options + "</select></label>";
+      }
+      var decimal = NUMBERS.indexOf(name) >= 0;
+      return "<label>" + esc(label(name)) + ' <input name="' + name + '" value="' + esc(decimal ? value.replace(".", ",") : value) + '"' +
+        (decimal ? ' inputmode="decimal"' : "") + "></label>";
+    }).join("") + '<button type="submit">' + esc(say("resend")) + "</button></form>";
+  }
+  function resend(record, form) {
+    EDITABLE[record.type].forEach(function (name) {
+      var value = form.elements[name].value.trim();
+      record[name] = value === "" ? undefined : NUMBERS.indexOf(name) >= 0 ? value.replace(",", ".") : value;
+    });
+    delete record.error;
+    return put("outbox", record).then(showOutbox).then(sync);
   }
   function flash(text) { var box = $("sync-message"); box.textContent = text; box.hidden = false; }
   function showArea() {
     return meta("area").then(function (area) {
+      if (!area) $("area-box").open = true;  // nothing kept yet: choose the area first
       $("area-state").textContent = area ? say("area", { n: area.count, name: area.name }) : "—";
     });
   }
@@ -110,11 +150,14 @@
     if (syncing || !navigator.onLine) return Promise.resolve();
     syncing = true;
     return all("outbox").then(function (records) {
+      // A refused record waits for the user to fix or drop it: sent as it is, it would be
+      // refused again.
+      records = records.filter(function (r) { return !r.error; });
       if (!records.length) return null;
       return token().then(function (bearer) {
         return fetch(root.dataset.syncUrl, {
           method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + bearer },
-          body: JSON.stringify({ records: records.map(function (r) { var copy = Object.assign({}, r); delete copy.error; return copy; }) })
+          body: JSON.stringify({ records: records })
         });
       }).then(function (r) { return r.json(); }).then(function (body) { return settle(records, body.results || []); });
     }).catch(function () { /* still offline or the server is unreachable: try again later */ })
@@ -132,9 +175,14 @@
         return remove("outbox", record.client_id);
       }
       record.error = result.error;
-      return put("outbox", record);
+      return get("outbox", record.client_id).then(function (still) {  // not dropped meanwhile
+        return still ? put("outbox", record) : null;
+      });
     })).then(function () {
-      if (done) flash(say("synced", { n: done }) + (conflicts ? " " + say("conflict") : ""));
+      var refused = results.length - done, parts = [];
+      if (done) parts.push(say("synced", { n: done }) + (conflicts ? " " + say("conflict") : ""));
+      if (refused > 0) parts.push(say("refused", { n: refused }));
+      if (parts.length) flash(parts.join(" "));
     });
   }
 

@@ -29,7 +29,7 @@ def test_an_inspection_made_offline_syncs_once_back_online(live_server):
         page.get_by_role("button", name="Đăng nhập").click()
         page.goto(live_server.url + "/field")
         page.evaluate("navigator.serviceWorker.ready")
-        page.locator("#area-box summary").click()
+        expect(page.locator("#area-box")).to_have_attribute("open", "")  # no area kept yet
         page.select_option("#area-commune", str(tree.commune_id))
         page.click("#area-download")
         expect(page.locator("#area-state")).to_contain_text("1 cây của Gia Sàng")
@@ -57,3 +57,48 @@ def test_an_inspection_made_offline_syncs_once_back_online(live_server):
     assert count_inspections(tree) == 1
     synced = inventory.get_tree(tree.code)
     assert float(synced.dbh_cm) == 45.5 and synced.condition.value == "poor"
+
+
+def test_a_refused_record_is_shown_on_top_fixed_and_sent_again_or_dropped(live_server):
+    """The server refuses a DBH of 900 cm: the phone says so at the top, in Vietnamese, with
+    the field; the inspector corrects it to 45 and sends it again. A second refused record
+    is dropped. Nothing stays stuck in the outbox."""
+    user = make_user(Role.FIELD)
+    tree = make_tree(commune="Gia Sàng")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 412, "height": 900})
+        page = context.new_page()
+        page.goto(live_server.url + "/login")
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.goto(live_server.url + "/field")
+        expect(page.locator("#area-box")).to_have_attribute("open", "")  # no area kept yet
+        page.select_option("#area-commune", str(tree.commune_id))
+        page.click("#area-download")
+        expect(page.locator("#area-state")).to_contain_text("1 cây của Gia Sàng")
+        page.fill("#open-code", tree.code)
+        page.click("#open-form button[type=submit]")
+        for dbh in ("900", "950"):
+            page.fill("#inspect-form [name=dbh_cm]", dbh)
+            page.click("#inspect-form button[type=submit]")
+            expect(page.locator("#rejected .rejected-record")).to_have_count(
+                1 if dbh == "900" else 2
+            )
+        first = page.locator("#rejected .rejected-record").first
+        expect(first).to_contain_text("Máy chủ từ chối")
+        expect(first).to_contain_text("D1.3 phải lớn hơn 0 và không quá 500 cm.")
+        expect(page.locator("#sync-message")).to_contain_text("bị từ chối")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "field-refused.png"), full_page=True)
+        first.locator("input[name=dbh_cm]").fill("45")
+        first.get_by_role("button", name="Gửi lại").click()
+        expect(page.locator("#rejected .rejected-record")).to_have_count(1)
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator("#rejected").get_by_role("button", name="Bỏ bản ghi này").click()
+        expect(page.locator("#rejected .rejected-record")).to_have_count(0)
+        expect(page.locator("#outbox-state")).to_have_text("0 bản ghi chờ đồng bộ")
+        browser.close()
+    assert count_inspections(tree) == 1
+    assert float(inventory.get_tree(tree.code).dbh_cm) == 45
