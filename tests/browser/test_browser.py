@@ -67,6 +67,17 @@ DRAWN_PIXELS = """(pane) => {
 }"""
 
 
+def wait_drawn(page, pane: str, timeout_s: float = 15) -> None:
+    """Until something is drawn in the pane's canvases. Polled from here: Playwright's own
+    wait_for_function evaluates its predicate with eval, which the page's CSP forbids."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while page.evaluate(DRAWN_PIXELS, pane) == 0:
+        assert time.monotonic() < deadline, f"nothing drawn in the {pane} pane"
+        page.wait_for_timeout(100)
+
+
 def test_the_province_map_draws_trees_offline_and_opens_a_card(page, live_server, public_map):
     from geoalchemy2.shape import to_shape
 
@@ -75,12 +86,12 @@ def test_the_province_map_draws_trees_offline_and_opens_a_card(page, live_server
     tree = make_tree(commune="Quan Triều", category="scattered")
     point = to_shape(tree.geom)
     page.goto(f"{live_server.url}/map#map=9/{point.y}/{point.x}")
-    page.wait_for_function(f"({DRAWN_PIXELS})('st-trees') > 0")
-    page.wait_for_function(f"({DRAWN_PIXELS})('st-communes') > 0")
+    wait_drawn(page, "st-trees")
+    wait_drawn(page, "st-communes")
     page.screenshot(path=str(ARTIFACTS / "map-clusters.png"))
     page.goto(f"{live_server.url}/map#map=20/{point.y}/{point.x}")
     page.reload()
-    page.wait_for_function(f"({DRAWN_PIXELS})('st-trees') > 0")
+    wait_drawn(page, "st-trees")
     box = page.locator(".folium-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     card = page.locator(".tree-card")
@@ -115,7 +126,7 @@ def test_a_click_on_a_commune_or_a_stand_opens_its_card(page, live_server, publi
     )
     db.session.commit()
     page.goto(f"{live_server.url}/map#map=15/{lat}/{lon}")
-    page.wait_for_function(f"({DRAWN_PIXELS})('st-stands') > 0")
+    wait_drawn(page, "st-stands")
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     box = page.locator(".folium-map").bounding_box()
@@ -126,7 +137,7 @@ def test_a_click_on_a_commune_or_a_stand_opens_its_card(page, live_server, publi
     page.screenshot(path=str(ARTIFACTS / "map-stand-card.png"))
     page.goto(f"{live_server.url}/map#map=11/{lat}/{lon}")
     page.reload()
-    page.wait_for_function(f"({DRAWN_PIXELS})('st-communes') > 0")
+    wait_drawn(page, "st-communes")
     box = page.locator(".folium-map").bounding_box()
     # 30 px beside the stand (3 px wide at this zoom): the commune around it.
     page.mouse.click(box["x"] + box["width"] / 2 + 30, box["y"] + box["height"] / 2)
@@ -151,13 +162,13 @@ def test_the_maps_draw_the_basemap_the_app_serves_on_desktop_and_phone(
     point = to_shape(tree.geom)
     page.goto(f"{live_server.url}/map#map=13/{point.y}/{point.x}")
     # The basemap (commune fills, outlines) under everything, its names above the colours.
-    page.wait_for_function(f"({DRAWN_PIXELS})('tile') > 0")
-    page.wait_for_function(f"({DRAWN_PIXELS})('st-basemap-names') > 0")
+    wait_drawn(page, "tile")
+    wait_drawn(page, "st-basemap-names")
     expect(page.locator(".leaflet-control-scale-line")).to_have_count(1)  # metres only
     page.screenshot(path=str(ARTIFACTS / "map-basemap.png"))
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
-    page.wait_for_function(f"({DRAWN_PIXELS})('st-basemap-names') > 0")
+    wait_drawn(page, "st-basemap-names")
     page.screenshot(path=str(ARTIFACTS / "map-basemap-phone.png"))
     assert served and set(served) == {200}
     assert page.offsite.blocked == []
