@@ -17,6 +17,7 @@ def _template_globals() -> dict:
 def register(app: Flask) -> None:
     from smarttrees.web import (  # noqa: F401
         account,
+        admin,
         assets,
         field,
         home,

@@ -67,6 +67,10 @@ ROUTES = {
     "tiles.communes": ("GET", "/tiles/communes/6/51/28.pbf", MAP),
     "tiles.basemap_tile": ("GET", "/tiles/basemap/6/51/28", MAP),
     "tiles.basemap_description": ("GET", "/tiles/basemap/info.json", MAP),
+    "pages.admin_users": ("GET", "/admin/users", Role.ADMIN),
+    "pages.admin_user_change": ("POST", "/admin/users/999999", Role.ADMIN),
+    "pages.admin_audit": ("GET", "/admin/audit", Role.ADMIN),
+    "pages.admin_audit_csv": ("GET", "/admin/audit.csv", Role.ADMIN),
     "vendor.asset": ("GET", "/vendor/leaflet/dist/leaflet.js", PUBLIC),
     "static": ("GET", "/static/js/basemap.js", PUBLIC),
     "pages.logout": ("POST", "/logout", SIGNED_IN),  # last: it ends the session
@@ -112,7 +116,7 @@ def test_every_route_lets_in_exactly_the_roles_it_names(app, client, monkeypatch
     for endpoint, (method, path, who) in ROUTES.items():
         url = path.format(tree=tree.code, batch=batch.id)
         body = {} if method != "GET" else None
-        response = client.open(url, method=method, json=body, headers=headers)
+        response = client.open(url, method=method, json=body, headers=headers, buffered=True)
         allowed = _allowed(who, role, public_map)
         if response.status_code >= 500:
             wrong.append((endpoint, response.status_code, "server error"))

@@ -1,5 +1,7 @@
 """Administration: accounts and API tokens, reference data, the demo inventory."""
 
+from smarttrees.services.admin.accounts import change_account, invite, list_accounts
+from smarttrees.services.admin.audit import AuditQuery, audit_csv, audit_page
 from smarttrees.services.admin.demo import load_demo
 from smarttrees.services.admin.reference import analyze, invalid_polygon_count, load_reference
 from smarttrees.services.admin.sign_in import TooManyAttempts, end_sessions, sign_in
@@ -16,16 +18,22 @@ from smarttrees.services.admin.users import (
 )
 
 __all__ = [
+    "AuditQuery",
     "TooManyAttempts",
     "analyze",
+    "audit_csv",
+    "audit_page",
     "authenticate",
+    "change_account",
     "create_user",
     "end_sessions",
     "ensure_user",
     "find_user",
     "get_user",
     "invalid_polygon_count",
+    "invite",
     "issue_token",
+    "list_accounts",
     "list_tokens",
     "load_demo",
     "load_reference",

@@ -1,0 +1,66 @@
+"""What an admin does to accounts: invite (a temporary password shown once: a closed network
+has no mail), change a role, disable (every session and token of the user stops at once) or
+enable again, reset a password. Each change is in the audit log under the admin's name."""
+
+import secrets
+
+from smarttrees.errors import Conflict, NotFound, ValidationFailed
+from smarttrees.extensions import db
+from smarttrees.models import ApiToken, Role, User
+from smarttrees.services.admin.users import _hasher, create_user
+from smarttrees.services.saving import commit_changes
+
+
+def temporary_password() -> str:
+    return secrets.token_urlsafe(9)  # 12 characters
+
+
+def list_accounts() -> list[User]:
+    return list(db.session.scalars(db.select(User).order_by(User.active.desc(), User.email)))
+
+
+def invite(*, email: str, name: str, role: str, by: User) -> tuple[User, str]:
+    """A new account and its temporary password, to hand over in person."""
+    password = temporary_password()
+    db.session.info["actor_id"] = by.id  # the audit log names the admin who invited
+    user = create_user(email=email, name=name, password=password, role=_role(role))
+    return user, password
+
+
+def change_account(user_id: int, *, action: str, role: str | None, by: User) -> str | None:
+    """Apply an admin's action to an account; the new temporary password for a reset."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such account.", details={"user": user_id})
+    if user.id == by.id and action in ("disable", "role"):
+        raise Conflict("An admin cannot disable or demote themselves; ask another admin.")
+    password = None
+    if action == "role":
+        user.role = _role(role)
+    elif action == "disable":
+        user.active = False
+        user.session_version = (user.session_version or 1) + 1  # signed out everywhere
+        db.session.execute(
+            db.update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=db.func.now())
+        )
+    elif action == "enable":
+        user.active = True
+    elif action == "reset":
+        password = temporary_password()
+        user.password_hash = _hasher.hash(password)
+        user.session_version = (user.session_version or 1) + 1
+    else:
+        raise ValidationFailed("Some fields are not valid.", details={"action": "Unknown action."})
+    commit_changes(actor=by)
+    return password
+
+
+def _role(value: str | None) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise ValidationFailed(
+            "Some fields are not valid.", details={"role": "Choose a role of the list."}
+        ) from None

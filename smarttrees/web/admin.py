@@ -1,0 +1,96 @@
+"""Administration pages: accounts (invite, role, disable, reset) and the audit log."""
+
+from datetime import date
+
+from flask import Response, render_template, request, stream_with_context, url_for
+from flask_login import current_user
+
+from smarttrees.auth import role_required
+from smarttrees.models import Role
+from smarttrees.models.audit import AUDITED_TABLES
+from smarttrees.services import admin
+from smarttrees.web import bp
+
+
+def _users_page(**shown):
+    return render_template(
+        "admin/users.html", users=admin.list_accounts(), roles=list(Role), **shown
+    )
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def admin_users():
+    """Every account; a new one is invited with a temporary password shown once, here."""
+    if request.method == "GET":
+        return _users_page()
+    user, password = admin.invite(
+        email=request.form.get("email", ""),
+        name=request.form.get("name", ""),
+        role=request.form.get("role", ""),
+        by=current_user,
+    )
+    return _users_page(handed=(user, password))
+
+
+@bp.post("/admin/users/<int:user_id>")
+@role_required(Role.ADMIN)
+def admin_user_change(user_id: int):
+    """Change a role, disable or enable, or reset a password (the new one shown once)."""
+    password = admin.change_account(
+        user_id,
+        action=request.form.get("action", ""),
+        role=request.form.get("role"),
+        by=current_user,
+    )
+    handed = (next(u for u in admin.list_accounts() if u.id == user_id), password)
+    return _users_page(handed=handed if password else None, changed=user_id)
+
+
+def _audit_query(before: int | None = None) -> admin.AuditQuery:
+    args = request.args
+
+    def day(name):
+        try:
+            return date.fromisoformat(args.get(name, ""))
+        except ValueError:
+            return None
+
+    actor = args.get("actor", "")
+    return admin.AuditQuery(
+        entity=args.get("entity") or None,
+        entity_id=args.get("entity_id", "").strip()[:40] or None,
+        action=args.get("action") or None,
+        actor_id=int(actor) if actor.isascii() and actor.isdigit() else None,
+        since=day("since"),
+        until=day("until"),
+        before=before,
+    )
+
+
+@bp.get("/admin/audit")
+@role_required(Role.ADMIN)
+def admin_audit():
+    """Every change: who, when, what, before and after; filtered, a page at a time."""
+    before = request.args.get("before", "")
+    entries, more = admin.audit_page(
+        _audit_query(int(before) if before.isascii() and before.isdigit() else None)
+    )
+    more_url = url_for("pages.admin_audit", **{**request.args.to_dict(), "before": more})
+    return render_template(
+        "admin/audit.html",
+        entries=entries,
+        more_url=more_url if more else None,
+        entities=sorted(AUDITED_TABLES),
+        users=admin.list_accounts(),
+        args=request.args,
+    )
+
+
+@bp.get("/admin/audit.csv")
+@role_required(Role.ADMIN)
+def admin_audit_csv():
+    """The entries the filters select, all of them, as CSV (streamed)."""
+    lines = stream_with_context(admin.audit_csv(_audit_query()))
+    headers = {"Content-Disposition": 'attachment; filename="audit.csv"'}
+    return Response(lines, mimetype="text/csv; charset=utf-8", headers=headers)
