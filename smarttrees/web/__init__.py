@@ -11,7 +11,14 @@ bp = Blueprint("pages", __name__)
 
 @bp.app_context_processor
 def _template_globals() -> dict:
-    return {"Role": Role, "get_locale": get_locale, "basemap_info": basemap_info}
+    from smarttrees.web.printing import layout_label
+
+    return {
+        "Role": Role,
+        "get_locale": get_locale,
+        "basemap_info": basemap_info,
+        "layout_label": layout_label,
+    }
 
 
 def register(app: Flask) -> None:

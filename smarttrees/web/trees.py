@@ -25,7 +25,7 @@ from smarttrees.models import Condition, Role, TreeCategory
 from smarttrees.services import inventory, labels
 from smarttrees.services.inventory import TreeQuery
 from smarttrees.web import bp
-from smarttrees.web.printing import label_pdf
+from smarttrees.web.printing import ROLL_LIMIT, label_pdf, roll_pdf
 
 FILTERS = ("species_id", "category", "condition", "commune_id", "q", "year", "bbox", "batch")
 
@@ -207,6 +207,15 @@ def tree_labels():
     """Labels for the trees the list shows (its filters), as a PDF to print."""
     query, _ = _list_query()
     return label_pdf(labels.Selection(query=query), default_layout="a4-3x8", filename="labels.pdf")
+
+
+@bp.route("/labels/roll", methods=["GET", "POST"])
+@role_required(Role.FIELD)
+def label_roll():
+    """A roll of fresh tags: codes reserved now, printed, assigned in the field later."""
+    if request.method == "POST":
+        return roll_pdf(request.form)
+    return render_template("trees/roll.html", layouts=sorted(LAYOUTS), limit=ROLL_LIMIT)
 
 
 @bp.get("/photos/<path:name>")

@@ -33,6 +33,7 @@ ROUTES = {
     "pages.tree_inspect": ("GET", "/trees/{tree}/inspect", F),
     "pages.tree_labels": ("GET", "/trees/labels.pdf?q={tree}", F),
     "pages.photo": ("GET", "/photos/none.jpg", V),
+    "pages.label_roll": ("GET", "/labels/roll", F),
     "pages.import_list": ("GET", "/imports", M),
     "pages.import_new": ("GET", "/imports/new", M),
     "pages.import_detail": ("GET", "/imports/{batch}", M),

@@ -295,3 +295,30 @@ def test_production_settings_refuse_labels_that_lead_to_this_computer(app, clien
     assert response.status_code == 409
     assert "SMARTTREES_BASE_URL" in response.get_data(as_text=True)
     assert printed.exit_code == 1 and "SMARTTREES_BASE_URL" in printed.output
+
+
+def test_a_roll_of_fresh_tags_is_printed_from_the_browser(client, tmp_path):
+    """A field supervisor reserves 6 codes in the browser; the PDF's QR codes decode to the
+    addresses of those fresh codes, which new trees can then take; a count that is not one is
+    refused naming the field."""
+    from tests.helpers.web import sign_in
+
+    sign_in(client, Role.FIELD)
+    page = client.get("/labels/roll").get_data(as_text=True)
+    assert "Thẻ 50 × 30 mm (máy in nhãn)" in page and "A4, 3 × 8 nhãn cỡ 70 × 37 mm" in page
+    csrf = csrf_from(client, "/labels/roll")
+    answer = client.post(
+        "/labels/roll",
+        data={"count": "6", "layout": "a4-3x8", "csrf_token": csrf},
+    )
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    first, last = re.search(
+        r"tags-(\w+)-(\w+)\.pdf", answer.headers["Content-Disposition"]
+    ).groups()
+    pdf = tmp_path / "roll.pdf"
+    pdf.write_bytes(answer.data)
+    urls = decode_pdf(pdf)["QRCode"]
+    assert len(urls) == 6
+    assert f"http://localhost/t/{first}" in urls and f"http://localhost/t/{last}" in urls
+    refused = client.post("/labels/roll", data={"count": "²", "csrf_token": csrf})
+    assert refused.status_code == 422 and "count" in refused.get_data(as_text=True)
