@@ -38,6 +38,21 @@ FIELD_RANGES = {
 # The survey import's ranges, by mapping target.
 RANGES = {name: (m.low, m.high) for name, m in MEASURES.items()}
 # Condition words of Vietnamese field sheets and of city inventories (folded, lower case).
+# The words of a file's category column, folded → the tree's category.
+CATEGORIES = {
+    "urban": "urban",
+    "street": "urban",
+    "do thi": "urban",
+    "cay do thi": "urban",
+    "scattered": "scattered",
+    "phan tan": "scattered",
+    "cay phan tan": "scattered",
+    "plantation": "plantation",
+    "rung trong": "plantation",
+    "rung trong tap trung": "plantation",
+    "tap trung": "plantation",
+}
+
 CONDITIONS = {
     "good": "good",
     "very good": "good",

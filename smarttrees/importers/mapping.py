@@ -97,6 +97,8 @@ TARGETS = {
         "hauteur",
     ),
     "crown": ("crown", "crown_m", "crown width", "crown spread", "duong kinh tan", "dt", "tan"),
+    # Not "loại" alone: folded, it is also "loài" (species) of a Vietnamese sheet.
+    "category": ("category", "tree category", "phan loai", "loai hinh", "nhom cay"),
     "condition": (
         "condition",
         "tinh trang",

@@ -5,12 +5,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import (
+    Response,
+    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
     send_from_directory,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext
@@ -207,6 +210,24 @@ def tree_labels():
     """Labels for the trees the list shows (its filters), as a PDF to print."""
     query, _ = _list_query()
     return label_pdf(labels.Selection(query=query), default_layout="a4-3x8", filename="labels.pdf")
+
+
+EXPORTS = {
+    "csv": (inventory.trees_csv, "text/csv; charset=utf-8"),
+    "geojson": (inventory.trees_geojson, "application/geo+json"),
+}
+
+
+@bp.get("/trees/export.<fmt>")
+@role_required(Role.VIEWER)
+def tree_export(fmt: str):
+    """The trees the list's filters select, as CSV or GeoJSON, streamed."""
+    if fmt not in EXPORTS:
+        abort(404)
+    query, _ = _list_query()
+    write, mimetype = EXPORTS[fmt]
+    headers = {"Content-Disposition": f'attachment; filename="trees.{fmt}"'}
+    return Response(stream_with_context(write(query)), mimetype=mimetype, headers=headers)
 
 
 @bp.route("/labels/roll", methods=["GET", "POST"])

@@ -34,6 +34,7 @@ ROUTES = {
     "pages.tree_labels": ("GET", "/trees/labels.pdf?q={tree}", F),
     "pages.photo": ("GET", "/photos/none.jpg", V),
     "pages.label_roll": ("GET", "/labels/roll", F),
+    "pages.tree_export": ("GET", "/trees/export.csv", V),
     "pages.import_list": ("GET", "/imports", M),
     "pages.import_new": ("GET", "/imports/new", M),
     "pages.import_detail": ("GET", "/imports/{batch}", M),

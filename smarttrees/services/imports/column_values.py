@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from smarttrees.extensions import db
 from smarttrees.importers.headings import words
-from smarttrees.measures import CONDITIONS, RANGES, UNITS
+from smarttrees.measures import CATEGORIES, CONDITIONS, RANGES, UNITS
 from smarttrees.measures import MEASURES as MEASURE_KINDS
 from smarttrees.services.imports.species_match import SpeciesMatcher
 from smarttrees.vietnamese import nfc
@@ -51,6 +51,14 @@ def condition_params(raw, mapping) -> dict:
     return {
         "condition_texts": [value for value, _ in rows],
         "condition_values": [condition for _, condition in rows],
+    }
+
+
+def category_params(raw, mapping) -> dict:
+    rows = [(value, CATEGORIES.get(words(value))) for value in distinct(raw, mapping, "category")]
+    return {
+        "category_texts": [value for value, _ in rows],
+        "category_values": [category for _, category in rows],
     }
 
 

@@ -137,6 +137,7 @@ WITH v AS (
          {external_id} AS external_id,
          {species} AS species_text, {dbh} AS dbh_text, {height} AS height_text,
          {crown} AS crown_text, {condition} AS condition_text, {planted} AS planted_text,
+         {category} AS category_text,
          normalize({notes}, NFC) AS notes, {content} AS content
     FROM import_raw AS r OFFSET 0
 ), parsed AS (
@@ -187,6 +188,7 @@ SELECT c.row_number, c.extra, c.geometry, c.point_problem, c.point_value, c.x_te
        c.height_text, c.height_number, c.height, c.height_class,
        c.crown_text, c.crown_number, c.crown, c.crown_class,
        c.condition_text, CAST(co.value AS tree_condition) AS condition, c.planted_text, c.planted,
+       CAST(ca.value AS tree_category) AS category,
        -- What could not be read (or was a size class) is kept as the file wrote it (the
        -- object is built only for the rows that have such a value).
        CASE WHEN (c.dbh IS NULL OR c.dbh_class) AND c.dbh_text IS NOT NULL
@@ -194,12 +196,14 @@ SELECT c.row_number, c.extra, c.geometry, c.point_problem, c.point_value, c.x_te
               OR (c.crown IS NULL OR c.crown_class) AND c.crown_text IS NOT NULL
               OR c.planted IS NULL AND c.planted_text IS NOT NULL
               OR co.value IS NULL AND c.condition_text IS NOT NULL
+              OR ca.value IS NULL AND c.category_text IS NOT NULL
        THEN jsonb_strip_nulls(jsonb_build_object(
          'dbh', CASE WHEN c.dbh IS NULL OR c.dbh_class THEN c.dbh_text END,
          'height', CASE WHEN c.height IS NULL OR c.height_class THEN c.height_text END,
          'crown', CASE WHEN c.crown IS NULL OR c.crown_class THEN c.crown_text END,
          'planted', CASE WHEN c.planted IS NULL THEN c.planted_text END,
-         'condition', CASE WHEN co.value IS NULL THEN c.condition_text END)) END AS surveyed,
+         'condition', CASE WHEN co.value IS NULL THEN c.condition_text END,
+         'category', CASE WHEN ca.value IS NULL THEN c.category_text END)) END AS surveyed,
        c.notes, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, c.geom,
        cu.id AS commune_id, st.id AS stand_id,
        NULL::text AS code, NULL::text AS problem
@@ -213,6 +217,8 @@ SELECT c.row_number, c.extra, c.geometry, c.point_problem, c.point_value, c.x_te
          AS sp (text, name, id, problem) ON sp.text = c.species_text
   LEFT JOIN unnest(CAST(:condition_texts AS text[]), CAST(:condition_values AS text[]))
          AS co (text, value) ON co.text = c.condition_text
+  LEFT JOIN unnest(CAST(:category_texts AS text[]), CAST(:category_values AS text[]))
+         AS ca (text, value) ON ca.text = c.category_text
 {window}
 """
 
@@ -257,7 +263,15 @@ def convert(
     """Build import_rows from import_raw; the problems of the rows (coordinates, numbers,
     dates, species). Rows that cannot be placed are left out of import_rows."""
     raw = column_values.raw_names(columns)
-    targets = ("external_id", "species", *column_values.MEASURES, "condition", "planted", "notes")
+    targets = (
+        "external_id",
+        "species",
+        *column_values.MEASURES,
+        "condition",
+        "planted",
+        "notes",
+        "category",
+    )
     cells = {t: column_values.cell(mapping, t, raw) for t in targets}
     points = _coordinate_sql(mapping, raw, coordinates)
     sql = CONVERT_SQL.format(
@@ -267,6 +281,7 @@ def convert(
         **column_values.measure_params(units),
         **column_values.species_params(raw, mapping, matcher),
         **column_values.condition_params(raw, mapping),
+        **column_values.category_params(raw, mapping),
     }
     db.session.execute(text(COMMUNE_PARTS_SQL))
     # JIT compiling this long expression costs more than it saves, even for a million rows.

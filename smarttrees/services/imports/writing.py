@@ -11,11 +11,11 @@ from smarttrees.services.inventory.trees import reserve_tree_codes
 
 # A row that repeats its tree's values is not written at all.
 CHANGED = """(t.species_id, t.species_raw, t.dbh_cm, t.height_m, t.crown_m, t.condition,
-      t.planted_on, t.notes, t.geom, t.commune_id, t.stand_id, t.surveyed)
+      t.planted_on, t.notes, t.geom, t.commune_id, t.stand_id, t.surveyed, t.category)
      IS DISTINCT FROM
      (r.species_id, r.species_raw, round(r.dbh, 1), round(r.height, 1), round(r.crown, 1),
       coalesce(r.condition, t.condition), r.planted, coalesce(r.notes, t.notes), r.geom,
-      r.commune_id, r.stand_id, r.surveyed)"""
+      r.commune_id, r.stand_id, r.surveyed, coalesce(r.category, t.category))"""
 
 # A tree the source already has takes the row's values, unless they repeat what it holds:
 # next month's re-import rewrites only what changed.
@@ -25,6 +25,7 @@ UPDATE trees AS t
        height_m = r.height, crown_m = r.crown, condition = coalesce(r.condition, t.condition),
        planted_on = r.planted, notes = coalesce(r.notes, t.notes), geom = r.geom,
        commune_id = r.commune_id, stand_id = r.stand_id, import_batch_id = :batch,
+       category = coalesce(r.category, t.category),
        updated_at = now(), updated_by_id = :actor, surveyed = r.surveyed
   FROM import_rows AS r
  WHERE t.source = :source AND t.external_id = r.external_id AND r.problem IS NULL
@@ -37,9 +38,9 @@ INSERT INTO trees (code, category, species_id, species_raw, dbh_cm, height_m, cr
                    condition, planted_on, notes, geom, commune_id, stand_id, source,
                    external_id, import_batch_id, created_by_id, updated_by_id, surveyed)
 SELECT tree_code(:first + row_number() OVER (ORDER BY r.row_number) - 1),
-       CAST(:category AS tree_category), r.species_id, r.species_raw, r.dbh, r.height,
-       r.crown, r.condition, r.planted, r.notes, r.geom, r.commune_id, r.stand_id, :source,
-       r.external_id, :batch, :actor, :actor, r.surveyed
+       coalesce(r.category, CAST(:category AS tree_category)), r.species_id, r.species_raw,
+       r.dbh, r.height, r.crown, r.condition, r.planted, r.notes, r.geom, r.commune_id,
+       r.stand_id, :source, r.external_id, :batch, :actor, :actor, r.surveyed
   FROM import_rows AS r
  WHERE r.problem IS NULL AND NOT EXISTS (
        SELECT 1 FROM trees AS t WHERE t.source = :source AND t.external_id = r.external_id)"""
@@ -61,7 +62,8 @@ WITH numbered AS (
 INSERT INTO trees (code, category, species_id, species_raw, dbh_cm, height_m, crown_m,
                    condition, planted_on, notes, geom, commune_id, stand_id, source,
                    external_id, import_batch_id, created_by_id, updated_by_id, surveyed)
-SELECT coalesce(r.new_code, r.kept_code), CAST(:category AS tree_category), r.species_id,
+SELECT coalesce(r.new_code, r.kept_code),
+       coalesce(r.category, CAST(:category AS tree_category)), r.species_id,
        r.species_raw, r.dbh, r.height, r.crown, r.condition, r.planted, r.notes, r.geom,
        r.commune_id, r.stand_id, :source, r.external_id, :batch, :actor, :actor, r.surveyed
   FROM numbered AS r

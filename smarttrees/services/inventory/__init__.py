@@ -8,6 +8,7 @@ from smarttrees.services.inventory.catalog import (
     list_species,
     province_bounds,
 )
+from smarttrees.services.inventory.exports import trees_csv, trees_geojson
 from smarttrees.services.inventory.inspections import (
     INSPECTION_FIELDS,
     Recorded,
@@ -51,4 +52,6 @@ __all__ = [
     "service_area_enabled",
     "summary",
     "tree_from_client",
+    "trees_csv",
+    "trees_geojson",
 ]
