@@ -37,15 +37,20 @@ def get_commune(code: str):
     return commune_feature(unit, tree_count=inventory.commune_tree_counts().get(unit.id, 0))
 
 
-@bp.get("/here")
-@public_or_viewer
-def place_here():
-    """The stand and commune at a point of the map: what a click there opens."""
+def _point_arg():
+    """The point the query string gives (lon, lat); a 422 naming "location" when it is none."""
     fields = Fields(request.args)
     inventory.parse_location(fields, required=True)
     if fields.errors:
         raise ValidationFailed("Some parameters are not valid.", details=fields.errors)
-    point = fields.values["geom"]
+    return fields.values["geom"]
+
+
+@bp.get("/here")
+@public_or_viewer
+def place_here():
+    """The stand and commune at a point of the map: what a click there opens."""
+    point = _point_arg()
     return maps.place_at(point.x, point.y)
 
 
@@ -53,11 +58,7 @@ def place_here():
 @public_or_viewer
 def nearest_trees():
     """The trees nearest a point (the map's "my location"), nearest first, in metres."""
-    fields = Fields(request.args)
-    inventory.parse_location(fields, required=True)
-    if fields.errors:
-        raise ValidationFailed("Some parameters are not valid.", details=fields.errors)
-    point = fields.values["geom"]
+    point = _point_arg()
     return {"trees": maps.nearest_trees(point.x, point.y, whole_arg("limit") or 10)}
 
 

@@ -12,6 +12,15 @@ from smarttrees.labels.sheets import LAYOUTS
 from smarttrees.services import labels
 
 
+def _base_url() -> str:
+    """The address the printed codes lead to: the configured one, else the one this page was
+    asked at (refused in production when it is this computer's)."""
+    config = current_app.config
+    return label_base_url(
+        config["BASE_URL"], used=request.host_url, production=config["PRODUCTION"]
+    )
+
+
 def label_pdf(selection: labels.Selection, *, default_layout: str, filename: str) -> Response:
     config = current_app.config
     args = request.args
@@ -22,9 +31,7 @@ def label_pdf(selection: labels.Selection, *, default_layout: str, filename: str
         code128=bool(args.get("code128")),
         margins=";".join(margins) if any(margins) else None,
     )
-    base = label_base_url(
-        config["BASE_URL"], used=request.host_url, production=config["PRODUCTION"]
-    )
+    base = _base_url()
     buffer = io.BytesIO()
     labels.write_labels(
         selection,
@@ -60,9 +67,7 @@ def roll_pdf(form) -> Response:
         margins=None,
     )
     config = current_app.config
-    base = label_base_url(
-        config["BASE_URL"], used=request.host_url, production=config["PRODUCTION"]
-    )
+    base = _base_url()
     buffer = io.BytesIO()
     first, last = labels.print_reserved_codes(
         int(count),

@@ -16,18 +16,24 @@ def count_inspections(tree) -> int:
     return db.session.scalar(select(func.count()).where(Inspection.tree_id == tree.id))
 
 
+def open_field_app(context, live_server, user):
+    """A phone's page of the field app, its user signed in through the form."""
+    page = context.new_page()
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(live_server.url + "/field")
+    return page
+
+
 def test_an_inspection_made_offline_syncs_once_back_online(live_server):
     user = make_user(Role.FIELD)
     tree = make_tree(commune="Gia Sàng")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         context = browser.new_context(viewport={"width": 412, "height": 900})
-        page = context.new_page()
-        page.goto(live_server.url + "/login")
-        page.get_by_label("Email").fill(user.email)
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.goto(live_server.url + "/field")
+        page = open_field_app(context, live_server, user)
         page.evaluate("navigator.serviceWorker.ready")
         expect(page.locator("#area-box")).to_have_attribute("open", "")  # no area kept yet
         page.select_option("#area-commune", str(tree.commune_id))
@@ -68,12 +74,7 @@ def test_a_refused_record_is_shown_on_top_fixed_and_sent_again_or_dropped(live_s
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         context = browser.new_context(viewport={"width": 412, "height": 900})
-        page = context.new_page()
-        page.goto(live_server.url + "/login")
-        page.get_by_label("Email").fill(user.email)
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.goto(live_server.url + "/field")
+        page = open_field_app(context, live_server, user)
         expect(page.locator("#area-box")).to_have_attribute("open", "")  # no area kept yet
         page.select_option("#area-commune", str(tree.commune_id))
         page.click("#area-download")

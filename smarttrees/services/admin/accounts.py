@@ -7,7 +7,8 @@ import secrets
 from smarttrees.errors import Conflict, NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.models import ApiToken, Role, User
-from smarttrees.services.admin.users import _hasher, create_user
+from smarttrees.services.admin.sign_in import invalidate_sessions
+from smarttrees.services.admin.users import create_user, hash_password
 from smarttrees.services.saving import commit_changes
 
 
@@ -39,7 +40,7 @@ def change_account(user_id: int, *, action: str, role: str | None, by: User) -> 
         user.role = _role(role)
     elif action == "disable":
         user.active = False
-        user.session_version = (user.session_version or 1) + 1  # signed out everywhere
+        invalidate_sessions(user)  # signed out everywhere
         db.session.execute(
             db.update(ApiToken)
             .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
@@ -49,8 +50,8 @@ def change_account(user_id: int, *, action: str, role: str | None, by: User) -> 
         user.active = True
     elif action == "reset":
         password = temporary_password()
-        user.password_hash = _hasher.hash(password)
-        user.session_version = (user.session_version or 1) + 1
+        user.password_hash = hash_password(password)
+        invalidate_sessions(user)
     else:
         raise ValidationFailed("Some fields are not valid.", details={"action": "Unknown action."})
     commit_changes(actor=by)

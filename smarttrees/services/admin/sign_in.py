@@ -39,8 +39,14 @@ def sign_in(email: str, password: str, address: str) -> User | None:
 
 def end_sessions(user: User) -> None:
     """Every session and "remember me" cookie of the user stops working."""
-    user.session_version = (user.session_version or 1) + 1
+    invalidate_sessions(user)
     db.session.commit()
+
+
+def invalidate_sessions(user: User) -> None:
+    """Raise the user's session version (committed by the caller): cookies issued before it
+    name an older one and are refused."""
+    user.session_version = (user.session_version or 1) + 1
 
 
 def _refuse_while_locked(email: str, address: str) -> None:

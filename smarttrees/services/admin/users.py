@@ -30,10 +30,14 @@ def create_user(*, email: str, name: str, password: str, role: Role, locale: str
     if db.session.scalar(select(User).where(User.email == email)):
         raise Conflict("A user with this email exists already.", details={"email": "taken"})
     user = User(email=email, name=nfc(name) or email, role=role, locale=locale)
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = hash_password(password)
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
 
 
 def ensure_user(*, email: str, name: str, password: str, role: Role) -> User:
