@@ -1,6 +1,7 @@
 """Database models, one module per aggregate. Models never commit and never build URLs."""
 
 from smarttrees.models.audit import AuditLog
+from smarttrees.models.harvest import Harvest, Shipment, ShipmentItem
 from smarttrees.models.import_batch import (
     ImportBatch,
     ImportRowError,
@@ -8,9 +9,9 @@ from smarttrees.models.import_batch import (
     ImportStatus,
     SavedMapping,
 )
-from smarttrees.models.nursery import LotEvent, LotEventKind, Nursery, SeedlingLot
+from smarttrees.models.nursery import LotEvent, LotEventKind, Nursery, Propagation, SeedlingLot
 from smarttrees.models.place import AdminLevel, AdminUnit
-from smarttrees.models.product import ProductBatch, ProductKind, product_lineage
+from smarttrees.models.product import BatchOrigin, ProductBatch, ProductKind, product_lineage
 from smarttrees.models.species import Species
 from smarttrees.models.stand import ForestFunction, Stand
 from smarttrees.models.tally import CommuneTally, LayerVersion, TileVersion, TreeCell
@@ -22,9 +23,11 @@ __all__ = [
     "AdminUnit",
     "ApiToken",
     "AuditLog",
+    "BatchOrigin",
     "CommuneTally",
     "Condition",
     "ForestFunction",
+    "Harvest",
     "ImportBatch",
     "ImportRowError",
     "ImportRowValues",
@@ -37,9 +40,12 @@ __all__ = [
     "Nursery",
     "ProductBatch",
     "ProductKind",
+    "Propagation",
     "Role",
     "SavedMapping",
     "SeedlingLot",
+    "Shipment",
+    "ShipmentItem",
     "Species",
     "Stand",
     "TileVersion",

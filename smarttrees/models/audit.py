@@ -24,6 +24,8 @@ AUDITED_TABLES = {
     "seedling_lots",
     "lot_events",
     "product_batches",
+    "harvests",
+    "shipments",
     "users",
     "api_tokens",
     "admin_units",

@@ -14,6 +14,7 @@ class Role(enum.Enum):
     """Roles in increasing power: each may do everything the ones before it may."""
 
     VIEWER = "viewer"
+    NURSERY = "nursery"  # a nursery's operators: their own nursery's lots, and what viewers see
     FIELD = "field"
     MANAGER = "manager"
     ADMIN = "admin"
@@ -36,6 +37,7 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = enum_column(Role, "user_role", default=Role.VIEWER)
     locale: Mapped[str | None] = mapped_column(String(5))
+    nursery_id: Mapped[int | None] = mapped_column(ForeignKey("nurseries.id"))  # nursery role
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
     created_at: Mapped[datetime] = created_at()
     # Raised when the user signs out (or is disabled): every session and "remember me" cookie
