@@ -16,6 +16,7 @@ from smarttrees.vietnamese import nfc
 
 CLOCK_SLACK = timedelta(minutes=10)
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[. ][0-9]{3})+$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
@@ -41,11 +42,15 @@ class Fields:
             self.values[name] = None
         return True
 
-    def text(self, name: str, *, max_length: int = 2000) -> None:
+    def text(self, name: str, *, max_length: int = 2000, required: bool = False) -> None:
+        if required and self._absent(name, required=True):
+            return
         if name in self.raw:
             value = nfc(str(self.raw[name])) if self.raw[name] is not None else None
             if value and len(value) > max_length:
                 self.errors[name] = "This text is too long."
+            elif value and "\x00" in value:
+                self.errors[name] = "This text holds a character that cannot be stored."
             self.values[name] = value
 
     def number(self, name: str, *, required: bool = False) -> None:
@@ -73,16 +78,28 @@ class Fields:
         except ValueError:
             self.errors[name] = "Choose one of the listed values."
 
-    def integer(self, name: str, *, required: bool = False) -> None:
+    def integer(
+        self, name: str, *, required: bool = False, low: int | None = None, high: int | None = None
+    ) -> None:
+        """A whole number in ASCII digits (int() also reads other scripts' digits), in range."""
         if self._absent(name, required=required):
             return
-        try:
-            self.values[name] = int(str(self.raw[name]).strip())
-        except ValueError:
+        text = str(self.raw[name]).strip()
+        if _THOUSANDS.fullmatch(text):  # 12.000 or 12 000, as Vietnamese forms write it
+            text = re.sub(r"[. ]", "", text)
+        if not re.fullmatch(r"-?[0-9]{1,15}", text):
             self.errors[name] = "Enter a whole number."
+            return
+        value = int(text)
+        if low is not None and value < low:
+            self.errors[name] = "The number must be more than 0." if low == 1 else "Too small."
+        elif high is not None and value > high:
+            self.errors[name] = "The number is too large."
+        else:
+            self.values[name] = value
 
-    def day(self, name: str) -> None:
-        if self._absent(name, required=False):
+    def day(self, name: str, *, required: bool = False) -> None:
+        if self._absent(name, required=required):
             return
         try:
             value = parse_day(str(self.raw[name]))
@@ -91,6 +108,9 @@ class Fields:
             return
         if value > date.today():
             self.errors[name] = "The date cannot be in the future."
+            return
+        if value < EARLIEST.date():
+            self.errors[name] = "The date cannot be before 1900."
             return
         self.values[name] = value
 

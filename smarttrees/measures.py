@@ -34,6 +34,12 @@ FIELD_RANGES = {
     **{m.column: (m.low, m.high, m.message) for m in MEASURES.values()},
     "accuracy_m": (0, 100000, "GPS accuracy must be a positive number of metres."),
     "circumference_cm": (0, 1600, "The circumference must be more than 0 and at most 1,600 cm."),
+    # Custody: harvests and batches of forest products.
+    "area_ha": (0, 100000, "The area must be more than 0 and at most 100,000 ha."),
+    "planned_volume_m3": (0, 1000000, "The volume must be more than 0 and at most 1,000,000 m³."),
+    "volume_m3": (0, 1000000, "The volume must be more than 0 and at most 1,000,000 m³."),
+    "mass_kg": (0, 1000000000, "The mass must be more than 0 kg."),
+    "yield_ratio": (0, 1, "The yield must be more than 0 and at most 1."),
 }
 # The survey import's ranges, by mapping target.
 RANGES = {name: (m.low, m.high) for name, m in MEASURES.items()}

@@ -66,8 +66,10 @@ def _lots():
         sa.Column("document", sa.String(80)),
         sa.Column("reason", sa.String(200)),
         sa.Column("losses", sa.Integer()),
+        sa.Column("client_id", sa.String(64)),
     ):
         op.add_column("lot_events", column)
+    op.create_unique_constraint(op.f("uq_lot_events_client_id"), "lot_events", ["client_id"])
     op.create_check_constraint(
         op.f("ck_lot_events_losses_not_negative"), "lot_events", "losses >= 0"
     )
@@ -199,11 +201,12 @@ def downgrade():
         "actor_id",
     ):
         op.drop_column("product_batches", column)  # fmt: skip
+    op.drop_constraint(op.f("ck_product_batches_pieces_positive"), "product_batches")
     op.execute("DROP TYPE batch_origin")
     op.drop_table("harvests")
     op.drop_column("users", "nursery_id")
     op.drop_index("ix_lot_events_stand_id", "lot_events")
-    for column in ("counterparty", "document", "reason", "losses"):
+    for column in ("counterparty", "document", "reason", "losses", "client_id"):
         op.drop_column("lot_events", column)
     for column in (
         "seed_source_code",

@@ -7,10 +7,11 @@ rings closed, at least 4 positions, no holes, no self-intersection; properties P
 ProducerCountry, ProductionPlace, and Area (ha) for points; per statement at most 25 MB and
 1,000 producers per commodity.
 
-Choices: coordinates are written rounded to exactly 6 decimals, and collapse is checked against
-both rounding and truncation. Plots without owner are left out of the collections (the EU
-system refuses a nameless producer) and only listed as violations; so are shapes that are no
-area. A plot written as a point is checked as that point, not as the outline it replaces.
+Choices: coordinates are written rounded to 6 decimals; collapse is checked against rounding and
+truncation. Plots without owner, and shapes that are no area, are listed as violations and left
+out of the collections. A plot written as a point is checked as that point, not as its outline.
+A repair (fill a hole, uncross, snap to the grid) is kept only if it removes its error and adds
+none; it is reported with both areas on the spheroid and the largest movement of the outline.
 """
 
 import unicodedata
@@ -22,7 +23,6 @@ from shapely.geometry.base import BaseGeometry
 from smarttrees.geo import eudr_geometry as geo
 
 ERROR, WARNING = "error", "warning"
-POINT_MAX_HA = 4.0
 MIN_AREA_HA = 0.0001
 
 
@@ -34,84 +34,63 @@ class Kind:
     fix: str
 
 
+# Code: (message, fix). Plain sentences, translated as they are; the figures go in `details`.
+_TEXTS = {
+    "plot_without_owner": (
+        "The stand has no owner: the statement needs the name of its producer.",
+        "Record the stand's owner.",
+    ),
+    "geometry_not_area": (
+        "The stand's shape is not an area: it is empty, a line or a mix of shapes.",
+        "Draw the stand's outline as a polygon.",
+    ),
+    "outside_lon_lat": (
+        "The coordinates are not longitude and latitude: the stand is probably stored in a "
+        "projected system such as VN-2000.",
+        "Convert the stand's outline to WGS 84 longitude and latitude (EPSG:4326).",
+    ),
+    "point_area_too_large": (
+        "The stand is a point but covers more than 4 ha: the EU system needs its outline.",
+        "Draw the stand's outline as a polygon.",
+    ),
+    "polygon_has_hole": (
+        "The stand's outline has a hole.",
+        "The EU system refuses holes: redraw the outline without the hole, or split the stand.",
+    ),
+    "too_few_positions": (
+        "A ring of the outline has fewer than three distinct corners: it encloses no area.",
+        "Redraw the stand's outline.",
+    ),
+    "vertices_collapse": (
+        "Two corners of the outline fall on the same point once the coordinates are cut to "
+        "6 decimals (about 10 cm).",
+        "Remove the corners that lie closer than 10 cm to their neighbour.",
+    ),
+    "self_intersection": (
+        "The stand's outline crosses or touches itself, or its parts overlap.",
+        "Redraw the outline so that no edge crosses or touches another.",
+    ),
+    "too_many_producers": (
+        "The statement names more producers than the EU system accepts.",
+        "Split the stands over several statements.",
+    ),
+    "file_too_large": (
+        "The geolocation is larger than the EU system accepts for one statement.",
+        "Split the stands over several statements, or simplify their outlines.",
+    ),
+    "small_area": (
+        "The stand's area is under 0.0001 ha, the smallest area the EU system accepts.",
+        "Check the stand's outline and area.",
+    ),
+    "production_place_missing": (
+        "The stand has no place of production.",
+        "Record the commune, sub-compartment, compartment and lot of the stand.",
+    ),
+}
+_WARNINGS = {"small_area", "production_place_missing"}
 CATALOGUE = {
-    kind.code: kind
-    for kind in (
-        Kind(
-            "plot_without_owner",
-            ERROR,
-            "The stand has no owner: the statement needs the name of its producer.",
-            "Record the stand's owner.",
-        ),
-        Kind(
-            "geometry_not_area",
-            ERROR,
-            "The stand's shape is not an area: it is empty, a line or a mix of shapes.",
-            "Draw the stand's outline as a polygon.",
-        ),
-        Kind(
-            "outside_lon_lat",
-            ERROR,
-            "The coordinates are not longitude and latitude: the stand is probably stored in a "
-            "projected system such as VN-2000.",
-            "Convert the stand's outline to WGS 84 longitude and latitude (EPSG:4326).",
-        ),
-        Kind(
-            "point_area_too_large",
-            ERROR,
-            "The stand is a point but covers more than 4 ha: the EU system needs its outline.",
-            "Draw the stand's outline as a polygon.",
-        ),
-        Kind(
-            "polygon_has_hole",
-            ERROR,
-            "The stand's outline has a hole.",
-            "The EU system refuses holes: redraw the outline without the hole, or split the stand.",
-        ),
-        Kind(
-            "too_few_positions",
-            ERROR,
-            "A ring of the outline has fewer than three distinct corners: it encloses no area.",
-            "Redraw the stand's outline.",
-        ),
-        Kind(
-            "vertices_collapse",
-            ERROR,
-            "Two corners of the outline fall on the same point once the coordinates are cut to "
-            "6 decimals (about 10 cm).",
-            "Remove the corners that lie closer than 10 cm to their neighbour.",
-        ),
-        Kind(
-            "self_intersection",
-            ERROR,
-            "The stand's outline crosses or touches itself, or its parts overlap.",
-            "Redraw the outline so that no edge crosses or touches another.",
-        ),
-        Kind(
-            "too_many_producers",
-            ERROR,
-            "The statement names more producers than the EU system accepts.",
-            "Split the stands over several statements.",
-        ),
-        Kind(
-            "file_too_large",
-            ERROR,
-            "The geolocation is larger than the EU system accepts for one statement.",
-            "Split the stands over several statements, or simplify their outlines.",
-        ),
-        Kind(
-            "small_area",
-            WARNING,
-            "The stand's area is under 0.0001 ha, the smallest area the EU system accepts.",
-            "Check the stand's outline and area.",
-        ),
-        Kind(
-            "production_place_missing",
-            WARNING,
-            "The stand has no place of production.",
-            "Record the commune, sub-compartment, compartment and lot of the stand.",
-        ),
-    )
+    code: Kind(code, WARNING if code in _WARNINGS else ERROR, message, fix)
+    for code, (message, fix) in _TEXTS.items()
 }
 
 
@@ -181,63 +160,34 @@ def check_plot(plot: Plot) -> list[Violation]:
         found.append(("plot_without_owner", {}))
     if not producer_key(plot.production_place):
         found.append(("production_place_missing", {}))
-    found += _geometry_problems(plot)
+    found += geo.problems(plot.geometry, plot_ha=plot.area_ha)
     if plot.area_ha < MIN_AREA_HA:
-        found.append(("small_area", {"area_ha": plot.area_ha}))
+        found.append(("small_area", {"area_ha": round(plot.area_ha, 6)}))
     return [
         Violation(code=code, stand_id=plot.stand_id, label=plot.label, details=details)
         for code, details in found
     ]
 
 
-def _geometry_problems(plot: Plot) -> list[tuple[str, dict]]:
-    shape = plot.geometry
-    if shape.is_empty or shape.geom_type not in geo.POLYGONAL + geo.PUNCTUAL:
-        return [("geometry_not_area", {"type": shape.geom_type})]
-    outside = geo.first_outside(shape)
-    if outside:
-        return [("outside_lon_lat", {"x": outside[0], "y": outside[1]})]
-    if shape.geom_type in geo.PUNCTUAL:
-        too_large = plot.area_ha > POINT_MAX_HA
-        return [("point_area_too_large", {"area_ha": round(plot.area_ha, 4)})] if too_large else []
-    found = []
-    holes = sum(len(polygon.interiors) for polygon in geo.polygons(shape))
-    if holes:
-        hole_ha = round(geo.hole_area_ha(shape), 4)
-        found.append(("polygon_has_hole", {"holes": holes, "area_ha": hole_ha}))
-    if geo.has_too_few_positions(shape):
-        return [*found, ("too_few_positions", {})]
-    collapsed = geo.collapsed_positions(shape)
-    if collapsed:
-        lon, lat = collapsed[0][:2]
-        found.append(("vertices_collapse", {"count": len(collapsed), "lon": lon, "lat": lat}))
-    crossing = geo.crossing(shape)
-    if crossing:
-        found.append(("self_intersection", crossing))
-    return found
-
-
 # In this order: filling a hole may leave a crossing; uncrossing puts every vertex on the grid.
 _FIXES = {
     "polygon_has_hole": geo.fill_holes,
     "self_intersection": geo.uncrossed,
-    "vertices_collapse": geo.snapped,
+    "vertices_collapse": geo.snapped_if_valid,
 }
 
 
 def repair_plot(plot: Plot) -> tuple[Plot, list[Repair]]:
     """Repair the plot's outline where possible and report every change."""
     repairs = []
+    errors = _errors(plot)
     for code, fix in _FIXES.items():
-        errors = _errors(plot)
-        if code not in errors:
-            continue
-        after = fix(plot.geometry)
+        after = fix(plot.geometry) if code in errors else None
         if after is None or after.is_empty:
             continue
         repaired = replace(plot, geometry=after, area_ha=geo.area_ha(after))
         # A repair that leaves its error, or brings a new one, is no repair: keep the plot.
-        if not _errors(repaired) < errors:
+        if not (errors_after := _errors(repaired)) < errors:
             continue
         repairs.append(
             Repair(
@@ -251,7 +201,7 @@ def repair_plot(plot: Plot) -> tuple[Plot, list[Repair]]:
                 after=after,
             )
         )
-        plot = repaired
+        plot, errors = repaired, errors_after
     return plot, repairs
 
 
@@ -269,10 +219,7 @@ def build(
     max_bytes: int = 25 * 1024 * 1024,
 ) -> Geolocation:
     """Build the statement's geolocation: one checked FeatureCollection per producer."""
-    if points_up_to_ha is not None and points_up_to_ha > POINT_MAX_HA:
-        raise ValueError("the EU system accepts a point only for a plot of 4 ha or less")
-    if len(country) != 2 or not country.isalpha() or not country.isupper():
-        raise ValueError(f"ProducerCountry is an ISO 3166 alpha-2 code, not {country!r}")
+    _check_options(points_up_to_ha, country)
     features: dict[str, list[dict]] = {}
     violations: list[Violation] = []
     repairs: list[Repair] = []
@@ -283,8 +230,7 @@ def build(
             repairs += done
         violations += check_plot(written)
         producer = producer_key(written.producer)
-        shape = written.geometry
-        if producer and not shape.is_empty and shape.geom_type in geo.POLYGONAL + geo.PUNCTUAL:
+        if producer and geo.is_area_or_point(written.geometry):
             features.setdefault(producer, []).append(_feature(written, producer, country))
     collections = {
         name: {"type": "FeatureCollection", "features": found} for name, found in features.items()
@@ -292,10 +238,14 @@ def build(
     size = sum(len(to_text(collection).encode()) for collection in collections.values())
     if len(collections) > max_producers:
         details = {"producers": len(collections), "limit": max_producers}
-        violations.append(_statement_violation("too_many_producers", details))
+        violations.append(
+            Violation(code="too_many_producers", stand_id=None, label=None, details=details)
+        )
     if size > max_bytes:
         details = {"bytes": size, "limit": max_bytes, "mb": round(size / 1024 / 1024, 1)}
-        violations.append(_statement_violation("file_too_large", details))
+        violations.append(
+            Violation(code="file_too_large", stand_id=None, label=None, details=details)
+        )
     return Geolocation(
         collections=collections,
         violations=tuple(violations),
@@ -304,17 +254,18 @@ def build(
     )
 
 
-def _statement_violation(code: str, details: dict) -> Violation:
-    return Violation(code=code, stand_id=None, label=None, details=details)
+def _check_options(points_up_to_ha: float | None, country: str) -> None:
+    if points_up_to_ha is not None and points_up_to_ha > geo.POINT_MAX_HA:
+        raise ValueError("the EU system accepts a point only for a plot of 4 ha or less")
+    if len(country) != 2 or not country.isalpha() or not country.isupper():
+        raise ValueError(f"ProducerCountry is an ISO 3166 alpha-2 code, not {country!r}")
 
 
 def _as_point(plot: Plot, points_up_to_ha: float | None) -> Plot:
-    shape = plot.geometry
-    if points_up_to_ha is None or plot.area_ha > points_up_to_ha or shape.is_empty:
+    small = points_up_to_ha is not None and plot.area_ha <= points_up_to_ha
+    if not small or plot.geometry.is_empty or plot.geometry.geom_type not in geo.POLYGONAL:
         return plot
-    if shape.geom_type not in geo.POLYGONAL:
-        return plot
-    return replace(plot, geometry=geo.representative_point(shape))
+    return replace(plot, geometry=geo.representative_point(plot.geometry))
 
 
 def _feature(plot: Plot, producer: str, country: str) -> dict:

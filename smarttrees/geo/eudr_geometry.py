@@ -17,7 +17,36 @@ POLYGONAL = ("Polygon", "MultiPolygon")
 PUNCTUAL = ("Point", "MultiPoint")
 # The EU Information System keeps 6 decimals of a degree (about 0.1 m in Vietnam).
 GRID = 1e-6
+# A plot larger than this must be declared with its outline.
+POINT_MAX_HA = 4.0
 _LOCATION = re.compile(r"\[\s*(\S+)\s+(\S+?)\s*\]")
+
+
+def problems(shape: BaseGeometry, *, plot_ha: float) -> list[tuple[str, dict]]:
+    """List the EUDR rules a plot's shape breaks, as (code, details)."""
+    if not is_area_or_point(shape):
+        return [("geometry_not_area", {"type": shape.geom_type})]
+    outside = first_outside(shape)
+    if outside:
+        return [("outside_lon_lat", {"x": outside[0], "y": outside[1]})]
+    if shape.geom_type in PUNCTUAL:
+        too_large = plot_ha > POINT_MAX_HA
+        return [("point_area_too_large", {"area_ha": round(plot_ha, 4)})] if too_large else []
+    found = []
+    holes = sum(len(polygon.interiors) for polygon in polygons(shape))
+    if holes:
+        hole_ha = round(hole_area_ha(shape), 4)
+        found.append(("polygon_has_hole", {"holes": holes, "area_ha": hole_ha}))
+    if has_too_few_positions(shape):
+        return [*found, ("too_few_positions", {})]
+    collapsed = collapsed_positions(shape)
+    if collapsed:
+        lon, lat = collapsed[0][:2]
+        found.append(("vertices_collapse", {"count": len(collapsed), "lon": lon, "lat": lat}))
+    crossed = crossing(shape)
+    if crossed:
+        found.append(("self_intersection", crossed))
+    return found
 
 
 def area_ha(geometry: BaseGeometry) -> float:
@@ -27,6 +56,11 @@ def area_ha(geometry: BaseGeometry) -> float:
     # Counter-clockwise shells and clockwise holes make pyproj's signed areas add up.
     area, _ = GEOD.geometry_area_perimeter(shapely.orient_polygons(geometry))
     return abs(area) / 10_000
+
+
+def is_area_or_point(geometry: BaseGeometry) -> bool:
+    """Tell whether the EU system accepts this kind of geometry at all."""
+    return not geometry.is_empty and geometry.geom_type in POLYGONAL + PUNCTUAL
 
 
 def polygons(geometry: BaseGeometry) -> list[Polygon]:
@@ -85,9 +119,9 @@ def _rounded(position: tuple[float, ...]) -> tuple[float, float]:
     return round(position[0], 6), round(position[1], 6)
 
 
-def _truncated(position: tuple[float, ...]) -> tuple[str, str]:
+def _truncated(position: tuple[float, ...]) -> tuple[float, float]:
     # Via 9 decimals, so that 105.80000099999999 (a binary 105.800001) is not cut to 105.800000.
-    return f"{position[0]:.9f}"[:-3], f"{position[1]:.9f}"[:-3]
+    return float(f"{position[0]:.9f}"[:-3]), float(f"{position[1]:.9f}"[:-3])
 
 
 def _without_repeats(positions: list) -> list:
@@ -107,6 +141,12 @@ def snapped(geometry: BaseGeometry) -> BaseGeometry | None:
             return None
         parts.append(Polygon(kept[0], kept[1:]))
     return parts[0] if geometry.geom_type == "Polygon" else MultiPolygon(parts)
+
+
+def snapped_if_valid(geometry: BaseGeometry) -> BaseGeometry | None:
+    """Round to 6 decimals and drop repeated positions, if the outline stays valid."""
+    on_grid = snapped(geometry)
+    return on_grid if on_grid is not None and on_grid.is_valid else None
 
 
 def crossing(geometry: BaseGeometry) -> dict | None:

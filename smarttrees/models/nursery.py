@@ -121,6 +121,8 @@ class LotEvent(db.Model):
     document: Mapped[str | None] = mapped_column(String(80))  # transport or delivery document
     reason: Mapped[str | None] = mapped_column(String(200))  # why seedlings were lost or culled
     losses: Mapped[int | None]  # seedlings found dead or missing on receipt
+    # The phone's id of an event recorded offline: a replay of its outbox records it once.
+    client_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at()

@@ -60,3 +60,23 @@ def tree_fields(**overrides) -> dict:
 
 def make_tree(actor: User | None = None, **overrides):
     return inventory.plant_tree(tree_fields(**overrides), actor=actor)
+
+
+def make_stand(commune: str = "Gia Sàng", *, size: float = 0.002, **fields):
+    """A square stand of Acacia in a commune (about 4.4 ha for the default size)."""
+    from geoalchemy2.shape import from_shape
+    from shapely.geometry import MultiPolygon, Point
+
+    from smarttrees.models import Stand
+
+    centre = Point(point_in(commune_named(commune)))
+    values = {"name": "Lô keo thử", "owner": "Hộ ông Nguyễn Văn Đức", "tieu_khu": "123",
+              "khoanh": "4", "lo": str(next(_serial)), "planting_year": 2019} | fields  # fmt: skip
+    stand = Stand(
+        species_id=species_named("Acacia mangium").id,
+        geom=from_shape(MultiPolygon([centre.buffer(size, cap_style="square")]), srid=4326),
+        **values,
+    )
+    db.session.add(stand)
+    db.session.commit()
+    return stand

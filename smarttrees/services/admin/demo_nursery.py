@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from smarttrees.extensions import db
 from smarttrees.models import AdminLevel, AdminUnit, LotEventKind, Stand
-from smarttrees.services.custody import lots
+from smarttrees.services import custody
 
 NURSERIES = (
     ("Vườn ươm Phú Lương (demo)", "Trung tâm Giống cây lâm nghiệp"),
@@ -33,7 +33,7 @@ def load(*, species: dict[str, list[int]], rng: np.random.Generator) -> None:
     )
     stands = list(db.session.scalars(select(Stand.id).order_by(Stand.id)))
     for index, (name, operator) in enumerate(NURSERIES):
-        nursery = lots.create_nursery(
+        nursery = custody.create_nursery(
             name=name, operator=operator, commune_id=communes[index * 11 % len(communes)]
         )
         for _ in range(3 + index % 2):
@@ -42,7 +42,7 @@ def load(*, species: dict[str, list[int]], rng: np.random.Generator) -> None:
 
 def _demo_lot(nursery_id: int, species, stands, rng) -> None:
     sown = date(2024, 1, 10) + timedelta(days=int(rng.integers(0, 400)))
-    lot = lots.create_lot(
+    lot = custody.create_lot(
         species_id=int(rng.choice(species["plantation"][:6])),
         nursery_id=nursery_id,
         seed_source=str(rng.choice(SEED_SOURCES)),
@@ -60,6 +60,6 @@ def _demo_lot(nursery_id: int, species, stands, rng) -> None:
     ]
     for kind, quantity, stand_id, day in steps:
         if quantity > 0:
-            lots.record_event(
+            custody.record_event(
                 lot, kind, quantity, stand_id=stand_id, occurred_at=start + timedelta(days=day)
             )

@@ -1,27 +1,46 @@
-"""Seedling lots and their ledger. The database refuses any event that overdraws a lot."""
+"""Nurseries and seedling lots: create, edit, find, and who may record on a lot."""
 
-from datetime import date, datetime
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
 
-from smarttrees.errors import Conflict, NotFound, ValidationFailed
+from smarttrees.errors import Forbidden, NotFound, ValidationFailed
 from smarttrees.extensions import db
+from smarttrees.inputs import Fields
 from smarttrees.labels import codes
-from smarttrees.models import LotEvent, LotEventKind, Nursery, SeedlingLot, User
-from smarttrees.models.nursery import STOCK_SIGN
+from smarttrees.models import Nursery, Propagation, Role, SeedlingLot, Species, User
+from smarttrees.services.saving import commit_changes
 from smarttrees.vietnamese import nfc
 
 LOT_PREFIX = "S"
+LOT_FIELDS = (
+    "species_id", "seed_source", "seed_source_code", "propagation", "grade",
+    "certificate_number", "certificate_date", "sown_on",
+)  # fmt: skip
 
 
 def create_nursery(
-    *, name: str, operator: str | None = None, commune_id: int | None = None
+    *,
+    name: str,
+    operator: str | None = None,
+    commune_id: int | None = None,
+    address: str | None = None,
 ) -> Nursery:
-    nursery = Nursery(name=nfc(name), operator=nfc(operator), commune_id=commune_id)
+    nursery = Nursery(
+        name=nfc(name), operator=nfc(operator), commune_id=commune_id, address=nfc(address)
+    )
     db.session.add(nursery)
     db.session.commit()
     return nursery
+
+
+def nurseries_for(user: User) -> list[Nursery]:
+    """The nurseries a user may record for: a nursery operator's own, or all of them."""
+    query = select(Nursery).order_by(Nursery.name)
+    if user.role == Role.NURSERY:
+        query = query.where(Nursery.id == user.nursery_id)
+    return list(db.session.scalars(query))
 
 
 def create_lot(
@@ -29,21 +48,69 @@ def create_lot(
     species_id: int,
     nursery_id: int,
     seed_source: str | None,
-    sown_on: date | None = None,
     actor: User | None = None,
+    parent: SeedlingLot | None = None,
+    commit: bool = True,
+    **facts: Any,
 ) -> SeedlingLot:
-    """A new, empty lot with its own code; stock arrives through SOWN or RECEIVED events."""
+    """A new, empty lot with its own code; stock arrives through its ledger."""
     number = db.session.scalar(text("SELECT nextval('lot_code_seq')"))
     lot = SeedlingLot(
         code=codes.encode(number, prefix=LOT_PREFIX),
         species_id=species_id,
         nursery_id=nursery_id,
         seed_source=nfc(seed_source),
-        sown_on=sown_on,
+        parent_lot_id=parent.id if parent else None,
+        **facts,
     )
-    db.session.info["actor_id"] = actor.id if actor else None
     db.session.add(lot)
-    db.session.commit()
+    if commit:
+        commit_changes(actor=actor)
+    else:
+        db.session.flush()
+    return lot
+
+
+def parse_lot(raw: Mapping[str, Any], *, creating: bool) -> dict:
+    """A lot's facts from any door, or ValidationFailed naming every wrong field."""
+    fields = Fields(raw)
+    fields.integer("species_id", required=creating, low=1)
+    fields.integer("nursery_id", required=creating, low=1)
+    fields.text("seed_source", max_length=200)
+    fields.text("seed_source_code", max_length=40)
+    fields.choice("propagation", Propagation)
+    fields.text("grade", max_length=20)
+    fields.text("certificate_number", max_length=40)
+    fields.day("certificate_date")
+    fields.day("sown_on")
+    species_id = fields.values.get("species_id")
+    if species_id and db.session.get(Species, species_id) is None:
+        fields.errors["species_id"] = "Choose a species of the list."
+    if fields.errors:
+        raise ValidationFailed("Some fields are not valid.", details=fields.errors)
+    return {key: value for key, value in fields.values.items() if key in raw}
+
+
+def new_lot(raw: Mapping[str, Any], *, actor: User) -> SeedlingLot:
+    """Create a lot from a form or JSON body, in a nursery the actor may record for."""
+    values = parse_lot(raw, creating=True)
+    nursery_id = values.pop("nursery_id")
+    if nursery_id not in {nursery.id for nursery in nurseries_for(actor)}:
+        raise ValidationFailed(
+            "Some fields are not valid.", details={"nursery_id": "Choose one of your nurseries."}
+        )
+    return create_lot(nursery_id=nursery_id, actor=actor, **values)
+
+
+def edit_lot(lot: SeedlingLot, raw: Mapping[str, Any], *, actor: User) -> SeedlingLot:
+    """Correct a lot's facts; its stock only moves through the ledger."""
+    ensure_may_record(actor, lot)
+    values = parse_lot(raw, creating=False)
+    values.pop("nursery_id", None)
+    for name, value in values.items():
+        if name in LOT_FIELDS:
+            setattr(lot, name, value)
+    commit_changes(actor=actor)
     return lot
 
 
@@ -54,44 +121,23 @@ def get_lot(code: str) -> SeedlingLot:
     return lot
 
 
-def record_event(
-    lot: SeedlingLot,
-    kind: LotEventKind,
-    quantity: int,
-    *,
-    stand_id: int | None = None,
-    occurred_at: datetime | None = None,
-    notes: str | None = None,
-    actor: User | None = None,
-) -> LotEvent:
-    """Append an event to the lot's ledger; refused when the lot does not hold enough."""
-    if quantity <= 0:
-        raise ValidationFailed(
-            "Some fields are not valid.", details={"quantity": "The quantity must be more than 0."}
-        )
-    event = LotEvent(
-        lot_id=lot.id,
-        kind=kind,
-        quantity=quantity,
-        stock_change=STOCK_SIGN[kind],
-        stand_id=stand_id,
-        notes=nfc(notes),
-        actor_id=actor.id if actor else None,
-    )
-    if occurred_at:
-        event.occurred_at = occurred_at
-    db.session.info["actor_id"] = actor.id if actor else None
-    db.session.add(event)
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        if "stock_not_negative" in str(error.orig):
-            raise Conflict(
-                "The lot does not hold that many seedlings.",
-                code="insufficient_stock",
-                details={"quantity": "More than the lot holds."},
-            ) from error
-        raise
-    db.session.refresh(lot)
-    return event
+def may_record(user: User | None, lot: SeedlingLot) -> bool:
+    """Field staff and above record on any lot; a nursery's operators on their own lots."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.role == Role.NURSERY:
+        return user.nursery_id is not None and lot.nursery_id == user.nursery_id
+    return user.role.allows(Role.FIELD)
+
+
+def ensure_may_record(user: User | None, lot: SeedlingLot) -> None:
+    if not may_record(user, lot):
+        raise Forbidden("You may not record events for this lot.")
+
+
+def lots_for(user: User, *, limit: int = 500) -> list[SeedlingLot]:
+    """The newest lots a user may see, newest first."""
+    query = select(SeedlingLot).order_by(SeedlingLot.id.desc()).limit(limit)
+    if user.role == Role.NURSERY:
+        query = query.where(SeedlingLot.nursery_id == user.nursery_id)
+    return list(db.session.scalars(query))

@@ -1,0 +1,230 @@
+"""A lot's ledger: every event from sowing to planting, one door for the desktop, the phone's
+scan page and its offline outbox. The database refuses what a lot does not hold, also when two
+events arrive at once; this module refuses what makes no sense (a planting dated before the
+seedlings arrived, a loss without a reason) and names the field."""
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from smarttrees.errors import Conflict, ValidationFailed
+from smarttrees.extensions import db
+from smarttrees.inputs import Fields
+from smarttrees.models import LotEvent, LotEventKind, SeedlingLot, Stand, User
+from smarttrees.models.nursery import STOCK_IN, STOCK_SIGN
+from smarttrees.services.custody.lots import create_lot, ensure_may_record
+
+MAX_QUANTITY = 100_000_000
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+# What each kind of event must name besides its quantity.
+REQUIRED = {
+    LotEventKind.DISPATCHED: ("counterparty",),
+    LotEventKind.LOST: ("reason",),
+    LotEventKind.PLANTED: ("stand_id",),
+}
+INSUFFICIENT = "The lot does not hold that many seedlings."
+# Refusals of the database's own rules, by constraint name: (field, message).
+REFUSALS = {
+    "ck_seedling_lots_stock_not_negative": ("quantity", "More than the lot holds."),
+    "received_within_dispatched": ("quantity", "More than was dispatched to this lot."),
+    "uq_lot_events_client_id": ("client_id", "This record was received already."),
+}
+
+
+def parse_event(raw: Mapping[str, Any]) -> dict:
+    """An event's values from any door, or ValidationFailed naming every wrong field."""
+    fields = Fields(raw)
+    fields.choice("kind", LotEventKind, required=True)
+    fields.integer("quantity", required=True, low=1, high=MAX_QUANTITY)
+    fields.integer("losses", low=0, high=MAX_QUANTITY)
+    fields.integer("stand_id", low=1)
+    fields.text("counterparty", max_length=160)
+    fields.text("document", max_length=80)
+    fields.text("reason", max_length=200)
+    fields.text("notes", max_length=2000)
+    fields.text("client_id", max_length=64)
+    fields.moment("occurred_at")
+    fields.day("occurred_on")
+    kind = fields.values.get("kind")
+    for name in REQUIRED.get(kind, ()):
+        if not fields.values.get(name) and name not in fields.errors:
+            fields.errors[name] = "This field is required."
+    if fields.errors:
+        raise ValidationFailed("Some fields are not valid.", details=fields.errors)
+    values = dict(fields.values)
+    if day := values.pop("occurred_on", None):  # a day given on a form: noon there
+        values.setdefault("occurred_at", datetime.combine(day, time(12), LOCAL))
+    return values
+
+
+def record(lot: SeedlingLot, raw: Mapping[str, Any], *, actor: User | None) -> LotEvent:
+    """Append the event `raw` describes to the lot's ledger, from any door."""
+    ensure_may_record(actor, lot)
+    values = parse_event(raw)
+    if replay := _replayed(values.get("client_id"), lot):
+        return replay
+    kind, quantity = values.pop("kind"), values.pop("quantity")
+    if kind == LotEventKind.DISPATCHED:
+        return dispatch(lot, quantity, actor=actor, **values)
+    return record_event(lot, kind, quantity, actor=actor, **values)
+
+
+def record_event(
+    lot: SeedlingLot,
+    kind: LotEventKind,
+    quantity: int,
+    *,
+    actor: User | None = None,
+    commit: bool = True,
+    **details: Any,
+) -> LotEvent:
+    """Append an event; refused when the lot does not hold enough or the date cannot be."""
+    if quantity <= 0:
+        raise ValidationFailed(
+            "Some fields are not valid.", details={"quantity": "The quantity must be more than 0."}
+        )
+    _check_stand(details.get("stand_id"))
+    if kind == LotEventKind.RECEIVED and lot.parent_lot_id:  # checked against the dispatch
+        details["counterpart_lot_id"] = lot.parent_lot_id
+    _check_date(lot, kind, details.get("occurred_at"))
+    event = LotEvent(
+        lot_id=lot.id,
+        kind=kind,
+        quantity=quantity,
+        stock_change=STOCK_SIGN[kind],
+        actor_id=actor.id if actor else None,
+        **{key: value for key, value in details.items() if value is not None},
+    )
+    db.session.add(event)
+    _save(actor, commit=commit)
+    if commit:
+        db.session.refresh(lot)
+    return event
+
+
+def dispatch(lot: SeedlingLot, quantity: int, *, actor: User | None, **details: Any) -> LotEvent:
+    """Send seedlings to a buyer or planting unit: they leave the lot into a new lot held by
+    the recipient, whose label travels with them and whose receipt is recorded on it."""
+    sent = create_lot(
+        species_id=lot.species_id,
+        nursery_id=lot.nursery_id,
+        seed_source=lot.seed_source,
+        parent=lot,
+        holder=details.get("counterparty"),
+        commit=False,
+        **_inherited(lot),
+    )
+    return record_event(
+        lot, LotEventKind.DISPATCHED, quantity, actor=actor, counterpart_lot_id=sent.id, **details
+    )
+
+
+def split(lot: SeedlingLot, quantity: int, *, actor: User | None) -> SeedlingLot:
+    """Move part of a lot into a new lot of the same origin, with its own code."""
+    ensure_may_record(actor, lot)
+    part = create_lot(
+        species_id=lot.species_id,
+        nursery_id=lot.nursery_id,
+        seed_source=lot.seed_source,
+        parent=lot,
+        holder=lot.holder,
+        commit=False,
+        **_inherited(lot),
+    )
+    _move(lot, part, quantity, actor=actor)
+    return part
+
+
+def merge(source: SeedlingLot, target: SeedlingLot, *, actor: User | None) -> SeedlingLot:
+    """Move all a lot holds into another of the same species and nursery."""
+    ensure_may_record(actor, source)
+    ensure_may_record(actor, target)
+    if source.id == target.id or (source.species_id, source.nursery_id) != (
+        target.species_id,
+        target.nursery_id,
+    ):
+        raise ValidationFailed(
+            "Some fields are not valid.",
+            details={"target": "Merge into another lot of the same species and nursery."},
+        )
+    _move(source, target, source.quantity_on_hand, actor=actor)
+    return target
+
+
+def _move(source: SeedlingLot, target: SeedlingLot, quantity: int, *, actor) -> None:
+    """Both halves of a move in one transaction, rows locked in id order (no deadlock)."""
+    first, second = sorted((source.id, target.id))
+    db.session.execute(
+        select(SeedlingLot.id).where(SeedlingLot.id.in_((first, second))).with_for_update()
+    )
+    record_event(
+        source, LotEventKind.MOVED_OUT, quantity, actor=actor, commit=False,
+        counterpart_lot_id=target.id,
+    )  # fmt: skip
+    record_event(target, LotEventKind.MOVED_IN, quantity, actor=actor, counterpart_lot_id=source.id)
+    db.session.refresh(source)
+
+
+def _inherited(lot: SeedlingLot) -> dict:
+    names = ("seed_source_code", "propagation", "grade", "certificate_number",
+             "certificate_date", "sown_on")  # fmt: skip
+    return {name: getattr(lot, name) for name in names}
+
+
+def _replayed(client_id: str | None, lot: SeedlingLot) -> LotEvent | None:
+    """The event an outbox already delivered under this id (sent again when a reply was lost)."""
+    if not client_id:
+        return None
+    event = db.session.scalar(select(LotEvent).where(LotEvent.client_id == client_id))
+    if event is not None and event.lot_id != lot.id:
+        raise Conflict("This record was received already.", details={"client_id": "Already used."})
+    return event
+
+
+def _check_stand(stand_id: int | None) -> None:
+    if stand_id is not None and db.session.get(Stand, stand_id) is None:
+        raise ValidationFailed(
+            "Some fields are not valid.", details={"stand_id": "Choose a stand of the list."}
+        )
+
+
+def _check_date(lot: SeedlingLot, kind: LotEventKind, when: datetime | None) -> None:
+    """Nothing leaves or is counted in a lot before seedlings first came into it."""
+    if kind in STOCK_IN and lot.parent_lot_id is None:
+        return
+    first_in = db.session.scalar(
+        select(func.min(LotEvent.occurred_at)).where(
+            LotEvent.lot_id == lot.id, LotEvent.kind.in_(STOCK_IN)
+        )
+    )
+    if kind in STOCK_IN:  # a dispatched lot is received after it was dispatched
+        first_in = db.session.scalar(
+            select(func.min(LotEvent.occurred_at)).where(LotEvent.counterpart_lot_id == lot.id)
+        )
+    moment = when or datetime.now(UTC)
+    if first_in is not None and moment < first_in:
+        raise ValidationFailed(
+            "Some fields are not valid.",
+            details={"occurred_at": "This date is before the seedlings came into the lot."},
+        )
+
+
+def _save(actor: User | None, *, commit: bool) -> None:
+    db.session.info["actor_id"] = actor.id if actor else None
+    try:
+        db.session.flush()
+        if commit:
+            db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
+        field, message = REFUSALS.get(constraint, ("form", "The database refused these values."))
+        if constraint == "ck_seedling_lots_stock_not_negative":
+            raise Conflict(
+                INSUFFICIENT, code="insufficient_stock", details={field: message}
+            ) from error
+        raise ValidationFailed("Some fields are not valid.", details={field: message}) from error
