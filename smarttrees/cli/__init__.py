@@ -1,9 +1,10 @@
 """flask commands, grouped by noun: reference, demo, users, jobs, labels, trees, stands,
-basemap."""
+basemap, custody."""
 
 from flask import Flask
 
 from smarttrees.cli.admin import demo_cli, jobs_cli, reference_cli, users_cli
+from smarttrees.cli.custody import custody_cli
 from smarttrees.cli.imports import stands_cli, trees_cli
 from smarttrees.cli.labels import labels_cli
 from smarttrees.cli.maps import basemap_cli
@@ -17,6 +18,7 @@ GROUPS = (
     trees_cli,
     stands_cli,
     basemap_cli,
+    custody_cli,
 )
 
 

@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
         account,
         admin,
         assets,
+        custody,
         field,
         home,
         import_review,

@@ -1,4 +1,4 @@
-"""Pages a label's QR code opens on a phone: /t/<code> for trees, /l/<code> for lots.
+"""Pages a label's QR code opens on a phone: /t/<code> for trees (lots and batches: custody).
 
 Small and quick on a slow network: no map library, one stylesheet. Without login they show
 the public card when the public map is on, and ask for a login otherwise.
@@ -7,6 +7,7 @@ the public card when the public map is on, and ask for a login otherwise.
 import json
 
 from flask import (
+    abort,
     current_app,
     redirect,
     render_template,
@@ -20,10 +21,13 @@ from smarttrees.auth import role_required
 from smarttrees.extensions import login
 from smarttrees.labels import codes
 from smarttrees.models import Role
-from smarttrees.services import inventory, labels
+from smarttrees.services import custody, inventory, labels
 from smarttrees.services.custody import LOT_PREFIX
+from smarttrees.services.custody.harvests import BATCH_PREFIX
 from smarttrees.web import bp
 from smarttrees.web.printing import label_pdf
+
+PAGES_BY_PREFIX = {LOT_PREFIX: "pages.lot_tag", BATCH_PREFIX: "pages.batch_tag"}
 
 
 def _may_see() -> bool:
@@ -42,16 +46,6 @@ def tree_tag(code: str):
     return render_template("field/tree.html", tree=scan.record)
 
 
-@bp.get("/l/<code>")
-def lot_tag(code: str):
-    if not _may_see():
-        return login.unauthorized()
-    scan = labels.scan_lot(code)
-    if scan.record is None:
-        return render_template("field/not_found.html", scan=scan, kind="lot", may_tag=False), 404
-    return render_template("field/lot.html", lot=scan.record)
-
-
 @bp.get("/scan")
 def scan():
     """Scan a label with the phone's camera, or type its code."""
@@ -60,8 +54,10 @@ def scan():
     typed = request.args.get("code", "").strip()
     if typed:
         code = codes.normalize(typed)
-        is_lot = code.startswith(LOT_PREFIX) and len(code) == codes.PAYLOAD_LENGTH + 2
-        return redirect(url_for("pages.lot_tag" if is_lot else "pages.tree_tag", code=code))
+        page = "pages.tree_tag"
+        if len(code) == codes.PAYLOAD_LENGTH + 2 and code[0] in PAGES_BY_PREFIX:
+            page = PAGES_BY_PREFIX[code[0]]
+        return redirect(url_for(page, code=code))
     wasm = url_for("vendor.asset", package="zxing-wasm", filename="dist/reader/zxing_reader.wasm")
     return render_template("field/scan.html", wasm_url=wasm)
 
@@ -105,9 +101,13 @@ def manifest():
 
 
 @bp.get("/l/<code>/label.pdf")
-@role_required(Role.FIELD)
+@role_required(Role.NURSERY)
 def lot_label(code: str):
-    """The lot's label, to print again for its trays."""
+    """The lot's label, to print again for its trays (a nursery's operators: their own)."""
+    if not (
+        current_user.can(Role.FIELD) or custody.may_record(current_user, custody.get_lot(code))
+    ):
+        abort(403)
     return label_pdf(
         labels.Selection(lots=(code,)), default_layout="tag-50x30", filename=f"{code}.pdf"
     )

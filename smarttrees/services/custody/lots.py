@@ -121,6 +121,10 @@ def get_lot(code: str) -> SeedlingLot:
     return lot
 
 
+def lot_code(lot_id: int) -> str:
+    return db.session.get(SeedlingLot, lot_id).code
+
+
 def may_record(user: User | None, lot: SeedlingLot) -> bool:
     """Field staff and above record on any lot; a nursery's operators on their own lots."""
     if user is None or not user.is_authenticated:

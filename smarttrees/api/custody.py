@@ -1,0 +1,72 @@
+"""Custody as JSON: record a lot event (the phone's outbox sends these), trace a batch back or
+a lot forward, and check or build the EUDR geolocation of a set of batches."""
+
+from flask import request
+from flask_login import current_user
+
+from smarttrees.api import bp
+from smarttrees.auth import role_required
+from smarttrees.errors import ValidationFailed
+from smarttrees.models import Role
+from smarttrees.services import custody
+from smarttrees.services.custody import eudr, trace
+from smarttrees.services.custody.harvests import get_batch
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationFailed("Send a JSON object.", details={"body": "Send a JSON object."})
+    return body
+
+
+@bp.post("/lots/<code>/events")
+@role_required(Role.NURSERY)
+def record_lot_event(code: str):
+    lot = custody.get_lot(code)
+    event = custody.record(lot, _body(), actor=current_user)
+    return {
+        "id": event.id,
+        "lot": lot.code,
+        "kind": event.kind.value,
+        "quantity": event.quantity,
+        "occurred_at": event.occurred_at.isoformat(),
+        "client_id": event.client_id,
+        "quantity_on_hand": lot.quantity_on_hand,
+        "new_lot": event.counterpart_lot_id and custody.lot_code(event.counterpart_lot_id),
+    }, 201
+
+
+@bp.get("/trace/batches/<code>")
+@role_required(Role.VIEWER)
+def trace_batch(code: str):
+    return trace.as_json(trace.back_from_batch(get_batch(code)))
+
+
+@bp.get("/trace/lots/<code>")
+@role_required(Role.VIEWER)
+def trace_lot(code: str):
+    return trace.as_json(trace.forward_from_lot(custody.get_lot(code)))
+
+
+@bp.post("/custody/eudr")
+@role_required(Role.MANAGER)
+def eudr_statement():
+    """The statement's facts, its violations by stand, the repairs made, and (when no rule is
+    broken) the FeatureCollections, one per producer."""
+    body = _body()
+    codes = body.get("batches")
+    if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
+        raise ValidationFailed(
+            "Some fields are not valid.", details={"batches": "Give a list of batch codes."}
+        )
+    found = eudr.statement(codes[:500], repair=body.get("repair") is True)
+    geolocation = found.geolocation
+    return {
+        "ok": geolocation.ok,
+        "facts": found.facts,
+        "violations": eudr.violations_json(geolocation),
+        "repairs": eudr.repairs_json(geolocation),
+        "size_bytes": geolocation.size_bytes,
+        "collections": list(geolocation.collections.values()) if geolocation.ok else [],
+    }

@@ -1,0 +1,97 @@
+"""The EUDR due-diligence file of a shipment of batches: the geolocation of every stand the wood
+came from (checked against the EU Information System's rules before anything is written) and
+the statement's other facts per batch: HS heading, names, net mass, volume, harvest dates."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from geoalchemy2.shape import to_shape
+
+from smarttrees import products
+from smarttrees.geo import eudr
+from smarttrees.models import ProductBatch, Stand
+from smarttrees.services.custody.harvests import get_batch
+from smarttrees.services.custody.stands import stand_label
+from smarttrees.services.custody.trace import back_from_batch
+
+
+@dataclass(frozen=True)
+class Statement:
+    geolocation: eudr.Geolocation
+    facts: list[dict]
+    stands: list[Stand]
+
+
+def _plot(stand: Stand, owner: str | None) -> eudr.Plot:
+    place = ", ".join(
+        part for part in (stand.commune.name if stand.commune else None, "Thái Nguyên",
+                          f"tiểu khu {stand.tieu_khu}" if stand.tieu_khu else None,
+                          f"khoảnh {stand.khoanh}" if stand.khoanh else None,
+                          f"lô {stand.lo}" if stand.lo else None)
+        if part
+    )  # fmt: skip
+    return eudr.Plot(
+        stand_id=stand.id,
+        label=stand_label(stand),
+        producer=owner or stand.owner,
+        production_place=place,
+        geometry=to_shape(stand.geom),
+        area_ha=float(stand.area_ha),
+    )
+
+
+def statement(
+    codes: Sequence[str], *, repair: bool = False, points_up_to_ha: float | None = None
+) -> Statement:
+    """The geolocation and facts of the batches named by their codes (each traced back)."""
+    batches = [get_batch(code) for code in dict.fromkeys(codes)]
+    plots, facts, stands = {}, [], {}
+    for batch in batches:
+        trace = back_from_batch(batch)
+        owners = {h.stand_id: h.owner for h in trace["harvests"]}
+        for stand in trace["stands"]:
+            stands[stand.id] = stand
+            plots[stand.id] = _plot(stand, owners.get(stand.id))
+        facts.append(_facts(batch, trace["harvests"]))
+    geolocation = eudr.build(plots.values(), repair=repair, points_up_to_ha=points_up_to_ha)
+    return Statement(geolocation, facts, list(stands.values()))
+
+
+def _facts(batch: ProductBatch, harvests) -> dict:
+    days = sorted(h.harvested_on for h in harvests)
+    species = batch.species
+    return {
+        "batch": batch.code,
+        "hs_heading": products.PRODUCTS[batch.kind.value].hs_code,
+        "product": products.PRODUCTS[batch.kind.value].name_vi,
+        "scientific_name": species.scientific_name if species else None,
+        "common_name": species.vi_name if species else None,
+        "net_mass_kg": float(Decimal(batch.remaining_m3) / Decimal(batch.volume_m3)
+                             * Decimal(batch.mass_kg)) if batch.mass_kg else None,
+        "mass_estimated": batch.mass_factor_kg_m3 is not None,
+        "mass_factor_kg_m3": float(batch.mass_factor_kg_m3) if batch.mass_factor_kg_m3 else None,
+        "volume_m3": float(batch.remaining_m3),
+        "harvested_from": days[0].isoformat() if days else None,
+        "harvested_to": days[-1].isoformat() if days else None,
+        "stands": sorted({h.stand_id for h in harvests}),
+    }  # fmt: skip
+
+
+def violations_json(geolocation: eudr.Geolocation) -> list[dict]:
+    """Each violation with the stand it is about and what to do."""
+    return [
+        {"code": v.code, "severity": v.severity, "stand_id": v.stand_id, "stand": v.label,
+         "message": v.message, "fix": v.fix, "details": v.details}
+        for v in geolocation.violations
+    ]  # fmt: skip
+
+
+def repairs_json(geolocation: eudr.Geolocation) -> list[dict]:
+    """Each repair with the change it made to the boundary, so none goes unseen."""
+    return [
+        {"code": r.code, "stand_id": r.stand_id, "stand": r.label,
+         "area_before_ha": round(r.area_before_ha, 4), "area_after_ha": round(r.area_after_ha, 4),
+         "moved_m": round(r.moved_m, 2)}
+        for r in geolocation.repairs
+    ]  # fmt: skip

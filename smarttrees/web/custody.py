@@ -1,0 +1,145 @@
+"""Custody pages: a lot's page (/l/<code>, what its label opens) with its ledger and the form
+that records the next event, on a phone too; the list of lots and a new lot; a batch's page
+(/b/<code>) with its trace; a shipment's bảng kê lâm sản as PDF.
+
+Without login a label opens the public verification card: species, origin commune, dates and
+status, nothing internal."""
+
+import io
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from smarttrees.auth import role_required
+from smarttrees.error_handlers import translate_details
+from smarttrees.errors import Conflict, ValidationFailed
+from smarttrees.extensions import login
+from smarttrees.labels import product_list
+from smarttrees.labels.addresses import label_base_url
+from smarttrees.models import LotEventKind, Propagation, Role
+from smarttrees.services import custody, inventory, labels
+from smarttrees.services.custody import batches, shipments, trace
+from smarttrees.services.custody.harvests import get_batch
+from smarttrees.services.custody.stands import stand_choices
+from smarttrees.web import bp
+
+# The events a person records by hand; moves between lots come from split and merge.
+RECORDED = [kind for kind in LotEventKind if kind.value not in ("moved_in", "moved_out")]
+
+
+def _may_see() -> bool:
+    return current_user.is_authenticated or current_app.config["PUBLIC_MAP"]
+
+
+def _lot_page(lot, *, values=None, errors=None, status=200):
+    may_record = custody.may_record(current_user, lot)
+    page = render_template(
+        "custody/lot.html",
+        lot=lot,
+        staff=current_user.is_authenticated,
+        may_record=may_record,
+        kinds=[(kind.value, gettext(kind.value)) for kind in RECORDED],
+        stands=stand_choices(lot) if may_record else [],
+        values=values or {},
+        errors=errors or {},
+    )
+    return page, status
+
+
+@bp.get("/l/<code>")
+def lot_tag(code: str):
+    if not _may_see():
+        return login.unauthorized()
+    scan = labels.scan_lot(code)
+    if scan.record is None:
+        return render_template("field/not_found.html", scan=scan, kind="lot", may_tag=False), 404
+    return _lot_page(scan.record)
+
+
+@bp.post("/l/<code>/events")
+@role_required(Role.NURSERY)
+def lot_event(code: str):
+    lot = custody.get_lot(code)
+    try:
+        event = custody.record(lot, request.form, actor=current_user)
+    except (ValidationFailed, Conflict) as error:
+        errors = translate_details(error.details) or {"form": gettext(error.message)}
+        return _lot_page(lot, values=request.form, errors=errors, status=422)
+    flash(gettext("Recorded: %(event)s, %(quantity)s.", event=gettext(event.kind.value),
+                  quantity=f"{event.quantity:,}".replace(",", ".")))  # fmt: skip
+    if event.counterpart_lot_id and event.kind == LotEventKind.DISPATCHED:
+        flash(gettext("The seedlings sent travel as lot %(code)s: print its label.",
+                      code=custody.lot_code(event.counterpart_lot_id)))  # fmt: skip
+    return redirect(url_for("pages.lot_tag", code=lot.code))
+
+
+@bp.post("/l/<code>/split")
+@role_required(Role.NURSERY)
+def lot_split(code: str):
+    lot = custody.get_lot(code)
+    try:
+        quantity = int(request.form.get("quantity", ""))
+        part = custody.split(lot, quantity, actor=current_user)
+    except (ValueError, ValidationFailed, Conflict):
+        flash(gettext("The lot does not hold that many seedlings."))
+        return redirect(url_for("pages.lot_tag", code=lot.code))
+    return redirect(url_for("pages.lot_tag", code=part.code))
+
+
+@bp.get("/lots")
+@role_required(Role.NURSERY)
+def lot_list():
+    return render_template("custody/lots.html", lots=custody.lots_for(current_user))
+
+
+@bp.route("/lots/new", methods=["GET", "POST"])
+@role_required(Role.NURSERY)
+def lot_new():
+    errors, values = {}, dict(request.form)
+    if request.method == "POST":
+        try:
+            lot = custody.new_lot(request.form, actor=current_user)
+            return redirect(url_for("pages.lot_tag", code=lot.code))
+        except ValidationFailed as error:
+            errors = translate_details(error.details)
+    page = render_template(
+        "custody/lot_form.html",
+        values=values,
+        errors=errors,
+        nurseries=custody.nurseries_for(current_user),
+        species=[(s.id, s.label) for s in inventory.list_species()],
+        propagations=list(Propagation),
+    )
+    return page, 422 if errors else 200
+
+
+@bp.get("/b/<code>")
+def batch_tag(code: str):
+    if not _may_see():
+        return login.unauthorized()
+    batch = get_batch(code)
+    found = trace.back_from_batch(batch) if current_user.is_authenticated else None
+    return render_template(
+        "custody/batch.html", batch=batch, trace=found, lineage=batches.lineage(batch)
+    )
+
+
+@bp.get("/shipments/<int:shipment_id>/list.pdf")
+@role_required(Role.MANAGER)
+def shipment_pdf(shipment_id: int):
+    """The shipment's bảng kê lâm sản, to print and sign."""
+    shipment = shipments.get_shipment(shipment_id)
+    config = current_app.config
+    base = label_base_url(
+        config["BASE_URL"], used=request.host_url, production=config["PRODUCTION"]
+    )
+    form = shipments.product_list(
+        shipment, verify_url=f"{base}/shipments/{shipment.id}", made_by=current_user.name
+    )
+    out = io.BytesIO()
+    product_list.render(
+        form, out, regular_font=config["LABEL_FONT"], bold_font=config["LABEL_FONT_BOLD"]
+    )
+    out.seek(0)
+    return send_file(out, mimetype="application/pdf", download_name=f"{shipment.number}.pdf")
