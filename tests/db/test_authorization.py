@@ -1,5 +1,5 @@
 """Who may use each door, from one table: every route of the app × every role (anonymous,
-viewer, field, manager, admin), with the public map off and on; no answer is a server error. A
+viewer, nursery, field, manager, admin), with the public map off and on; no answer is a server error. A
 route missing from the table fails the test, so a new route must say who may use it."""
 
 import pytest
@@ -10,7 +10,7 @@ from tests.helpers.factories import make_tree
 from tests.helpers.web import csrf_from, sign_in
 
 PUBLIC, MAP, SIGNED_IN = "public", "map", "signed in"  # MAP: viewers, everyone on a public map
-V, F, M = Role.VIEWER, Role.FIELD, Role.MANAGER
+V, N, F, M = Role.VIEWER, Role.NURSERY, Role.FIELD, Role.MANAGER
 
 # endpoint → (method, path, who may use it); {tree}, {batch} are filled with real ones.
 ROUTES = {
@@ -22,7 +22,17 @@ ROUTES = {
     "pages.scan": ("GET", "/scan", MAP),
     "pages.tree_tag": ("GET", "/t/{tree}", MAP),
     "pages.lot_tag": ("GET", "/l/LOT-NONE", MAP),
-    "pages.lot_label": ("GET", "/l/LOT-NONE/label.pdf", F),
+    "pages.lot_label": ("GET", "/l/LOT-NONE/label.pdf", N),
+    "pages.lot_event": ("POST", "/l/LOT-NONE/events", N),
+    "pages.lot_split": ("POST", "/l/LOT-NONE/split", N),
+    "pages.lot_list": ("GET", "/lots", N),
+    "pages.lot_new": ("GET", "/lots/new", N),
+    "pages.batch_tag": ("GET", "/b/BATCH-NONE", MAP),
+    "pages.shipment_pdf": ("GET", "/shipments/999999/list.pdf", M),
+    "api.record_lot_event": ("POST", "/api/v1/lots/LOT-NONE/events", N),
+    "api.trace_batch": ("GET", "/api/v1/trace/batches/BATCH-NONE", V),
+    "api.trace_lot": ("GET", "/api/v1/trace/lots/LOT-NONE", V),
+    "api.eudr_statement": ("POST", "/api/v1/custody/eudr", M),
     "pages.manifest": ("GET", "/manifest.webmanifest", PUBLIC),
     "pages.service_worker": ("GET", "/sw.js", PUBLIC),
     "pages.field_app": ("GET", "/field", F),
@@ -77,7 +87,7 @@ ROUTES = {
     "static": ("GET", "/static/js/basemap.js", PUBLIC),
     "pages.logout": ("POST", "/logout", SIGNED_IN),  # last: it ends the session
 }
-ROLES = (None, Role.VIEWER, Role.FIELD, Role.MANAGER, Role.ADMIN)
+ROLES = (None, Role.VIEWER, Role.NURSERY, Role.FIELD, Role.MANAGER, Role.ADMIN)
 
 
 def test_the_table_names_every_route_of_the_app(app):
