@@ -10,10 +10,12 @@ command -v pg_isready >/dev/null || missing+=(postgresql-client)
 # Labels embed DejaVu Sans, a TrueType font with every Vietnamese glyph.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
 # Browser tests drive Debian's Chromium (a test tool's own browser download is not possible).
-# Label tests rasterise PDFs with poppler's pdftoppm.
+# Label tests rasterise PDFs with poppler's pdftoppm; GDAL is the real client that reads
+# what SmartTrees writes (basemaps, exports).
 if [ "${1:-}" = test ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  command -v ogrinfo >/dev/null || missing+=(gdal-bin)
 fi
 # The import benchmark measures ogr2ogr (GDAL's own loader) as its reference.
 if [ "${1:-}" = bench ]; then
