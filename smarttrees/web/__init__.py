@@ -28,6 +28,7 @@ def register(app: Flask) -> None:
         assets,
         custody,
         field,
+        harvests,
         home,
         import_review,
         imports,

@@ -1,6 +1,6 @@
 // Scan a label with the camera: the browser's own BarcodeDetector where it has one, else the
-// ZXing WebAssembly polyfill served by this app. A QR code of this site's /t/ or /l/ address,
-// or a bare code from a Code 128, opens the record.
+// ZXing WebAssembly polyfill served by this app. A QR code of this site's /t/, /l/ or /b/
+// address (tree, seedling lot, product batch), or a bare code from a Code 128, opens the record.
 (function () {
   "use strict";
   var box = document.getElementById("scanner");
@@ -27,7 +27,7 @@
     var origin = box.dataset.origin.replace(/\/$/, "");
     try {
       var url = new URL(value);
-      if (/^\/(t|l)\/[A-Za-z0-9]+$/.test(url.pathname)) return origin + url.pathname;
+      if (/^\/(t|l|b)\/[A-Za-z0-9]+$/.test(url.pathname)) return origin + url.pathname;
     } catch (e) { /* not a URL: a bare code from a Code 128 */ }
     if (/^[A-Za-z0-9-]{5,12}$/.test(value)) return origin + "/scan?code=" + encodeURIComponent(value);
     return null;

@@ -1,6 +1,6 @@
 """Who may use each door, from one table: every route of the app × every role (anonymous,
-viewer, nursery, field, manager, admin), with the public map off and on; no answer is a server error. A
-route missing from the table fails the test, so a new route must say who may use it."""
+viewer, nursery, field, manager, admin), with the public map off and on; no answer is a server
+error. A route missing from the table fails the test, so a new route must say who may use it."""
 
 import pytest
 
@@ -29,6 +29,15 @@ ROUTES = {
     "pages.lot_new": ("GET", "/lots/new", N),
     "pages.batch_tag": ("GET", "/b/BATCH-NONE", MAP),
     "pages.shipment_pdf": ("GET", "/shipments/999999/list.pdf", M),
+    "pages.shipment_detail": ("GET", "/shipments/999999", M),
+    "pages.shipment_eudr": ("GET", "/shipments/999999/eudr", M),
+    "pages.shipment_new": ("POST", "/shipments", M),
+    "pages.harvest_list": ("GET", "/harvests", M),
+    "pages.harvest_detail": ("GET", "/harvests/999999", M),
+    "pages.harvest_batch": ("POST", "/harvests/999999/batches", M),
+    "pages.harvest_labels": ("GET", "/harvests/999999/labels.pdf", M),
+    "pages.batch_split": ("POST", "/b/BATCH-NONE/split", M),
+    "pages.batch_process": ("POST", "/b/BATCH-NONE/process", M),
     "api.record_lot_event": ("POST", "/api/v1/lots/LOT-NONE/events", N),
     "api.trace_batch": ("GET", "/api/v1/trace/batches/BATCH-NONE", V),
     "api.trace_lot": ("GET", "/api/v1/trace/lots/LOT-NONE", V),

@@ -2,6 +2,7 @@
 trace both ways, the EUDR command and the bảng kê lâm sản PDF."""
 
 import json
+import re
 import subprocess
 from datetime import UTC, date, datetime, timedelta
 
@@ -106,7 +107,7 @@ def test_a_batch_traces_back_to_its_lots_and_a_lot_forward_to_its_batches(client
 def test_the_public_batch_card_shows_no_owner(client, public_map):
     chips = _chain()[-1]
     page = client.get(f"/b/{chips.code}").get_data(as_text=True)
-    assert chips.code in page and "Nguyễn Văn Đức" not in page and "Vườn ươm" not in page
+    assert chips.code in page and "Nguyễn Văn Đức" not in page and "Hộ ông Đức" not in page
 
 
 def test_the_eudr_command_writes_a_file_the_eu_system_reads(runner, tmp_path):
@@ -157,7 +158,7 @@ def test_a_shipment_prints_its_numbered_product_list(client, tmp_path):
          "buyer_name": "Công ty TNHH Gỗ Thái Nguyên", "vehicle": "20C-123.45"},
         [part.code, chips.code], actor=None,
     )  # fmt: skip
-    assert shipment.number == f"BK-{date.today().year}-{shipment.id:06d}"
+    assert re.fullmatch(rf"BK-{date.today().year}-\d{{6}}", shipment.number)
     assert [item.volume_m3 for item in shipment.items] == [10, 18]  # what was left of each
     sign_in(client, Role.MANAGER)
     response = client.get(f"/shipments/{shipment.id}/list.pdf")

@@ -15,7 +15,7 @@ from smarttrees.labels.sheets import LAYOUTS, register_fonts
 from smarttrees.models import LotEventKind, Role
 from smarttrees.services import custody, labels
 from tests.helpers.factories import PASSWORD, make_tree, make_user, species_named
-from tests.helpers.web import csrf_from
+from tests.helpers.web import csrf_from, sign_in
 
 pytestmark = pytest.mark.external
 BASE_URL = "https://cay.thainguyen.example"
@@ -76,7 +76,10 @@ def test_lot_labels_decode_to_the_lot_page(client, fonts, tmp_path, public_map):
     )
     assert found["QRCode"] == {f"{BASE_URL}/l/{lot.code}"}
     page = client.get(f"/l/{lot.code}").get_data(as_text=True)
-    assert "Vườn ươm Đại Từ" in page and "5.000" in page
+    # The public card names the nursery (as the label does) but not its stock.
+    assert "Vườn ươm Đại Từ" in page and "5.000" not in page
+    sign_in(client, Role.VIEWER)
+    assert "5.000" in client.get(f"/l/{lot.code}").get_data(as_text=True)
 
 
 def test_vietnamese_names_are_in_the_pdf_text_with_an_embedded_font(fonts, tmp_path):

@@ -45,3 +45,12 @@ def test_every_message_has_a_vietnamese_translation():
         if msgid and (entry is None or not entry.string):
             missing.add((msgid, filename))
     assert sorted(missing) == []
+
+
+def test_every_eudr_rule_reads_in_vietnamese():
+    """The EUDR check's messages and fixes are shown translated on the shipment page."""
+    from smarttrees.geo.eudr import CATALOGUE as EUDR
+
+    catalogue = read_po(CATALOGUE.open("rb"))
+    texts = {text for kind in EUDR.values() for text in (kind.message, kind.fix)}
+    assert sorted(t for t in texts if not (catalogue.get(t) and catalogue.get(t).string)) == []

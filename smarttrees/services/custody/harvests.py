@@ -156,3 +156,12 @@ def get_batch(code: str) -> ProductBatch:
 
 def product_name(batch: ProductBatch) -> str:
     return nfc(products.PRODUCTS[batch.kind.value].name_vi)
+
+
+def list_harvests(limit: int = 200) -> list[Harvest]:
+    """The newest harvests first."""
+    return list(
+        db.session.scalars(
+            select(Harvest).order_by(Harvest.harvested_on.desc(), Harvest.id.desc()).limit(limit)
+        )
+    )

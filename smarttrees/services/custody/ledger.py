@@ -57,7 +57,9 @@ def parse_event(raw: Mapping[str, Any]) -> dict:
         raise ValidationFailed("Some fields are not valid.", details=fields.errors)
     values = dict(fields.values)
     if day := values.pop("occurred_on", None):  # a day given on a form: noon there
-        values.setdefault("occurred_at", datetime.combine(day, time(12), LOCAL))
+        moment = datetime.combine(day, time(12), LOCAL)
+        # Today's noon may be hours ahead: then now, so the next event can follow it.
+        values.setdefault("occurred_at", min(moment, datetime.now(UTC)))
     return values
 
 

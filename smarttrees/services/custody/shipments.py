@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from smarttrees import products
 from smarttrees.errors import NotFound, ValidationFailed
@@ -122,4 +122,19 @@ def _row(item: ShipmentItem) -> form.Row:
         mass_kg=Decimal(item.mass_kg) if item.mass_kg is not None else None,
         batch_code=batch.code,
         notes="Khối lượng ước tính" if batch.mass_factor_kg_m3 else "",
+    )
+
+
+def shipments_of(batch_ids: list[int]) -> list[Shipment]:
+    """The shipments that carried any of these batches, newest first."""
+    if not batch_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Shipment)
+            .join(ShipmentItem)
+            .where(ShipmentItem.batch_id.in_(batch_ids))
+            .distinct()
+            .order_by(Shipment.id.desc())
+        )
     )

@@ -30,3 +30,9 @@ def stand_choices(lot: SeedlingLot) -> list[tuple[int, str]]:
         select(Stand).order_by(same.desc().nulls_last(), Stand.id.desc()).limit(MAX_CHOICES)
     )
     return [(stand.id, stand_label(stand)) for stand in stands]
+
+
+def recent_stand_choices() -> list[tuple[int, str]]:
+    """Stands to record a harvest of, newest first."""
+    stands = db.session.scalars(select(Stand).order_by(Stand.id.desc()).limit(MAX_CHOICES))
+    return [(stand.id, stand_label(stand)) for stand in stands]

@@ -195,3 +195,10 @@ def _plain(item):
 
 def _num(value) -> float | None:
     return float(value) if isinstance(value, Decimal | float | int) else None
+
+
+def harvest_batches(harvest: Harvest) -> list[ProductBatch]:
+    """Every batch a harvest yielded, and every batch made from those, in order of making."""
+    roots = [batch.id for batch in harvest.batches]
+    ids = list(db.session.scalars(BATCHES_DOWN, {"ids": roots})) if roots else []
+    return sorted(_by_ids(ProductBatch, set(ids)), key=lambda batch: batch.id)

@@ -1,17 +1,19 @@
-"""Labels for a selection of trees or seedling lots, streamed from the database to a PDF."""
+"""Labels for a selection of trees, seedling lots or product batches, streamed from the
+database to a PDF."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
+from smarttrees import products
 from smarttrees.errors import NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.labels import codes
 from smarttrees.labels.sheets import LAYOUTS, Fonts, Label, render_sheet
-from smarttrees.models import AdminUnit, ImportBatch, SeedlingLot, Tree
+from smarttrees.models import AdminUnit, ImportBatch, ProductBatch, SeedlingLot, Tree
 from smarttrees.services.inventory.trees import TreeQuery, filtered_trees, reserve_tree_codes
 
 BATCH = 1000
@@ -26,6 +28,7 @@ class Selection:
     commune_code: str | None = None
     query: TreeQuery | None = None
     lots: tuple[str, ...] = ()
+    batches: tuple[str, ...] = ()
 
 
 def _tree_statement(selection: Selection) -> Select:
@@ -58,8 +61,25 @@ def _lot_statement(selection: Selection) -> Select:
     return select(SeedlingLot).where(SeedlingLot.code.in_(wanted))
 
 
+def _batch_statement(selection: Selection) -> Select:
+    wanted = [codes.normalize(code) for code in selection.batches]
+    found = set(db.session.scalars(select(ProductBatch.code).where(ProductBatch.code.in_(wanted))))
+    if missing := [code for code in wanted if code not in found]:
+        raise NotFound("Some codes belong to no batch.", details={"batches": missing[:20]})
+    return select(ProductBatch).where(ProductBatch.code.in_(wanted))
+
+
+def _kind(selection: Selection) -> tuple[Select, Callable[[Select, str], Iterator[Label]], str]:
+    """What the selection prints: its statement, its labels and the path its codes open."""
+    if selection.lots:
+        return _lot_statement(selection), _lot_labels, "l"
+    if selection.batches:
+        return _batch_statement(selection), _batch_labels, "b"
+    return _tree_statement(selection), _tree_labels, "t"
+
+
 def count_labels(selection: Selection) -> int:
-    stmt = _lot_statement(selection) if selection.lots else _tree_statement(selection)
+    stmt = _kind(selection)[0]
     return db.session.scalar(select(func.count()).select_from(stmt.subquery()))
 
 
@@ -80,6 +100,20 @@ def _lot_labels(stmt: Select, base_url: str) -> Iterator[Label]:
     for lot in db.session.scalars(stmt.order_by(SeedlingLot.code)):
         lines = (lot.species.vi_name, lot.nursery.name, lot.seed_source or "")
         yield Label(lot.code, f"{base_url}/l/{lot.code}", lines)
+
+
+def _batch_labels(stmt: Select, base_url: str) -> Iterator[Label]:
+    stmt = stmt.options(joinedload(ProductBatch.species), joinedload(ProductBatch.harvest))
+    for batch in db.session.scalars(stmt.order_by(ProductBatch.code)):
+        product = products.PRODUCTS[batch.kind.value]
+        volume = f"{batch.volume_m3:.3f}".replace(".", ",")
+        harvest = batch.harvest
+        lines = (
+            f"{product.name_vi} · {volume} m³ · HS {product.hs_code}",
+            batch.species.vi_name if batch.species else "",
+            f"{harvest.number} · {harvest.harvested_on:%d/%m/%Y}" if harvest else "",
+        )
+        yield Label(batch.code, f"{base_url}/b/{batch.code}", lines)
 
 
 def write_labels(
@@ -112,15 +146,12 @@ def write_labels(
             details={"selection": f"{count} > {limit}"},
         )
     base_url = base_url.rstrip("/")
-    if selection.lots:
-        labels = _lot_labels(_lot_statement(selection), base_url)
-    else:
-        labels = _tree_labels(_tree_statement(selection), base_url)
+    stmt, make_labels, path = _kind(selection)
+    labels = make_labels(stmt, base_url)
     sheet = LAYOUTS[layout]
     if margins is not None:  # left, top in mm: what a given printer needs
         sheet = replace(sheet, margin_left=margins[0], margin_top=margins[1])
-    lead = f"{base_url}/l/…" if selection.lots else f"{base_url}/t/…"
-    note = note.replace("{url}", lead)
+    note = note.replace("{url}", f"{base_url}/{path}/…")
     return render_sheet(labels, out, layout=sheet, fonts=fonts, code128=code128, note=note)
 
 
