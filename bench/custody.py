@@ -142,6 +142,7 @@ def raw_trace(batch_id: int) -> None:
 
 
 def ogr2ogr_stands(url: str, out: Path) -> None:
+    out.unlink(missing_ok=True)  # the GeoJSON driver writes a new file, never over one
     subprocess.run(
         [
             "ogr2ogr",

@@ -34,10 +34,16 @@ def _may_see() -> bool:
 
 def _lot_page(lot, *, values=None, errors=None, status=200):
     may_record = custody.may_record(current_user, lot)
+    staff = current_user.is_authenticated
+    before = request.args.get("before", type=int)
+    events, older = custody.ledger_page(lot, before=before) if staff else ([], None)
     page = render_template(
         "custody/lot.html",
         lot=lot,
-        staff=current_user.is_authenticated,
+        staff=staff,
+        events=events,
+        older=older,
+        totals=custody.ledger_totals(lot) if staff else [],
         may_record=may_record,
         kinds=[(kind.value, gettext(kind.value)) for kind in RECORDED],
         stands=stand_choices(lot) if may_record else [],

@@ -1,7 +1,15 @@
 """Chain of custody: nurseries, seedling lots and their ledger, harvests, product batches,
 shipments, the trace between them and the EUDR geolocation file."""
 
-from smarttrees.services.custody.ledger import dispatch, merge, record, record_event, split
+from smarttrees.services.custody.ledger import (
+    dispatch,
+    ledger_page,
+    ledger_totals,
+    merge,
+    record,
+    record_event,
+    split,
+)
 from smarttrees.services.custody.lots import (
     LOT_PREFIX,
     create_lot,
@@ -24,6 +32,8 @@ __all__ = [
     "edit_lot",
     "ensure_may_record",
     "get_lot",
+    "ledger_page",
+    "ledger_totals",
     "lot_code",
     "lots_for",
     "may_record",

@@ -11,9 +11,9 @@ from geoalchemy2.shape import to_shape
 from smarttrees import products
 from smarttrees.geo import eudr
 from smarttrees.models import ProductBatch, Stand
-from smarttrees.services.custody.harvests import get_batch
+from smarttrees.services.custody.harvests import get_batches
 from smarttrees.services.custody.stands import stand_label
-from smarttrees.services.custody.trace import back_from_batch
+from smarttrees.services.custody.trace import harvests_behind
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,14 @@ def statement(
     codes: Sequence[str], *, repair: bool = False, points_up_to_ha: float | None = None
 ) -> Statement:
     """The geolocation and facts of the batches named by their codes (each traced back)."""
-    batches = [get_batch(code) for code in dict.fromkeys(codes)]
+    batches = get_batches(list(codes))
+    behind = harvests_behind([batch.id for batch in batches])
     plots, facts, stands = {}, [], {}
     for batch in batches:
-        trace = back_from_batch(batch)
-        owners = {h.stand_id: h.owner for h in trace["harvests"]}
-        for stand in trace["stands"]:
-            stands[stand.id] = stand
-            plots[stand.id] = _plot(stand, owners.get(stand.id))
-        facts.append(_facts(batch, trace["harvests"]))
+        for harvest in behind[batch.id]:
+            stands[harvest.stand_id] = harvest.stand
+            plots[harvest.stand_id] = _plot(harvest.stand, harvest.owner)
+        facts.append(_facts(batch, behind[batch.id]))
     geolocation = eudr.build(plots.values(), repair=repair, points_up_to_ha=points_up_to_ha)
     return Statement(geolocation, facts, list(stands.values()))
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from smarttrees import products
 from smarttrees.errors import Conflict, NotFound, ValidationFailed
@@ -165,3 +166,19 @@ def list_harvests(limit: int = 200) -> list[Harvest]:
             select(Harvest).order_by(Harvest.harvested_on.desc(), Harvest.id.desc()).limit(limit)
         )
     )
+
+
+def get_batches(wanted_codes: list[str]) -> list[ProductBatch]:
+    """The batches of these codes, in the order given; NotFound names the unknown ones."""
+    wanted = list(dict.fromkeys(codes.normalize(code) for code in wanted_codes))
+    found = {
+        batch.code: batch
+        for batch in db.session.scalars(
+            select(ProductBatch)
+            .where(ProductBatch.code.in_(wanted))
+            .options(joinedload(ProductBatch.species))
+        )
+    }
+    if missing := [code for code in wanted if code not in found]:
+        raise NotFound("No batch has this code.", details={"code": ", ".join(missing[:20])})
+    return [found[code] for code in wanted]

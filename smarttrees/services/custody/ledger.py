@@ -230,3 +230,27 @@ def _save(actor: User | None, *, commit: bool) -> None:
                 INSUFFICIENT, code="insufficient_stock", details={field: message}
             ) from error
         raise ValidationFailed("Some fields are not valid.", details={field: message}) from error
+
+
+def ledger_page(
+    lot: SeedlingLot, *, before: int | None = None, size: int = 200
+) -> tuple[list[LotEvent], int | None]:
+    """A page of the lot's ledger, newest first, and the cursor of the next (older) page."""
+    query = select(LotEvent).where(LotEvent.lot_id == lot.id)
+    if before is not None:
+        query = query.where(LotEvent.id < before)
+    events = list(db.session.scalars(query.order_by(LotEvent.id.desc()).limit(size + 1)))
+    older = events[size - 1].id if len(events) > size else None
+    return events[:size], older
+
+
+def ledger_totals(lot: SeedlingLot) -> list[tuple[LotEventKind, int, int]]:
+    """Each kind of event with how many were recorded and the seedlings they counted."""
+    rows = db.session.execute(
+        select(LotEvent.kind, func.count(), func.sum(LotEvent.quantity))
+        .where(LotEvent.lot_id == lot.id)
+        .group_by(LotEvent.kind)
+    )
+    order = list(LotEventKind)
+    return sorted(((kind, count, int(total)) for kind, count, total in rows),
+                  key=lambda row: order.index(row[0]))  # fmt: skip

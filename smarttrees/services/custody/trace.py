@@ -7,6 +7,7 @@ from decimal import Decimal
 from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import joinedload
 
 from smarttrees.extensions import db
 from smarttrees.models import (
@@ -60,6 +61,7 @@ def back_from_batch(batch: ProductBatch) -> dict:
         "stands": stands,
         "planted": planted,
         "lots": lots,
+        "trees_by_stand": _trees_in(stand_ids),
         "nurseries": _by_ids(Nursery, {lot.nursery_id for lot in lots}),
         "seed_sources": sorted({_source(lot) for lot in lots if _source(lot)}),
     }
@@ -79,13 +81,7 @@ def forward_from_lot(lot: SeedlingLot) -> dict:
         )
     )
     batch_ids = list(db.session.scalars(BATCHES_DOWN, {"ids": roots})) if roots else []
-    trees = dict(
-        db.session.execute(
-            select(Tree.stand_id, func.count())
-            .where(Tree.stand_id.in_(stand_ids))
-            .group_by(Tree.stand_id)
-        ).all()
-    )
+    trees = _trees_in(stand_ids)
     return {
         "lot": lot,
         "lots": _by_ids(SeedlingLot, lot_ids),
@@ -94,6 +90,14 @@ def forward_from_lot(lot: SeedlingLot) -> dict:
         "harvests": harvests,
         "batches": _batches(batch_ids),
     }
+
+
+def _trees_in(stand_ids: set[int]) -> dict[int, int]:
+    """How many tree points each stand holds."""
+    if not stand_ids:
+        return {}
+    query = select(Tree.stand_id, func.count()).where(Tree.stand_id.in_(stand_ids))
+    return dict(db.session.execute(query.group_by(Tree.stand_id)).all())
 
 
 def _planted_at(stand_ids: set[int]) -> list[dict]:
@@ -202,3 +206,28 @@ def harvest_batches(harvest: Harvest) -> list[ProductBatch]:
     roots = [batch.id for batch in harvest.batches]
     ids = list(db.session.scalars(BATCHES_DOWN, {"ids": roots})) if roots else []
     return sorted(_by_ids(ProductBatch, set(ids)), key=lambda batch: batch.id)
+
+
+HARVESTS_BEHIND = text("""
+WITH RECURSIVE up(start, id) AS (
+  SELECT s, s FROM unnest(CAST(:ids AS integer[])) AS s
+  UNION SELECT up.start, l.parent_id FROM product_lineage l JOIN up ON l.child_id = up.id)
+SELECT DISTINCT up.start, b.harvest_id FROM up JOIN product_batches b ON b.id = up.id
+ WHERE b.harvest_id IS NOT NULL""")
+
+
+def harvests_behind(batch_ids: list[int]) -> dict[int, list[Harvest]]:
+    """The harvests each batch came from, for many batches in one query (stands loaded)."""
+    pairs = db.session.execute(HARVESTS_BEHIND, {"ids": batch_ids}).all()
+    harvests = {
+        harvest.id: harvest
+        for harvest in db.session.scalars(
+            select(Harvest)
+            .where(Harvest.id.in_({harvest_id for _, harvest_id in pairs}))
+            .options(joinedload(Harvest.stand).joinedload(Stand.commune))
+        )
+    }
+    found: dict[int, list[Harvest]] = {batch_id: [] for batch_id in batch_ids}
+    for batch_id, harvest_id in pairs:
+        found[batch_id].append(harvests[harvest_id])
+    return found
