@@ -63,10 +63,11 @@ def eudr_statement():
     found = eudr.statement(codes[:500], repair=body.get("repair") is True)
     geolocation = found.geolocation
     return {
-        "ok": geolocation.ok,
+        "ok": found.ok,
+        "evidence": eudr.evidence_json(found),
         "facts": found.facts,
         "violations": eudr.violations_json(geolocation),
         "repairs": eudr.repairs_json(geolocation),
         "size_bytes": geolocation.size_bytes,
-        "collections": list(geolocation.collections.values()) if geolocation.ok else [],
+        "collections": list(geolocation.collections.values()) if found.ok else [],
     }

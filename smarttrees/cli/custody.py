@@ -7,7 +7,7 @@ import click
 
 from smarttrees.cli.groups import DomainGroup
 from smarttrees.geo.eudr import to_text
-from smarttrees.services.custody import eudr
+from smarttrees.services.custody import deforestation, eudr
 
 custody_cli = DomainGroup("custody", help="Seedling lots, forest products and their trace.")
 
@@ -39,13 +39,38 @@ def eudr_file(batches, output, repair, points_up_to) -> None:
         "facts": found.facts,
         "violations": eudr.violations_json(geolocation),
         "repairs": eudr.repairs_json(geolocation),
+        "evidence": eudr.evidence_json(found),
         "files": [],
     }
-    if geolocation.ok:
+    if found.ok:
         summary["files"] = _write(geolocation.collections, Path(output))
     click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
-    if not geolocation.ok:
-        raise click.ClickException("the file was not written: see the violations above")
+    if not found.ok:
+        raise click.ClickException(
+            "the file was not written: see the violations and flagged stands above"
+        )
+
+
+@custody_cli.command("baseline")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--source", required=True, help="What the layer is, e.g. 'Hiện trạng rừng 2020'.")
+@click.option("--class-column", help="The column that says natural or planted forest.")
+@click.option(
+    "--default-class",
+    type=click.Choice(["natural", "planted", "forest"]),
+    default="natural",
+    show_default=True,
+    help="The class of every polygon when no column says it.",
+)
+@click.option("--crs", "epsg", type=click.IntRange(1024, 999999), help="EPSG code, if unnamed.")
+def baseline(path, source, class_column, default_class, epsg) -> None:
+    """Load the forest of 31 December 2020 (polygons) against which stands are judged;
+    it replaces the one loaded before."""
+    count = deforestation.load_baseline(
+        Path(path), source=source, class_column=class_column,
+        default_class=default_class, epsg=epsg,
+    )  # fmt: skip
+    click.echo(json.dumps({"polygons": count, "source": source}, ensure_ascii=False))
 
 
 def _write(collections: dict[str, dict], output: Path) -> list[dict]:

@@ -1,6 +1,7 @@
 """Database models, one module per aggregate. Models never commit and never build URLs."""
 
 from smarttrees.models.audit import AuditLog
+from smarttrees.models.baseline import ForestBaseline
 from smarttrees.models.harvest import Harvest, Shipment, ShipmentItem
 from smarttrees.models.import_batch import (
     ImportBatch,
@@ -26,6 +27,7 @@ __all__ = [
     "BatchOrigin",
     "CommuneTally",
     "Condition",
+    "ForestBaseline",
     "ForestFunction",
     "Harvest",
     "ImportBatch",

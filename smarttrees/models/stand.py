@@ -42,6 +42,8 @@ class Stand(db.Model):
     source: Mapped[str | None] = mapped_column(String(80))
     external_id: Mapped[str | None] = mapped_column(String(120))
     declared_area_ha: Mapped[float | None] = mapped_column(Numeric(12, 4))  # as the file said
+    # What the land was before this stand (EUDR evidence): bare land, plantation, natural forest…
+    earlier_land_use: Mapped[str | None] = mapped_column(String(120))
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
     created_at: Mapped[datetime] = created_at()
     geom = multipolygon(nullable=False)

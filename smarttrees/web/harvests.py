@@ -141,6 +141,7 @@ def shipment_detail(shipment_id: int):
         shipment=shipment,
         statement=found,
         violations=eudr.violations_json(found.geolocation),
+        evidence=eudr.evidence_json(found),
     )
 
 
@@ -150,7 +151,7 @@ def shipment_eudr(shipment_id: int):
     """The geolocation file: one FeatureCollection, or a zip of one per producer."""
     shipment = shipments.get_shipment(shipment_id)
     found = eudr.statement([item.batch.code for item in shipment.items])
-    if not found.geolocation.ok:
+    if not found.ok:
         flash(gettext("The EUDR file cannot be made yet: see what to do by stand."))
         return redirect(url_for("pages.shipment_detail", shipment_id=shipment.id))
     collections = list(found.geolocation.collections.values())

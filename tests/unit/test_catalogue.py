@@ -54,3 +54,12 @@ def test_every_eudr_rule_reads_in_vietnamese():
     catalogue = read_po(CATALOGUE.open("rb"))
     texts = {text for kind in EUDR.values() for text in (kind.message, kind.fix)}
     assert sorted(t for t in texts if not (catalogue.get(t) and catalogue.get(t).string)) == []
+
+
+def test_the_catalogue_names_each_message_once():
+    """A message written twice keeps only one of its translations, silently."""
+    import re
+    from collections import Counter
+
+    ids = re.findall(r'^msgid "(.+)"$', CATALOGUE.read_text(), re.M)
+    assert [msgid for msgid, times in Counter(ids).items() if times > 1] == []

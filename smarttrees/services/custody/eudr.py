@@ -11,6 +11,7 @@ from geoalchemy2.shape import to_shape
 from smarttrees import products
 from smarttrees.geo import eudr
 from smarttrees.models import ProductBatch, Stand
+from smarttrees.services.custody.deforestation import Evidence, evidence_for
 from smarttrees.services.custody.harvests import get_batches
 from smarttrees.services.custody.stands import stand_label
 from smarttrees.services.custody.trace import harvests_behind
@@ -21,6 +22,16 @@ class Statement:
     geolocation: eudr.Geolocation
     facts: list[dict]
     stands: list[Stand]
+    evidence: dict[int, Evidence]
+
+    @property
+    def flagged(self) -> list[Evidence]:
+        return [e for e in self.evidence.values() if e.verdict == "flagged"]
+
+    @property
+    def ok(self) -> bool:
+        """Nothing refuses the file: its geolocation holds and no stand is flagged."""
+        return self.geolocation.ok and not self.flagged
 
 
 def _plot(stand: Stand, owner: str | None) -> eudr.Plot:
@@ -54,7 +65,8 @@ def statement(
             plots[harvest.stand_id] = _plot(harvest.stand, harvest.owner)
         facts.append(_facts(batch, behind[batch.id]))
     geolocation = eudr.build(plots.values(), repair=repair, points_up_to_ha=points_up_to_ha)
-    return Statement(geolocation, facts, list(stands.values()))
+    found = list(stands.values())
+    return Statement(geolocation, facts, found, evidence_for(found))
 
 
 def _facts(batch: ProductBatch, harvests) -> dict:
@@ -93,4 +105,16 @@ def repairs_json(geolocation: eudr.Geolocation) -> list[dict]:
          "area_before_ha": round(r.area_before_ha, 4), "area_after_ha": round(r.area_after_ha, 4),
          "moved_m": round(r.moved_m, 2)}
         for r in geolocation.repairs
+    ]  # fmt: skip
+
+
+def evidence_json(statement: Statement) -> list[dict]:
+    """Each stand's deforestation-free evidence, with the reason for its verdict."""
+    labels = {stand.id: stand_label(stand) for stand in statement.stands}
+    return [
+        {"stand_id": e.stand_id, "stand": labels[e.stand_id], "verdict": e.verdict,
+         "reason": e.reason, "planted_before_cut_off": e.planted_before_cut_off,
+         "earlier_land_use": e.earlier_land_use,
+         "natural_forest_share_2020": e.natural_forest_share}
+        for e in statement.evidence.values()
     ]  # fmt: skip
