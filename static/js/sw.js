@@ -1,11 +1,19 @@
-// The field app's service worker: the app shell from the cache when there is no network, and
-// /t/<code> pages answered by the app (which finds the tree in IndexedDB) while offline.
-var CACHE = "smarttrees-field-v1";
-var SHELL = ["/field", "/static/js/field-app.js", "/static/css/app.css", "/manifest.webmanifest",
-  "/static/icons/tree-192.png"];
+// The field app's service worker: the app shell from the cache when there is no network,
+// /t/<code> pages answered by the app (which finds the tree in IndexedDB) while offline, and
+// the pages of seedling lots already opened (/l/<code>), whose form keeps events in the phone's
+// outbox until the network returns.
+var CACHE = "smarttrees-field-v2";
+var SHELL = ["/field", "/static/js/field-app.js", "/static/js/lot-outbox.js", "/static/css/app.css",
+  "/manifest.webmanifest", "/static/icons/tree-192.png"];
+
+function kept(pathname) { return pathname === "/field" || /^\/l\/[A-Za-z0-9]+$/.test(pathname); }
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(SHELL); }).then(function () {
+  // Each file on its own: a nursery's operator may not open /field, and the lot pages' worker
+  // must install all the same.
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return Promise.all(SHELL.map(function (path) { return cache.add(path).catch(function () { return null; }); }));
+  }).then(function () {
     return self.skipWaiting();
   }));
 });
@@ -18,13 +26,15 @@ self.addEventListener("activate", function (event) {
 
 function networkFirst(request, fallback) {
   return fetch(request).then(function (response) {
-    if (response.ok && new URL(request.url).pathname === "/field") {
+    var pathname = new URL(request.url).pathname;
+    if (response.ok && kept(pathname)) {
       var copy = response.clone();
-      caches.open(CACHE).then(function (cache) { cache.put("/field", copy); });
+      caches.open(CACHE).then(function (cache) { cache.put(pathname, copy); });
     }
     return response;
   }).catch(function () {
-    return caches.match(request).then(function (hit) { return hit || caches.match(fallback); });
+    var pathname = new URL(request.url).pathname;
+    return caches.match(pathname).then(function (hit) { return hit || caches.match(fallback); });
   });
 }
 

@@ -167,3 +167,48 @@ def test_the_whole_chain_from_sowing_to_the_eudr_file_on_a_desktop(app, live_ser
     feature = collection["features"][0]
     assert feature["properties"]["ProducerName"] == "Hộ ông Nguyễn Văn Đức"
     assert feature["geometry"]["type"] == "Polygon"
+
+
+def test_events_recorded_offline_on_a_lot_page_are_sent_once_back_online(live_server):
+    nursery = custody.create_nursery(name="Vườn ươm Chợ Đồn")
+    lot = custody.create_lot(species_id=species_named("Acacia mangium").id,
+                             nursery_id=nursery.id, seed_source="Ba Vì")  # fmt: skip
+    custody.record_event(lot, LotEventKind.SOWN, 1000)
+    operator = make_user(Role.NURSERY)
+    operator.nursery_id = nursery.id
+    db.session.commit()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        offsite = OffsiteRequests(page, live_server.url)
+        _sign_in(page, live_server.url, operator)
+        page.goto(f"{live_server.url}/l/{lot.code}")
+        page.evaluate("navigator.serviceWorker.ready")
+        page.reload()  # now under the service worker, which keeps a copy of the page
+        context.set_offline(True)
+        page.reload()
+        expect(page.locator("h1")).to_contain_text(lot.code)
+        outbox = page.locator("#lot-outbox")
+        _record(page, kind="lost", quantity=50, reason="Sâu hại")
+        expect(outbox.locator("[data-count]")).to_contain_text("1 sự kiện đang chờ gửi")
+        _record(page, kind="dispatched", quantity=5000, counterparty="HTX Yên Lạc")
+        expect(outbox.locator("[data-count]")).to_have_text(
+            "2 sự kiện đang chờ gửi từ điện thoại này."
+        )
+        page.screenshot(path=str(ARTIFACTS / "phone-lot-offline.png"), full_page=True)
+        db.session.expire_all()
+        assert custody.get_lot(lot.code).quantity_on_hand == 1000
+        context.set_offline(False)
+        expect(page.locator("#on-hand")).to_have_text("950", timeout=15_000)
+        expect(outbox.locator("[data-count]")).to_have_text(
+            "1 sự kiện đang chờ gửi từ điện thoại này."
+        )
+        expect(outbox.locator(".field-error")).to_contain_text("Nhiều hơn số cây lô đang có")
+        outbox.get_by_role("button", name="Bỏ bản ghi này").click()
+        expect(outbox).to_be_hidden()
+        assert offsite.blocked == []
+        browser.close()
+    db.session.expire_all()
+    refreshed = custody.get_lot(lot.code)
+    assert refreshed.quantity_on_hand == 950 and len(refreshed.events) == 2

@@ -63,3 +63,22 @@ def test_the_catalogue_names_each_message_once():
 
     ids = re.findall(r'^msgid "(.+)"$', CATALOGUE.read_text(), re.M)
     assert [msgid for msgid, times in Counter(ids).items() if times > 1] == []
+
+
+def test_every_value_the_pages_name_reads_in_vietnamese():
+    """Enum values are shown through _(value): roles, events, products, their origins."""
+    from smarttrees.models import (
+        BatchOrigin,
+        Condition,
+        LotEventKind,
+        ProductKind,
+        Propagation,
+        Role,
+        TreeCategory,
+    )
+    from smarttrees.services.custody.deforestation import VERDICTS
+
+    catalogue = read_po(CATALOGUE.open("rb"))
+    kinds = (BatchOrigin, Condition, LotEventKind, ProductKind, Propagation, Role, TreeCategory)
+    values = {member.value for kind in kinds for member in kind} | set(VERDICTS)
+    assert sorted(v for v in values if not (catalogue.get(v) and catalogue.get(v).string)) == []

@@ -24,6 +24,7 @@ from smarttrees.models import ForestBaseline, Stand
 from smarttrees.vietnamese import fold
 
 CUT_OFF_YEAR = 2020
+VERDICTS = ("deforestation_free", "flagged", "unknown")
 FLAG_SHARE = 0.10  # a tenth of a stand on 2020 natural forest is not a mapping sliver
 NATURAL_WORDS = ("tu nhien", "natural", "primary", "naturally regenerating", "rung tn")
 PLANTED_WORDS = ("rung trong", "planted", "plantation")
