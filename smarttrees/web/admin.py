@@ -6,15 +6,21 @@ from flask import Response, render_template, request, stream_with_context, url_f
 from flask_login import current_user
 
 from smarttrees.auth import role_required
+from smarttrees.error_handlers import translate_details
+from smarttrees.errors import ValidationFailed
 from smarttrees.models import Role
 from smarttrees.models.audit import AUDITED_TABLES
-from smarttrees.services import admin
+from smarttrees.services import admin, custody, inventory
 from smarttrees.web import bp
 
 
 def _users_page(**shown):
     return render_template(
-        "admin/users.html", users=admin.list_accounts(), roles=list(Role), **shown
+        "admin/users.html",
+        users=admin.list_accounts(),
+        roles=list(Role),
+        nurseries=custody.all_nurseries(),
+        **shown,
     )
 
 
@@ -29,6 +35,7 @@ def admin_users():
         name=request.form.get("name", ""),
         role=request.form.get("role", ""),
         by=current_user,
+        nursery=request.form.get("nursery"),
     )
     return _users_page(handed=(user, password))
 
@@ -42,6 +49,7 @@ def admin_user_change(user_id: int):
         action=request.form.get("action", ""),
         role=request.form.get("role"),
         by=current_user,
+        nursery=request.form.get("nursery"),
     )
     handed = (next(u for u in admin.list_accounts() if u.id == user_id), password)
     return _users_page(handed=handed if password else None, changed=user_id)
@@ -94,3 +102,23 @@ def admin_audit_csv():
     lines = stream_with_context(admin.audit_csv(_audit_query()))
     headers = {"Content-Disposition": 'attachment; filename="audit.csv"'}
     return Response(lines, mimetype="text/csv; charset=utf-8", headers=headers)
+
+
+@bp.route("/admin/nurseries", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def admin_nurseries():
+    """The nurseries whose operators record their own lots."""
+    errors = {}
+    if request.method == "POST":
+        try:
+            custody.new_nursery(request.form, actor=current_user)
+        except ValidationFailed as error:
+            errors = translate_details(error.details)
+    page = render_template(
+        "admin/nurseries.html",
+        nurseries=custody.all_nurseries(),
+        communes=inventory.list_communes(),
+        values=request.form if errors else {},
+        errors=errors,
+    )
+    return page, 422 if errors else 200

@@ -74,3 +74,31 @@ def test_the_audit_log_filters_and_exports_what_changed(client):
         ("create", "trees", str(tree.id))
     ]
     assert '"species_raw"' in rows[0]["after"] or "dbh_cm" in rows[0]["after"]
+
+
+def test_a_nursery_and_its_operator_who_then_records_on_its_lots_only(client, app):
+    from smarttrees.models import Nursery, User
+    from smarttrees.services import custody
+    from tests.helpers.factories import species_named
+
+    sign_in(client, Role.ADMIN)
+    token = csrf_from(client, "/admin/nurseries")
+    made = client.post("/admin/nurseries", data={"csrf_token": token, "name": "Vườn ươm Võ Nhai",
+                                                 "operator": "HTX Võ Nhai"})  # fmt: skip
+    assert made.status_code == 200 and "Vườn ươm Võ Nhai" in made.get_data(as_text=True)
+    again = client.post("/admin/nurseries", data={"csrf_token": token, "name": "Vườn ươm Võ Nhai"})
+    assert again.status_code == 422 and "Đã có vườn ươm mang tên này." in again.get_data(True)
+    nursery = db.session.scalar(db.select(Nursery).where(Nursery.name == "Vườn ươm Võ Nhai"))
+    no_nursery = _post(client, "/admin/users", email="x@example.vn", name="X", role="nursery")
+    assert no_nursery.status_code == 422
+    _post(client, "/admin/users", email="hoa@example.vn", name="Hoa", role="nursery",
+          nursery=str(nursery.id))  # fmt: skip
+    operator = db.session.scalar(db.select(User).where(User.email == "hoa@example.vn"))
+    assert (operator.role, operator.nursery_id) == (Role.NURSERY, nursery.id)
+    own = custody.create_lot(species_id=species_named("Acacia mangium").id,
+                             nursery_id=nursery.id, seed_source="Ba Vì")  # fmt: skip
+    assert custody.may_record(operator, own)
+    assert [lot.id for lot in custody.lots_for(operator)] == [own.id]
+    _post(client, f"/admin/users/{operator.id}", action="role", role="field")
+    db.session.refresh(operator)
+    assert operator.nursery_id is None

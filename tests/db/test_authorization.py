@@ -91,6 +91,7 @@ ROUTES = {
     "pages.admin_users": ("GET", "/admin/users", Role.ADMIN),
     "pages.admin_user_change": ("POST", "/admin/users/999999", Role.ADMIN),
     "pages.admin_audit": ("GET", "/admin/audit", Role.ADMIN),
+    "pages.admin_nurseries": ("GET", "/admin/nurseries", Role.ADMIN),
     "pages.admin_audit_csv": ("GET", "/admin/audit.csv", Role.ADMIN),
     "vendor.asset": ("GET", "/vendor/leaflet/dist/leaflet.js", PUBLIC),
     "static": ("GET", "/static/js/basemap.js", PUBLIC),

@@ -6,7 +6,7 @@ import secrets
 
 from smarttrees.errors import Conflict, NotFound, ValidationFailed
 from smarttrees.extensions import db
-from smarttrees.models import ApiToken, Role, User
+from smarttrees.models import ApiToken, Nursery, Role, User
 from smarttrees.services.admin.sign_in import invalidate_sessions
 from smarttrees.services.admin.users import create_user, hash_password
 from smarttrees.services.saving import commit_changes
@@ -20,15 +20,26 @@ def list_accounts() -> list[User]:
     return list(db.session.scalars(db.select(User).order_by(User.active.desc(), User.email)))
 
 
-def invite(*, email: str, name: str, role: str, by: User) -> tuple[User, str]:
-    """A new account and its temporary password, to hand over in person."""
+def invite(
+    *, email: str, name: str, role: str, by: User, nursery: str | None = None
+) -> tuple[User, str]:
+    """A new account and its temporary password, to hand over in person; a nursery's operator
+    is invited with their nursery."""
+    chosen, nursery_id = _role(role), None
+    if chosen == Role.NURSERY:
+        nursery_id = _nursery(nursery)
     password = temporary_password()
     db.session.info["actor_id"] = by.id  # the audit log names the admin who invited
-    user = create_user(email=email, name=name, password=password, role=_role(role))
+    user = create_user(email=email, name=name, password=password, role=chosen)
+    if nursery_id:
+        user.nursery_id = nursery_id
+        commit_changes(actor=by)
     return user, password
 
 
-def change_account(user_id: int, *, action: str, role: str | None, by: User) -> str | None:
+def change_account(
+    user_id: int, *, action: str, role: str | None, by: User, nursery: str | None = None
+) -> str | None:
     """Apply an admin's action to an account; the new temporary password for a reset."""
     user = db.session.get(User, user_id)
     if user is None:
@@ -38,6 +49,7 @@ def change_account(user_id: int, *, action: str, role: str | None, by: User) -> 
     password = None
     if action == "role":
         user.role = _role(role)
+        user.nursery_id = _nursery(nursery) if user.role == Role.NURSERY else None
     elif action == "disable":
         user.active = False
         invalidate_sessions(user)  # signed out everywhere
@@ -65,3 +77,17 @@ def _role(value: str | None) -> Role:
         raise ValidationFailed(
             "Some fields are not valid.", details={"role": "Choose a role of the list."}
         ) from None
+
+
+def _nursery(value: str | None) -> int:
+    """The nursery a nursery's operator works for: required, and one that exists."""
+    try:
+        nursery = db.session.get(Nursery, int(value or ""))
+    except ValueError:
+        nursery = None
+    if nursery is None:
+        raise ValidationFailed(
+            "Some fields are not valid.",
+            details={"nursery": "Choose the nursery this person works for."},
+        )
+    return nursery.id

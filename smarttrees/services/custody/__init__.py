@@ -12,6 +12,7 @@ from smarttrees.services.custody.ledger import (
 )
 from smarttrees.services.custody.lots import (
     LOT_PREFIX,
+    all_nurseries,
     create_lot,
     create_nursery,
     edit_lot,
@@ -21,11 +22,13 @@ from smarttrees.services.custody.lots import (
     lots_for,
     may_record,
     new_lot,
+    new_nursery,
     nurseries_for,
 )
 
 __all__ = [
     "LOT_PREFIX",
+    "all_nurseries",
     "create_lot",
     "create_nursery",
     "dispatch",
@@ -39,6 +42,7 @@ __all__ = [
     "may_record",
     "merge",
     "new_lot",
+    "new_nursery",
     "nurseries_for",
     "record",
     "record_event",

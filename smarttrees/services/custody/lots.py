@@ -35,6 +35,28 @@ def create_nursery(
     return nursery
 
 
+def all_nurseries() -> list[Nursery]:
+    return list(db.session.scalars(select(Nursery).order_by(Nursery.name)))
+
+
+def new_nursery(raw: Mapping[str, Any], *, actor: User) -> Nursery:
+    """A nursery from the admin's form: its name is required and unique."""
+    fields = Fields(raw)
+    fields.text("name", max_length=160, required=True)
+    fields.text("operator", max_length=160)
+    fields.text("address", max_length=300)
+    fields.integer("commune_id", low=1)
+    name = fields.values.get("name")
+    if name and db.session.scalar(select(Nursery.id).where(Nursery.name == name)):
+        fields.errors["name"] = "A nursery of this name exists already."
+    if fields.errors:
+        raise ValidationFailed("Some fields are not valid.", details=fields.errors)
+    nursery = Nursery(**{key: value for key, value in fields.values.items() if value is not None})
+    db.session.add(nursery)
+    commit_changes(actor=actor)
+    return nursery
+
+
 def nurseries_for(user: User) -> list[Nursery]:
     """The nurseries a user may record for: a nursery operator's own, or all of them."""
     query = select(Nursery).order_by(Nursery.name)
