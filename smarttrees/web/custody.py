@@ -19,7 +19,7 @@ from smarttrees.labels import product_list
 from smarttrees.labels.addresses import label_base_url
 from smarttrees.models import LotEventKind, Propagation, Role
 from smarttrees.services import custody, inventory, labels
-from smarttrees.services.custody import batches, shipments, trace
+from smarttrees.services.custody import batches, eudr, shipments, trace
 from smarttrees.services.custody.harvests import get_batch
 from smarttrees.services.custody.stands import stand_choices
 from smarttrees.web import bp
@@ -80,6 +80,17 @@ def lot_event(code: str):
     return redirect(url_for("pages.lot_tag", code=lot.code))
 
 
+@bp.get("/l/<code>/trace")
+@role_required(Role.VIEWER)
+def lot_trace(code: str):
+    """Everything the lot went into: its lots, the stands planted, their trees and batches."""
+    found = trace.forward_from_lot(custody.get_lot(code))
+    stands = list({row["stand"].id: row["stand"] for row in found["planted"]}.values())
+    return render_template(
+        "custody/lot_trace.html", trace=found, stands=trace.stands_geojson(stands)
+    )
+
+
 @bp.post("/l/<code>/split")
 @role_required(Role.NURSERY)
 def lot_split(code: str):
@@ -127,7 +138,12 @@ def batch_tag(code: str):
     batch = get_batch(code)
     found = trace.back_from_batch(batch) if current_user.is_authenticated else None
     return render_template(
-        "custody/batch.html", batch=batch, trace=found, lineage=batches.lineage(batch)
+        "custody/batch.html",
+        batch=batch,
+        trace=found,
+        lineage=batches.lineage(batch),
+        stands=trace.stands_geojson(found["stands"]) if found else None,
+        verdict=eudr.batch_verdict(batch),
     )
 
 

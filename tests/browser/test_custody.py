@@ -158,7 +158,11 @@ def test_the_whole_chain_from_sowing_to_the_eudr_file_on_a_desktop(app, live_ser
         page.goto(f"{live_server.url}/b/{shipped}")
         expect(page.locator("main")).to_contain_text(lot_url.rsplit("/", 1)[1])
         expect(page.locator("main")).to_contain_text(sent_code)
+        expect(page.locator("#trace-map path.leaflet-interactive")).to_have_count(1)  # the stand
         page.screenshot(path=str(ARTIFACTS / "desktop-trace.png"), full_page=True)
+        page.goto(lot_url + "/trace")
+        expect(page.locator("main")).to_contain_text(shipped)
+        expect(page.locator("#trace-map path.leaflet-interactive")).to_have_count(1)
         assert offsite.blocked == []
         browser.close()
     text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True,

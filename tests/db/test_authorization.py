@@ -26,6 +26,7 @@ ROUTES = {
     "pages.lot_event": ("POST", "/l/LOT-NONE/events", N),
     "pages.lot_split": ("POST", "/l/LOT-NONE/split", N),
     "pages.lot_list": ("GET", "/lots", N),
+    "pages.lot_trace": ("GET", "/l/LOT-NONE/trace", V),
     "pages.lot_new": ("GET", "/lots/new", N),
     "pages.batch_tag": ("GET", "/b/BATCH-NONE", MAP),
     "pages.shipment_pdf": ("GET", "/shipments/999999/list.pdf", M),

@@ -101,13 +101,16 @@ def test_a_batch_traces_back_to_its_lots_and_a_lot_forward_to_its_batches(client
     forward = client.get(f"/api/v1/trace/lots/{lot.code.lower()}").get_json()
     assert {b["code"] for b in forward["batches"]} >= {logs.code, part.code, chips.code}
     page = client.get(f"/b/{chips.code}").get_data(as_text=True)
-    assert lot.code in page and "Vườn ươm Đại Từ" in page
+    assert lot.code in page and "Vườn ươm Đại Từ" in page and 'id="trace-map"' in page
+    forward_page = client.get(f"/l/{lot.code}/trace").get_data(as_text=True)
+    assert grower.code in forward_page and chips.code in forward_page and "2.990" in forward_page
 
 
 def test_the_public_batch_card_shows_no_owner(client, public_map):
     chips = _chain()[-1]
     page = client.get(f"/b/{chips.code}").get_data(as_text=True)
     assert chips.code in page and "Nguyễn Văn Đức" not in page and "Hộ ông Đức" not in page
+    assert "Không gây mất rừng" in page  # the stand was planted in 2019: a rotation harvest
 
 
 def test_the_eudr_command_writes_a_file_the_eu_system_reads(runner, tmp_path):

@@ -118,3 +118,12 @@ def evidence_json(statement: Statement) -> list[dict]:
          "natural_forest_share_2020": e.natural_forest_share}
         for e in statement.evidence.values()
     ]  # fmt: skip
+
+
+def batch_verdict(batch: ProductBatch) -> str | None:
+    """The batch's deforestation-free verdict (the worst of its stands'); None without stands."""
+    stands = [harvest.stand for harvest in harvests_behind([batch.id])[batch.id]]
+    if not stands:
+        return None
+    verdicts = {evidence.verdict for evidence in evidence_for(stands).values()}
+    return next(v for v in ("flagged", "unknown", "deforestation_free") if v in verdicts)

@@ -20,6 +20,7 @@ from smarttrees.models import (
     Stand,
     Tree,
 )
+from smarttrees.services.custody.stands import stand_label
 
 BATCHES_UP = text("""
 WITH RECURSIVE up(id) AS (
@@ -231,3 +232,19 @@ def harvests_behind(batch_ids: list[int]) -> dict[int, list[Harvest]]:
     for batch_id, harvest_id in pairs:
         found[batch_id].append(harvests[harvest_id])
     return found
+
+
+def stands_geojson(stands: list[Stand]) -> dict:
+    """The stands of a trace as GeoJSON for its map, each with the label people know it by."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": stand.id,
+                "geometry": mapping(to_shape(stand.geom)),
+                "properties": {"label": f"{stand_label(stand)} · {float(stand.area_ha):.2f} ha"},
+            }
+            for stand in stands
+        ],
+    }
