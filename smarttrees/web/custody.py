@@ -13,14 +13,13 @@ from flask_login import current_user
 
 from smarttrees.auth import role_required
 from smarttrees.error_handlers import translate_details
-from smarttrees.errors import Conflict, ValidationFailed
+from smarttrees.errors import Conflict, NotFound, ValidationFailed
 from smarttrees.extensions import login
 from smarttrees.labels import product_list
 from smarttrees.labels.addresses import label_base_url
 from smarttrees.models import LotEventKind, Propagation, Role
 from smarttrees.services import custody, inventory, labels
 from smarttrees.services.custody import batches, eudr, shipments, trace
-from smarttrees.services.custody.harvests import get_batch
 from smarttrees.services.custody.stands import stand_choices
 from smarttrees.web import bp
 
@@ -104,6 +103,58 @@ def lot_split(code: str):
     return redirect(url_for("pages.lot_tag", code=part.code))
 
 
+@bp.post("/l/<code>/merge")
+@role_required(Role.NURSERY)
+def lot_merge(code: str):
+    """Move all the lot holds into another lot of the same species and nursery."""
+    lot = custody.get_lot(code)
+    try:
+        target = custody.merge(
+            lot, custody.get_lot(request.form.get("target", "")), actor=current_user
+        )
+    except (ValidationFailed, Conflict, NotFound) as error:
+        flash(" ".join(translate_details(error.details).values()) or gettext(error.message))
+        return redirect(url_for("pages.lot_tag", code=lot.code))
+    return redirect(url_for("pages.lot_tag", code=target.code))
+
+
+@bp.route("/l/<code>/edit", methods=["GET", "POST"])
+@role_required(Role.NURSERY)
+def lot_edit(code: str):
+    """Correct a lot's facts (its stock moves only through the ledger)."""
+    lot = custody.get_lot(code)
+    custody.ensure_may_record(current_user, lot)
+    errors, values = {}, request.form if request.method == "POST" else _lot_values(lot)
+    if request.method == "POST":
+        try:
+            custody.edit_lot(lot, request.form, actor=current_user)
+            return redirect(url_for("pages.lot_tag", code=lot.code))
+        except ValidationFailed as error:
+            errors = translate_details(error.details)
+    return _lot_form(values, errors, lot=lot)
+
+
+def _lot_values(lot) -> dict:
+    values = {name: getattr(lot, name) for name in custody.LOT_FIELDS}
+    for name in ("sown_on", "certificate_date"):
+        values[name] = values[name].strftime("%d/%m/%Y") if values[name] else ""
+    values["propagation"] = lot.propagation.value if lot.propagation else ""
+    return values
+
+
+def _lot_form(values, errors, *, lot=None):
+    page = render_template(
+        "custody/lot_form.html",
+        lot=lot,
+        values=values,
+        errors=errors,
+        nurseries=custody.nurseries_for(current_user),
+        species=[(s.id, s.label) for s in inventory.list_species()],
+        propagations=list(Propagation),
+    )
+    return page, 422 if errors else 200
+
+
 @bp.get("/lots")
 @role_required(Role.NURSERY)
 def lot_list():
@@ -120,22 +171,18 @@ def lot_new():
             return redirect(url_for("pages.lot_tag", code=lot.code))
         except ValidationFailed as error:
             errors = translate_details(error.details)
-    page = render_template(
-        "custody/lot_form.html",
-        values=values,
-        errors=errors,
-        nurseries=custody.nurseries_for(current_user),
-        species=[(s.id, s.label) for s in inventory.list_species()],
-        propagations=list(Propagation),
-    )
-    return page, 422 if errors else 200
+    return _lot_form(values, errors)
 
 
 @bp.get("/b/<code>")
 def batch_tag(code: str):
     if not _may_see():
         return login.unauthorized()
-    batch = get_batch(code)
+    scan = labels.scan_batch(code)
+    if scan.record is None:
+        page = render_template("field/not_found.html", scan=scan, kind="batch", may_tag=False)
+        return page, 404
+    batch = scan.record
     found = trace.back_from_batch(batch) if current_user.is_authenticated else None
     return render_template(
         "custody/batch.html",

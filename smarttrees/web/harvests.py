@@ -104,6 +104,22 @@ def batch_process(code: str):
     return redirect(url_for("pages.batch_tag", code=batch.code))
 
 
+@bp.post("/batches/merge")
+@role_required(Role.MANAGER)
+def batch_merge():
+    """Join the ticked batches (one product, one species) into one."""
+    harvest_id = request.form.get("harvest_id", type=int)
+    try:
+        merged = batches.merge(request.form.getlist("batch"), actor=current_user)
+    except REFUSED as error:
+        flash(" ".join(_errors(error).values()))
+        if harvest_id:
+            return redirect(url_for("pages.harvest_detail", harvest_id=harvest_id))
+        raise
+    flash(gettext("Batch %(code)s recorded.", code=merged.code))
+    return redirect(url_for("pages.batch_tag", code=merged.code))
+
+
 @bp.get("/harvests/<int:harvest_id>/labels.pdf")
 @role_required(Role.MANAGER)
 def harvest_labels(harvest_id: int):

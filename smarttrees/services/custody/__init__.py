@@ -11,6 +11,7 @@ from smarttrees.services.custody.ledger import (
     split,
 )
 from smarttrees.services.custody.lots import (
+    LOT_FIELDS,
     LOT_PREFIX,
     all_nurseries,
     create_lot,
@@ -27,6 +28,7 @@ from smarttrees.services.custody.lots import (
 )
 
 __all__ = [
+    "LOT_FIELDS",
     "LOT_PREFIX",
     "all_nurseries",
     "create_lot",

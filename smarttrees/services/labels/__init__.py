@@ -1,4 +1,4 @@
-"""Labels: PDF sheets for a selection of trees or lots, rolls of fresh codes, and what a
+"""Labels: PDF sheets for a selection of trees, lots or batches, rolls of fresh codes, and what a
 scanned code points to."""
 
 from smarttrees.services.labels.printing import (
@@ -7,13 +7,14 @@ from smarttrees.services.labels.printing import (
     print_reserved_codes,
     write_labels,
 )
-from smarttrees.services.labels.scans import Scan, scan_lot, scan_tree
+from smarttrees.services.labels.scans import Scan, scan_batch, scan_lot, scan_tree
 
 __all__ = [
     "Scan",
     "Selection",
     "count_labels",
     "print_reserved_codes",
+    "scan_batch",
     "scan_lot",
     "scan_tree",
     "write_labels",

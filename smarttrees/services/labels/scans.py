@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from smarttrees.extensions import db
 from smarttrees.labels import codes
-from smarttrees.models import SeedlingLot, Tree
+from smarttrees.models import ProductBatch, SeedlingLot, Tree
+from smarttrees.services.custody.harvests import BATCH_PREFIX
 from smarttrees.services.custody.lots import LOT_PREFIX
 
 
@@ -39,5 +40,13 @@ def scan_lot(text: str) -> Scan:
     """The seedling lot behind a label's code, or the real codes one typo away from it."""
     scan = _resolve(text, SeedlingLot)
     if scan.valid and not scan.code.startswith(LOT_PREFIX):
+        scan.valid = False
+    return scan
+
+
+def scan_batch(text: str) -> Scan:
+    """The product batch behind a label's code, or the real codes one typo away from it."""
+    scan = _resolve(text, ProductBatch)
+    if scan.valid and not scan.code.startswith(BATCH_PREFIX):
         scan.valid = False
     return scan
