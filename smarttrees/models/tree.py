@@ -76,6 +76,8 @@ class Tree(db.Model):
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"))
     stand_id: Mapped[int | None] = mapped_column(ForeignKey("stands.id"), index=True)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    # The seedling lot it was planted from, when recorded (planting as tree points).
+    seedling_lot_id: Mapped[int | None] = mapped_column(ForeignKey("seedling_lots.id"), index=True)
     source: Mapped[str | None] = mapped_column(String(80))
     external_id: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = created_at()
@@ -87,6 +89,7 @@ class Tree(db.Model):
     species = relationship("Species", lazy="joined")
     commune = relationship("AdminUnit", lazy="joined")
     stand = relationship("Stand")
+    seedling_lot = relationship("SeedlingLot")
     inspections = relationship(
         "Inspection", back_populates="tree", order_by="Inspection.inspected_at.desc()"
     )

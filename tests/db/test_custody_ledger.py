@@ -81,7 +81,10 @@ def test_a_lot_cannot_receive_more_than_was_dispatched_to_it():
          "Enter a whole number."),
         ({"kind": "dispatched", "quantity": 5}, "counterparty", "This field is required."),
         ({"kind": "lost", "quantity": 5}, "reason", "This field is required."),
-        ({"kind": "planted", "quantity": 5}, "stand_id", "This field is required."),
+        ({"kind": "planted", "quantity": 5}, "stand_id",
+         "Choose the stand, or give the codes of the trees planted."),
+        ({"kind": "planted", "quantity": 1, "trees": "T0000000"}, "trees",
+         "No tree has these codes: T0000000"),
         ({"kind": "planted", "quantity": 5, "stand_id": 999999}, "stand_id",
          "Choose a stand of the list."),
         ({"kind": "burned", "quantity": 5}, "kind", "Choose one of the listed values."),
@@ -192,3 +195,23 @@ def test_two_dispatches_at_the_same_moment_leave_one_refused(app):
     assert sorted(outcomes) == ["insufficient_stock", "saved"]
     db.session.expire_all()
     assert custody.get_lot(code).quantity_on_hand == 40
+
+
+def test_a_planting_as_tree_points_links_each_tree_to_its_lot(client):
+    from tests.helpers.factories import make_tree
+    from tests.helpers.web import sign_in
+
+    lot, trees = _lot(100), [make_tree(), make_tree()]
+    raw = {"kind": "planted", "trees": f"{trees[0].code.lower()}, {trees[1].code}"}
+    event = custody.record(lot, raw, actor=_manager())
+    assert event.quantity == 2 and lot.quantity_on_hand == 98
+    for tree in trees:
+        db.session.refresh(tree)
+        assert tree.seedling_lot_id == lot.id
+    other = _lot(100, days_ago=61)
+    refused = _refusal(other, {"kind": "planted", "trees": trees[0].code})
+    assert refused.details == {"trees": f"Planted from another lot already: {trees[0].code}"}
+    sign_in(client, Role.VIEWER)
+    assert lot.code in client.get(f"/trees/{trees[0].code}").get_data(as_text=True)
+    forward = client.get(f"/l/{lot.code}/trace").get_data(as_text=True)
+    assert trees[1].code in forward

@@ -3,8 +3,6 @@ shipments, the trace between them and the EUDR geolocation file."""
 
 from smarttrees.services.custody.ledger import (
     dispatch,
-    ledger_page,
-    ledger_totals,
     merge,
     record,
     record_event,
@@ -19,6 +17,8 @@ from smarttrees.services.custody.lots import (
     edit_lot,
     ensure_may_record,
     get_lot,
+    ledger_page,
+    ledger_totals,
     lot_code,
     lots_for,
     may_record,

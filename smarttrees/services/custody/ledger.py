@@ -3,6 +3,7 @@ scan page and its offline outbox. The database refuses what a lot does not hold,
 events arrive at once; this module refuses what makes no sense (a planting dated before the
 seedlings arrived, a loss without a reason) and names the field."""
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, time
 from typing import Any
@@ -14,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from smarttrees.errors import Conflict, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.inputs import Fields
-from smarttrees.models import LotEvent, LotEventKind, SeedlingLot, Stand, User
+from smarttrees.labels import codes
+from smarttrees.models import LotEvent, LotEventKind, SeedlingLot, Stand, Tree, User
 from smarttrees.models.nursery import STOCK_IN, STOCK_SIGN
 from smarttrees.services.custody.lots import create_lot, ensure_may_record
 
@@ -24,8 +26,8 @@ LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 REQUIRED = {
     LotEventKind.DISPATCHED: ("counterparty",),
     LotEventKind.LOST: ("reason",),
-    LotEventKind.PLANTED: ("stand_id",),
 }
+MAX_TREE_POINTS = 2000  # tree codes on one planting event
 INSUFFICIENT = "The lot does not hold that many seedlings."
 # Refusals of the database's own rules, by constraint name: (field, message).
 REFUSALS = {
@@ -39,7 +41,7 @@ def parse_event(raw: Mapping[str, Any]) -> dict:
     """An event's values from any door, or ValidationFailed naming every wrong field."""
     fields = Fields(raw)
     fields.choice("kind", LotEventKind, required=True)
-    fields.integer("quantity", required=True, low=1, high=MAX_QUANTITY)
+    fields.integer("quantity", required=not fields.present("trees"), low=1, high=MAX_QUANTITY)
     fields.integer("losses", low=0, high=MAX_QUANTITY)
     fields.integer("stand_id", low=1)
     fields.text("counterparty", max_length=160)
@@ -53,6 +55,8 @@ def parse_event(raw: Mapping[str, Any]) -> dict:
     for name in REQUIRED.get(kind, ()):
         if not fields.values.get(name) and name not in fields.errors:
             fields.errors[name] = "This field is required."
+    if kind == LotEventKind.PLANTED:
+        _planting_place(fields)
     if fields.errors:
         raise ValidationFailed("Some fields are not valid.", details=fields.errors)
     values = dict(fields.values)
@@ -61,6 +65,21 @@ def parse_event(raw: Mapping[str, Any]) -> dict:
         # Today's noon may be hours ahead: then now, so the next event can follow it.
         values.setdefault("occurred_at", min(moment, datetime.now(UTC)))
     return values
+
+
+def _planting_place(fields: Fields) -> None:
+    """A planting names its stand, or the trees it became (tree points, by their codes)."""
+    text = str(fields.raw.get("trees") or "")
+    trees = list(dict.fromkeys(codes.normalize(c) for c in re.split(r"[\s,;]+", text) if c))
+    if len(trees) > MAX_TREE_POINTS:
+        fields.errors["trees"] = "At most 2,000 tree codes on one planting."
+    elif trees:
+        quantity = fields.values.setdefault("quantity", len(trees))
+        if quantity != len(trees):
+            fields.errors["quantity"] = "The quantity must equal the number of tree codes."
+        fields.values["trees"] = trees
+    elif not fields.values.get("stand_id") and "stand_id" not in fields.errors:
+        fields.errors["stand_id"] = "Choose the stand, or give the codes of the trees planted."
 
 
 def record(lot: SeedlingLot, raw: Mapping[str, Any], *, actor: User | None) -> LotEvent:
@@ -90,6 +109,7 @@ def record_event(
             "Some fields are not valid.", details={"quantity": "The quantity must be more than 0."}
         )
     _check_stand(details.get("stand_id"))
+    planted_trees = _trees_to_plant(lot, details.pop("trees", None))
     if kind == LotEventKind.RECEIVED and lot.parent_lot_id:  # checked against the dispatch
         details["counterpart_lot_id"] = lot.parent_lot_id
     _check_date(lot, kind, details.get("occurred_at"))
@@ -102,6 +122,8 @@ def record_event(
         **{key: value for key, value in details.items() if value is not None},
     )
     db.session.add(event)
+    for tree in planted_trees:
+        tree.seedling_lot_id = lot.id
     _save(actor, commit=commit)
     if commit:
         db.session.refresh(lot)
@@ -187,6 +209,24 @@ def _replayed(client_id: str | None, lot: SeedlingLot) -> LotEvent | None:
     return event
 
 
+def _trees_to_plant(lot: SeedlingLot, wanted: list[str] | None) -> list[Tree]:
+    """The trees a planting became; each must exist and come from no other lot."""
+    if not wanted:
+        return []
+    found = {t.code: t for t in db.session.scalars(select(Tree).where(Tree.code.in_(wanted)))}
+    if missing := [code for code in wanted if code not in found]:
+        raise ValidationFailed(
+            "Some fields are not valid.",
+            details={"trees": "No tree has these codes: " + ", ".join(missing[:20])},
+        )
+    if taken := [c for c, t in found.items() if t.seedling_lot_id not in (None, lot.id)]:
+        raise ValidationFailed(
+            "Some fields are not valid.",
+            details={"trees": "Planted from another lot already: " + ", ".join(taken[:20])},
+        )
+    return list(found.values())
+
+
 def _check_stand(stand_id: int | None) -> None:
     if stand_id is not None and db.session.get(Stand, stand_id) is None:
         raise ValidationFailed(
@@ -230,27 +270,3 @@ def _save(actor: User | None, *, commit: bool) -> None:
                 INSUFFICIENT, code="insufficient_stock", details={field: message}
             ) from error
         raise ValidationFailed("Some fields are not valid.", details={field: message}) from error
-
-
-def ledger_page(
-    lot: SeedlingLot, *, before: int | None = None, size: int = 200
-) -> tuple[list[LotEvent], int | None]:
-    """A page of the lot's ledger, newest first, and the cursor of the next (older) page."""
-    query = select(LotEvent).where(LotEvent.lot_id == lot.id)
-    if before is not None:
-        query = query.where(LotEvent.id < before)
-    events = list(db.session.scalars(query.order_by(LotEvent.id.desc()).limit(size + 1)))
-    older = events[size - 1].id if len(events) > size else None
-    return events[:size], older
-
-
-def ledger_totals(lot: SeedlingLot) -> list[tuple[LotEventKind, int, int]]:
-    """Each kind of event with how many were recorded and the seedlings they counted."""
-    rows = db.session.execute(
-        select(LotEvent.kind, func.count(), func.sum(LotEvent.quantity))
-        .where(LotEvent.lot_id == lot.id)
-        .group_by(LotEvent.kind)
-    )
-    order = list(LotEventKind)
-    return sorted(((kind, count, int(total)) for kind, count, total in rows),
-                  key=lambda row: order.index(row[0]))  # fmt: skip

@@ -3,13 +3,22 @@
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from smarttrees.errors import Forbidden, NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.inputs import Fields
 from smarttrees.labels import codes
-from smarttrees.models import Nursery, Propagation, Role, SeedlingLot, Species, User
+from smarttrees.models import (
+    LotEvent,
+    LotEventKind,
+    Nursery,
+    Propagation,
+    Role,
+    SeedlingLot,
+    Species,
+    User,
+)
 from smarttrees.services.saving import commit_changes
 from smarttrees.vietnamese import nfc
 
@@ -167,3 +176,27 @@ def lots_for(user: User, *, limit: int = 500) -> list[SeedlingLot]:
     if user.role == Role.NURSERY:
         query = query.where(SeedlingLot.nursery_id == user.nursery_id)
     return list(db.session.scalars(query))
+
+
+def ledger_page(
+    lot: SeedlingLot, *, before: int | None = None, size: int = 200
+) -> tuple[list[LotEvent], int | None]:
+    """A page of the lot's ledger, newest first, and the cursor of the next (older) page."""
+    query = select(LotEvent).where(LotEvent.lot_id == lot.id)
+    if before is not None:
+        query = query.where(LotEvent.id < before)
+    events = list(db.session.scalars(query.order_by(LotEvent.id.desc()).limit(size + 1)))
+    older = events[size - 1].id if len(events) > size else None
+    return events[:size], older
+
+
+def ledger_totals(lot: SeedlingLot) -> list[tuple[LotEventKind, int, int]]:
+    """Each kind of event with how many were recorded and the seedlings they counted."""
+    rows = db.session.execute(
+        select(LotEvent.kind, func.count(), func.sum(LotEvent.quantity))
+        .where(LotEvent.lot_id == lot.id)
+        .group_by(LotEvent.kind)
+    )
+    order = list(LotEventKind)
+    return sorted(((kind, count, int(total)) for kind, count, total in rows),
+                  key=lambda row: order.index(row[0]))  # fmt: skip

@@ -88,8 +88,19 @@ def forward_from_lot(lot: SeedlingLot) -> dict:
         "lots": _by_ids(SeedlingLot, lot_ids),
         "planted": planted,
         "trees_by_stand": trees,
+        "tree_points": _tree_points(lot_ids),
         "harvests": harvests,
         "batches": _batches(batch_ids),
+    }
+
+
+def _tree_points(lot_ids: list[int], *, shown: int = 100) -> dict:
+    """Trees planted from these lots as points: how many, and the first codes."""
+    query = select(Tree.code).where(Tree.seedling_lot_id.in_(lot_ids))
+    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return {
+        "count": count,
+        "codes": list(db.session.scalars(query.order_by(Tree.code).limit(shown))),
     }
 
 
