@@ -45,10 +45,21 @@ def translate_details(details):
     """Translate field messages (msgids) in a details mapping; leave other values as they are."""
     if isinstance(details, dict):
         return {
-            key: gettext(value) if isinstance(value, str) else value
+            key: translate_message(value) if isinstance(value, str) else value
             for key, value in details.items()
         }
     return details
+
+
+def translate_message(text: str) -> str:
+    """A msgid, or a msgid ending in a colon followed by what it names ("…: P0001, P0002")."""
+    translated = gettext(text)
+    if translated == text and ": " in text:
+        head, tail = text.split(": ", 1)
+        lead = gettext(f"{head}:")
+        if lead != f"{head}:":
+            return f"{lead} {tail}"
+    return translated
 
 
 def error_response(*, status: int, code: str, message: str, details=None):

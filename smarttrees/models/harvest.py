@@ -62,9 +62,13 @@ class ShipmentItem(db.Model):
     __tablename__ = "shipment_items"
 
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("product_batches.id"), primary_key=True)
+    # unique: a batch leaves on one shipment (the list hands it over)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("product_batches.id"), primary_key=True, unique=True
+    )
     volume_m3: Mapped[Decimal] = mapped_column(Numeric(10, 3))
     mass_kg: Mapped[Decimal | None] = mapped_column(Numeric(12, 1))
     pieces: Mapped[int | None]
 
-    batch = relationship("ProductBatch")
+    batch = relationship("ProductBatch", back_populates="shipment_item")
+    shipment = relationship("Shipment", back_populates="items", viewonly=True)

@@ -128,3 +128,4 @@ class LotEvent(db.Model):
     created_at: Mapped[datetime] = created_at()
 
     lot = relationship("SeedlingLot", back_populates="events", foreign_keys=[lot_id])
+    counterpart = relationship("SeedlingLot", foreign_keys=[counterpart_lot_id])

@@ -76,6 +76,7 @@ class ProductBatch(db.Model):
     created_at: Mapped[datetime] = created_at()
 
     harvest = relationship("Harvest", back_populates="batches")
+    shipment_item = relationship("ShipmentItem", back_populates="batch", uselist=False)
     species = relationship("Species")
     parents = relationship(
         "ProductBatch",

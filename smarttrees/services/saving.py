@@ -25,6 +25,10 @@ REFUSALS = {
     "ck_inspections_accuracy_positive": ("accuracy_m", "Enter a number of 0 or more."),
     "uq_trees_code": ("code", "Another tree has this code already."),
     "uq_inspections_client_id": ("client_id", "This record was received already."),
+    "uq_shipment_items_batch_id": (
+        "batches",
+        "A batch was loaded on another list meanwhile: look again.",
+    ),
     "fk_trees_species_id_species": ("species_id", "Choose a species of the list."),
     "fk_inspections_tree_id_trees": ("tree", "This tree no longer exists."),
 }

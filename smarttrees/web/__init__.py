@@ -11,10 +11,18 @@ bp = Blueprint("pages", __name__)
 
 @bp.app_context_processor
 def _template_globals() -> dict:
+    from flask_babel import lazy_gettext as _l
+
     from smarttrees.web.printing import layout_label
 
     return {
         "Role": Role,
+        # A stand's deforestation-free verdict, as people read it.
+        "verdict_names": {
+            "deforestation_free": _l("Deforestation-free"),
+            "flagged": _l("Flagged: check it before export"),
+            "unknown": _l("Not yet shown"),
+        },
         "get_locale": get_locale,
         "basemap_info": basemap_info,
         "layout_label": layout_label,

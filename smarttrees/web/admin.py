@@ -3,11 +3,12 @@
 from datetime import date
 
 from flask import Response, render_template, request, stream_with_context, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from smarttrees.auth import role_required
 from smarttrees.error_handlers import translate_details
-from smarttrees.errors import ValidationFailed
+from smarttrees.errors import DomainError, ValidationFailed
 from smarttrees.models import Role
 from smarttrees.models.audit import AUDITED_TABLES
 from smarttrees.services import admin, custody, inventory
@@ -15,6 +16,8 @@ from smarttrees.web import bp
 
 
 def _users_page(**shown):
+    shown.setdefault("errors", {})
+    shown.setdefault("values", {})
     return render_template(
         "admin/users.html",
         users=admin.list_accounts(),
@@ -30,13 +33,18 @@ def admin_users():
     """Every account; a new one is invited with a temporary password shown once, here."""
     if request.method == "GET":
         return _users_page()
-    user, password = admin.invite(
-        email=request.form.get("email", ""),
-        name=request.form.get("name", ""),
-        role=request.form.get("role", ""),
-        by=current_user,
-        nursery=request.form.get("nursery"),
-    )
+    try:
+        user, password = admin.invite(
+            email=request.form.get("email", ""),
+            name=request.form.get("name", ""),
+            role=request.form.get("role", ""),
+            by=current_user,
+            nursery=request.form.get("nursery"),
+        )
+    except DomainError as error:  # back to the form, as typed, the problem beside its field
+        errors = translate_details(error.details) or {}
+        errors.setdefault("form", gettext(error.message))
+        return _users_page(errors=errors, values=request.form), error.status
     return _users_page(handed=(user, password))
 
 

@@ -43,6 +43,7 @@ def _lot_page(lot, *, values=None, errors=None, status=200):
         events=events,
         older=older,
         totals=custody.ledger_totals(lot) if staff else [],
+        arrival=custody.arrival(lot) if staff else None,
         may_record=may_record,
         kinds=[(kind.value, gettext(kind.value)) for kind in RECORDED],
         stands=stand_choices(lot) if may_record else [],
@@ -95,12 +96,18 @@ def lot_trace(code: str):
 def lot_split(code: str):
     lot = custody.get_lot(code)
     try:
-        quantity = int(request.form.get("quantity", ""))
-        part = custody.split(lot, quantity, actor=current_user)
-    except (ValueError, ValidationFailed, Conflict):
-        flash(gettext("The lot does not hold that many seedlings."))
+        part = custody.split(lot, request.form.get("quantity", ""), actor=current_user)
+    except (ValidationFailed, Conflict) as error:
+        flash_refusal(error, {"quantity": gettext("Split off a new lot of")})
         return redirect(url_for("pages.lot_tag", code=lot.code))
     return redirect(url_for("pages.lot_tag", code=part.code))
+
+
+def flash_refusal(error, labels: dict[str, str]) -> None:
+    """A refused action of a small form, said at the top of the page: each field by its label."""
+    details = translate_details(error.details) or {}
+    parts = [f"{labels.get(name, '')}: {text}".lstrip(": ") for name, text in details.items()]
+    flash(" ".join(parts) or gettext(error.message))
 
 
 @bp.post("/l/<code>/merge")
@@ -113,7 +120,7 @@ def lot_merge(code: str):
             lot, custody.get_lot(request.form.get("target", "")), actor=current_user
         )
     except (ValidationFailed, Conflict, NotFound) as error:
-        flash(" ".join(translate_details(error.details).values()) or gettext(error.message))
+        flash_refusal(error, {"target": gettext("Merge all of it into lot")})
         return redirect(url_for("pages.lot_tag", code=lot.code))
     return redirect(url_for("pages.lot_tag", code=target.code))
 

@@ -18,6 +18,7 @@ from smarttrees.services import labels
 from smarttrees.services.custody import batches, eudr, harvests, shipments, trace
 from smarttrees.services.custody.stands import recent_stand_choices
 from smarttrees.web import bp
+from smarttrees.web.custody import flash_refusal
 from smarttrees.web.printing import label_pdf
 
 REFUSED = (ValidationFailed, Conflict)
@@ -57,6 +58,7 @@ def _harvest_page(harvest, *, errors=None, values=None, status=200):
         kinds=[(kind.value, gettext(kind.value)) for kind in ProductKind],
         errors=errors or {},
         values=values or {},
+        ticked=set(values.getlist("batch")) if hasattr(values, "getlist") else set(),
     )
     return page, status
 
@@ -88,7 +90,7 @@ def batch_split(code: str):
         parts = batches.split(batch, volumes, actor=current_user)
         flash(gettext("Split into %(codes)s.", codes=", ".join(p.code for p in parts)))
     except REFUSED as error:
-        flash(" ".join(_errors(error).values()))
+        flash_refusal(error, {"volumes": gettext("Split into parts of (m³, separated by spaces)")})
     return redirect(url_for("pages.batch_tag", code=batch.code))
 
 
@@ -100,7 +102,9 @@ def batch_process(code: str):
         made = batches.process(batch, request.form, actor=current_user)
         flash(gettext("Batch %(code)s recorded.", code=made.code))
     except REFUSED as error:
-        flash(" ".join(_errors(error).values()))
+        labels = {"kind": gettext("Make"), "volume_m3": gettext("from (m³)"),
+                  "yield_ratio": gettext("yield"), "mass_kg": gettext("Net mass (kg)")}  # fmt: skip
+        flash_refusal(error, labels)
     return redirect(url_for("pages.batch_tag", code=batch.code))
 
 
@@ -112,7 +116,7 @@ def batch_merge():
     try:
         merged = batches.merge(request.form.getlist("batch"), actor=current_user)
     except REFUSED as error:
-        flash(" ".join(_errors(error).values()))
+        flash_refusal(error, {})
         if harvest_id:
             return redirect(url_for("pages.harvest_detail", harvest_id=harvest_id))
         raise
@@ -148,7 +152,7 @@ def shipment_new():
 
 
 @bp.get("/shipments/<int:shipment_id>")
-@role_required(Role.MANAGER)
+@role_required(Role.VIEWER)
 def shipment_detail(shipment_id: int):
     shipment = shipments.get_shipment(shipment_id)
     found = eudr.statement([item.batch.code for item in shipment.items])

@@ -90,8 +90,10 @@
     put({ client_id: body.client_id, lot: box.dataset.lot, body: body }).then(function () {
       box.querySelector("[data-saved]").hidden = false;
       return show();
-    });
+    }).then(function () { box.scrollIntoView({ block: "start" }); });
   });
+  // A refused form comes back with its errors: show them, not the top of the page.
+  if (form.querySelector(".error-text")) form.scrollIntoView({ block: "start" });
   window.addEventListener("online", send);
   open().then(function (opened) { db = opened; return show(); }).then(send);
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(box.dataset.sw, { scope: "/" });

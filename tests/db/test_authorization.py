@@ -33,7 +33,7 @@ ROUTES = {
     "pages.lot_new": ("GET", "/lots/new", N),
     "pages.batch_tag": ("GET", "/b/BATCH-NONE", MAP),
     "pages.shipment_pdf": ("GET", "/shipments/999999/list.pdf", M),
-    "pages.shipment_detail": ("GET", "/shipments/999999", M),
+    "pages.shipment_detail": ("GET", "/shipments/999999", V),
     "pages.shipment_eudr": ("GET", "/shipments/999999/eudr", M),
     "pages.shipment_new": ("POST", "/shipments", M),
     "pages.harvest_list": ("GET", "/harvests", M),

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from smarttrees import products
 from smarttrees.errors import Conflict, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.models import BatchOrigin, Role
@@ -38,9 +39,11 @@ def test_a_harvest_takes_the_stand_owner_and_refuses_an_area_larger_than_the_sta
 
 def test_a_batch_not_weighed_gets_its_mass_estimated_with_the_factor_stated():
     batch = _logs("10")
-    # Acacia mangium's density in the reference table, × 2.0 for fresh logs.
-    density = Decimal(str(batch.species.wood_density))
-    assert batch.mass_factor_kg_m3 == (density * 2000).quantize(Decimal("1"))
+    # Acacia mangium's density in the reference table (about 0.5 g/cm³): fresh logs hold
+    # their own dry mass again in water, about 1,000 kg/m³.
+    density = float(batch.species.wood_density)
+    assert batch.mass_factor_kg_m3 == products.mass_factor("log", density)
+    assert 900 <= batch.mass_factor_kg_m3 <= 1150
     assert batch.mass_kg == (Decimal(10) * batch.mass_factor_kg_m3).quantize(Decimal("0.1"))
     weighed = _logs("10", mass_kg="9500")
     assert weighed.mass_factor_kg_m3 is None and weighed.mass_kg == Decimal("9500")
@@ -65,6 +68,9 @@ def test_processing_logs_into_chips_keeps_the_declared_yield():
         batch, {"kind": "chips", "volume_m3": "10", "yield_ratio": "0,9"}, actor=None
     )
     assert chips.volume_m3 == Decimal("9.000") and chips.kind.value == "chips"
+    # the chips weigh what the logs weighed per m³: processing adds no mass
+    assert chips.mass_factor_kg_m3 == batch.mass_factor_kg_m3
+    assert chips.mass_kg == (Decimal(9) * batch.mass_factor_kg_m3).quantize(Decimal("0.1"))
     assert [row["batch"].id for row in batches.lineage(chips)] == [batch.id]
     with pytest.raises(ValidationFailed) as refused:
         batches.process(batch, {"kind": "log", "volume_m3": "1", "yield_ratio": "1"}, actor=None)

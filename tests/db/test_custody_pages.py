@@ -69,3 +69,76 @@ def test_ticked_batches_merge_and_a_mistyped_batch_code_suggests_the_real_one(cl
     typo = one.code[:-2] + next(c for c in codes.ALPHABET if c != one.code[-2]) + one.code[-1]
     page = client.get(f"/b/{typo}")
     assert page.status_code == 404 and one.code in page.get_data(as_text=True)
+
+
+def _shippable():
+    stand = make_stand()
+    harvest = harvests.create_harvest(
+        {"stand_id": stand.id, "harvested_on": "01/10/2026", "area_ha": "3"}, actor=None
+    )
+    return harvests.add_batch(harvest, {"kind": "log", "volume_m3": "4"}, actor=None)
+
+
+def test_a_batch_leaves_on_one_list_and_not_before_it_was_cut():
+    from smarttrees.errors import ValidationFailed
+    from smarttrees.services.custody import batches, shipments
+
+    batch = _shippable()
+    form = {"shipped_on": "05/10/2026", "owner_name": "Hộ ông Đức", "buyer_name": "Công ty A"}
+    with pytest.raises(ValidationFailed) as early:
+        shipments.create_shipment(form | {"shipped_on": "30/09/2026"}, [batch.code], actor=None)
+    assert early.value.details == {"shipped_on": "The date is before the harvest of these batches."}
+    shipments.create_shipment(form, [batch.code], actor=None)
+    with pytest.raises(ValidationFailed) as twice:
+        shipments.create_shipment(form, [batch.code], actor=None)
+    message = f"These batches left on another list already: {batch.code}"
+    assert twice.value.details == {"batches": message}
+    with pytest.raises(ValidationFailed):
+        batches.split(batch, ["1"], actor=None)
+
+
+def test_the_database_refuses_one_batch_on_two_lists():
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    batch = _shippable()
+    lists = text(
+        "INSERT INTO shipments (number, shipped_on, owner_name, buyer_name) VALUES "
+        "('BK-T-1', '2026-10-05', 'A', 'B'), ('BK-T-2', '2026-10-05', 'A', 'B')"
+    )
+    both = text(
+        "INSERT INTO shipment_items (shipment_id, batch_id, volume_m3) "
+        "SELECT id, :batch, 4 FROM shipments WHERE number LIKE 'BK-T-%'"
+    )
+    db.session.execute(lists)
+    with pytest.raises(IntegrityError, match="uq_shipment_items_batch_id"):
+        db.session.execute(both, {"batch": batch.id})
+    db.session.rollback()
+
+
+def test_a_dispatched_lot_says_where_from_and_how_many_are_still_on_the_way(client):
+    lot = _lot(custody.create_nursery(name="Vườn ươm D"), 1000)
+    assert lot.sown_on is not None  # the sowing dates the lot
+    sent = custody.dispatch(lot, 600, actor=None, counterparty="Hộ bà Lan", document="PX-7")
+    sign_in(client, Role.FIELD)
+    page = client.get(f"/l/{custody.lot_code(sent.counterpart_lot_id)}").get_data(as_text=True)
+    assert (
+        f"Xuất từ lô {lot.code}" in page and "PX-7" in page and "Còn đang vận chuyển: 600" in page
+    )
+    parent_page = client.get(f"/l/{lot.code}").get_data(as_text=True)
+    assert custody.lot_code(sent.counterpart_lot_id) in parent_page  # the ledger links it
+
+
+def test_a_refused_invitation_comes_back_as_typed_and_an_operator_starts_at_the_lots(client):
+    from tests.helpers.factories import make_user
+
+    taken = make_user(Role.VIEWER)
+    sign_in(client, Role.ADMIN)
+    token = csrf_from(client, "/admin/users")
+    page = client.post("/admin/users", data={"csrf_token": token, "email": taken.email,
+                                             "name": "Trần Văn Bình", "role": "field"})  # fmt: skip
+    text = page.get_data(as_text=True)
+    assert page.status_code == 409 and "Trần Văn Bình" in text and "taken" not in text
+    operator_client = client.application.test_client()
+    sign_in(operator_client, Role.NURSERY)
+    assert operator_client.get("/").headers["Location"].endswith("/lots")

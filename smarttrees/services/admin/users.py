@@ -28,7 +28,10 @@ def create_user(*, email: str, name: str, password: str, role: Role, locale: str
     if errors:
         raise ValidationFailed("Some fields are not valid.", details=errors)
     if db.session.scalar(select(User).where(User.email == email)):
-        raise Conflict("A user with this email exists already.", details={"email": "taken"})
+        raise Conflict(
+            "A user with this email exists already.",
+            details={"email": "A user with this email exists already."},
+        )
     user = User(email=email, name=nfc(name) or email, role=role, locale=locale)
     user.password_hash = hash_password(password)
     db.session.add(user)

@@ -24,8 +24,14 @@ def _invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed("Some fields are not valid.", details={field: message})
 
 
+def _not_shipped(batch: ProductBatch) -> None:
+    if batch.shipment_item is not None:
+        raise _invalid("batches", "This batch left on a product list: it can no longer change.")
+
+
 def split(batch: ProductBatch, volumes: Sequence[Any], *, actor: User | None) -> list[ProductBatch]:
     """Cut a batch into parts of the given volumes (m³), each a new batch with its own label."""
+    _not_shipped(batch)
     parsed = _volumes(volumes)
     if sum(parsed) > Decimal(batch.remaining_m3):
         raise _invalid("volumes", "More than the batch holds.")
@@ -45,6 +51,8 @@ def merge(codes: Sequence[str], *, actor: User | None) -> ProductBatch:
         raise _invalid("batches", "Only batches of one product and species can be merged.")
     if any(Decimal(b.remaining_m3) <= 0 for b in batches):
         raise _invalid("batches", "A batch that was used up cannot be merged.")
+    for batch in batches:
+        _not_shipped(batch)
     first = batches[0]
     merged = new_batch(
         origin=BatchOrigin.MERGED,
@@ -64,6 +72,7 @@ def merge(codes: Sequence[str], *, actor: User | None) -> ProductBatch:
 
 def process(batch: ProductBatch, raw: Mapping[str, Any], *, actor: User | None) -> ProductBatch:
     """Make another product of part of a batch (logs into chips) at a declared yield."""
+    _not_shipped(batch)
     fields = Fields(raw)
     fields.choice("kind", ProductKind, required=True)
     fields.number("volume_m3", required=True)  # taken from the batch
@@ -79,9 +88,14 @@ def process(batch: ProductBatch, raw: Mapping[str, Any], *, actor: User | None) 
         raise _invalid("yield_ratio", "The yield is higher than this processing can give.")
     if taken > Decimal(batch.remaining_m3):
         raise _invalid("volume_m3", "More than the batch holds.")
+    volume = (taken * ratio).quantize(Decimal("0.001"))
+    mass, factor = fields.values.get("mass_kg"), None
+    if mass is None and batch.mass_kg:  # the parent's kilograms per m³, as an estimate
+        factor = (Decimal(batch.mass_kg) / Decimal(batch.volume_m3)).quantize(Decimal("0.1"))
+        mass = products.estimated_mass(volume, factor)
     child = _child(
-        batch, (taken * ratio).quantize(Decimal("0.001")), BatchOrigin.PROCESSED,
-        actor=actor, kind=kind, mass_kg=fields.values.get("mass_kg"),
+        batch, volume, BatchOrigin.PROCESSED, actor=actor, kind=kind, mass_kg=mass,
+        mass_factor_kg_m3=factor,
     )  # fmt: skip
     with balance_kept(actor):
         _take(batch, child, taken, ratio)

@@ -76,10 +76,11 @@ def _facts(batch: ProductBatch, harvests) -> dict:
         "batch": batch.code,
         "hs_heading": products.PRODUCTS[batch.kind.value].hs_code,
         "product": products.PRODUCTS[batch.kind.value].name_vi,
+        "kind": batch.kind.value,
         "scientific_name": species.scientific_name if species else None,
         "common_name": species.vi_name if species else None,
-        "net_mass_kg": float(Decimal(batch.remaining_m3) / Decimal(batch.volume_m3)
-                             * Decimal(batch.mass_kg)) if batch.mass_kg else None,
+        "net_mass_kg": round(float(Decimal(batch.remaining_m3) / Decimal(batch.volume_m3)
+                                   * Decimal(batch.mass_kg)), 1) if batch.mass_kg else None,
         "mass_estimated": batch.mass_factor_kg_m3 is not None,
         "mass_factor_kg_m3": float(batch.mass_factor_kg_m3) if batch.mass_factor_kg_m3 else None,
         "volume_m3": float(batch.remaining_m3),

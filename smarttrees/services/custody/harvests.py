@@ -118,6 +118,7 @@ def new_batch(*, actor: User | None, **values: Any) -> ProductBatch:
         batch.mass_factor_kg_m3 = factor
         batch.mass_kg = products.estimated_mass(Decimal(batch.volume_m3), factor)
     db.session.add(batch)
+    db.session.info["actor_id"] = actor.id if actor else None  # the audit log's author
     db.session.flush()
     return batch
 

@@ -122,6 +122,8 @@ def record_event(
         **{key: value for key, value in details.items() if value is not None},
     )
     db.session.add(event)
+    if kind == LotEventKind.SOWN and lot.sown_on is None:  # the lot's sowing date, once
+        lot.sown_on = (event.occurred_at or datetime.now(UTC)).astimezone(LOCAL).date()
     for tree in planted_trees:
         tree.seedling_lot_id = lot.id
     _save(actor, commit=commit)
@@ -140,6 +142,7 @@ def dispatch(lot: SeedlingLot, quantity: int, *, actor: User | None, **details: 
         parent=lot,
         holder=details.get("counterparty"),
         commit=False,
+        actor=actor,
         **_inherited(lot),
     )
     return record_event(
@@ -147,9 +150,14 @@ def dispatch(lot: SeedlingLot, quantity: int, *, actor: User | None, **details: 
     )
 
 
-def split(lot: SeedlingLot, quantity: int, *, actor: User | None) -> SeedlingLot:
+def split(lot: SeedlingLot, quantity: Any, *, actor: User | None) -> SeedlingLot:
     """Move part of a lot into a new lot of the same origin, with its own code."""
     ensure_may_record(actor, lot)
+    fields = Fields({"quantity": quantity})
+    fields.integer("quantity", required=True, low=1, high=MAX_QUANTITY)
+    if fields.errors:
+        raise ValidationFailed("Some fields are not valid.", details=fields.errors)
+    quantity = fields.values["quantity"]
     part = create_lot(
         species_id=lot.species_id,
         nursery_id=lot.nursery_id,
@@ -157,6 +165,7 @@ def split(lot: SeedlingLot, quantity: int, *, actor: User | None) -> SeedlingLot
         parent=lot,
         holder=lot.holder,
         commit=False,
+        actor=actor,
         **_inherited(lot),
     )
     _move(lot, part, quantity, actor=actor)

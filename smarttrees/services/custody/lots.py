@@ -98,6 +98,7 @@ def create_lot(
     if commit:
         commit_changes(actor=actor)
     else:
+        db.session.info["actor_id"] = actor.id if actor else None  # the audit log's author
         db.session.flush()
     return lot
 
@@ -200,3 +201,21 @@ def ledger_totals(lot: SeedlingLot) -> list[tuple[LotEventKind, int, int]]:
     order = list(LotEventKind)
     return sorted(((kind, count, int(total)) for kind, count, total in rows),
                   key=lambda row: order.index(row[0]))  # fmt: skip
+
+
+def arrival(lot: SeedlingLot) -> dict | None:
+    """For a lot made by a dispatch: the dispatch, and how many seedlings are still on their
+    way (sent, less what was received and lost on the way)."""
+    sent = db.session.scalar(
+        select(LotEvent).where(
+            LotEvent.counterpart_lot_id == lot.id, LotEvent.kind == LotEventKind.DISPATCHED
+        )
+    )
+    if sent is None:
+        return None
+    arrived = db.session.scalar(
+        select(
+            func.coalesce(func.sum(LotEvent.quantity + func.coalesce(LotEvent.losses, 0)), 0)
+        ).where(LotEvent.lot_id == lot.id, LotEvent.kind == LotEventKind.RECEIVED)
+    )
+    return {"event": sent, "waiting": sent.quantity - int(arrived)}

@@ -14,7 +14,7 @@ from smarttrees.inputs import Fields
 from smarttrees.labels import product_list as form
 from smarttrees.models import Shipment, ShipmentItem, User
 from smarttrees.services.custody.harvests import get_batch
-from smarttrees.services.custody.stands import stand_label
+from smarttrees.services.custody.stands import lon_lat, plot_ids, stand_label
 from smarttrees.services.saving import commit_changes
 
 MAX_BATCHES = 500
@@ -50,11 +50,7 @@ def create_shipment(
             "Some fields are not valid.", details={"batches": "Choose the batches on the vehicle."}
         )
     batches = [get_batch(code) for code in codes]
-    if empty := [b.code for b in batches if Decimal(b.remaining_m3) <= 0]:
-        raise ValidationFailed(
-            "Some fields are not valid.",
-            details={"batches": "These batches were used up: " + ", ".join(empty)},
-        )
+    _check_loadable(batches, values["shipped_on"])
     sequence = db.session.scalar(text("SELECT nextval('shipment_number_seq')"))
     shipment = Shipment(
         number=f"BK-{values['shipped_on'].year}-{sequence:06d}",
@@ -63,8 +59,22 @@ def create_shipment(
     )
     shipment.items = [_item(batch) for batch in batches]
     db.session.add(shipment)
-    commit_changes(actor=actor)
+    commit_changes(actor=actor)  # the database refuses a batch another clerk loaded meanwhile
     return shipment
+
+
+def _check_loadable(batches, shipped_on) -> None:
+    """Batches still holding wood, on no other list, not shipped before they were cut."""
+    problems = {}
+    if empty := [b.code for b in batches if Decimal(b.remaining_m3) <= 0]:
+        problems["batches"] = "These batches were used up: " + ", ".join(empty)
+    elif shipped := [b.code for b in batches if b.shipment_item is not None]:
+        problems["batches"] = "These batches left on another list already: " + ", ".join(shipped)
+    cut = [b.harvest.harvested_on for b in batches if b.harvest]
+    if cut and shipped_on < max(cut):
+        problems["shipped_on"] = "The date is before the harvest of these batches."
+    if problems:
+        raise ValidationFailed("Some fields are not valid.", details=problems)
 
 
 def _item(batch) -> ShipmentItem:
@@ -94,8 +104,9 @@ def product_list(shipment: Shipment, *, verify_url: str, made_by: str = "") -> f
         origin=form.Origin(
             source_document="; ".join(sorted(h.document or h.number for h in harvests)),
             forest_owner="; ".join(sorted({h.owner for h in harvests if h.owner})),
-            plots="; ".join(sorted(stand_label(s) for s in stands)),
+            plots="; ".join(sorted(plot_ids(s) or stand_label(s) for s in stands)),
             commune="; ".join(sorted({s.commune.name for s in stands if s.commune})),
+            lon_lat=" | ".join(lon_lat(s) for s in sorted(stands, key=lambda s: s.id)),
         ),
         transport=form.Transport(
             vehicle=shipment.vehicle or "",

@@ -1,5 +1,6 @@
 """Stands as custody names them: by plot ids and commune, and the ones a lot may be planted in."""
 
+from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 
 from smarttrees.extensions import db
@@ -8,19 +9,23 @@ from smarttrees.models import SeedlingLot, Stand
 MAX_CHOICES = 500
 
 
+def plot_ids(stand: Stand) -> str:
+    """Its forest-plot ids: tiểu khu, khoảnh, lô."""
+    ids = (("tiểu khu", stand.tieu_khu), ("khoảnh", stand.khoanh), ("lô", stand.lo))
+    return ", ".join(f"{name} {value}" for name, value in ids if value)
+
+
+def lon_lat(stand: Stand) -> str:
+    """A point inside the stand as a form writes it: longitude; latitude, decimal commas."""
+    point = to_shape(stand.geom).representative_point()
+    return f"{point.x:.6f}; {point.y:.6f}".replace(".", ",")
+
+
 def stand_label(stand: Stand) -> str:
     """How a stand is known on the ground: its name, plot ids and commune."""
-    plot = ", ".join(
-        f"{name} {value}"
-        for name, value in (
-            ("tiểu khu", stand.tieu_khu),
-            ("khoảnh", stand.khoanh),
-            ("lô", stand.lo),
-        )
-        if value
-    )
     commune = stand.commune.name if stand.commune else ""
-    return ", ".join(part for part in (stand.name or f"#{stand.id}", plot, commune) if part)
+    parts = (stand.name or f"#{stand.id}", plot_ids(stand), commune)
+    return ", ".join(part for part in parts if part)
 
 
 def stand_choices(lot: SeedlingLot) -> list[tuple[int, str]]:
@@ -29,10 +34,14 @@ def stand_choices(lot: SeedlingLot) -> list[tuple[int, str]]:
     stands = db.session.scalars(
         select(Stand).order_by(same.desc().nulls_last(), Stand.id.desc()).limit(MAX_CHOICES)
     )
-    return [(stand.id, stand_label(stand)) for stand in stands]
+    return [(stand.id, _with_area(stand)) for stand in stands]
+
+
+def _with_area(stand: Stand) -> str:
+    return f"{stand_label(stand)} · {float(stand.area_ha):.2f} ha".replace(".", ",")
 
 
 def recent_stand_choices() -> list[tuple[int, str]]:
     """Stands to record a harvest of, newest first."""
     stands = db.session.scalars(select(Stand).order_by(Stand.id.desc()).limit(MAX_CHOICES))
-    return [(stand.id, stand_label(stand)) for stand in stands]
+    return [(stand.id, _with_area(stand)) for stand in stands]
