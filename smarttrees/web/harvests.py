@@ -155,12 +155,15 @@ def shipment_new():
 @role_required(Role.VIEWER)
 def shipment_detail(shipment_id: int):
     shipment = shipments.get_shipment(shipment_id)
-    found = eudr.statement([item.batch.code for item in shipment.items])
+    repair = request.args.get("repair") == "1"
+    found = eudr.statement([item.batch.code for item in shipment.items], repair=repair)
     return render_template(
         "custody/shipment.html",
         shipment=shipment,
         statement=found,
+        repair=repair,
         violations=eudr.violations_json(found.geolocation),
+        repairs=eudr.repairs_json(found.geolocation),
         evidence=eudr.evidence_json(found),
     )
 
@@ -170,7 +173,8 @@ def shipment_detail(shipment_id: int):
 def shipment_eudr(shipment_id: int):
     """The geolocation file: one FeatureCollection, or a zip of one per producer."""
     shipment = shipments.get_shipment(shipment_id)
-    found = eudr.statement([item.batch.code for item in shipment.items])
+    repair = request.args.get("repair") == "1"
+    found = eudr.statement([item.batch.code for item in shipment.items], repair=repair)
     if not found.ok:
         flash(gettext("The EUDR file cannot be made yet: see what to do by stand."))
         return redirect(url_for("pages.shipment_detail", shipment_id=shipment.id))

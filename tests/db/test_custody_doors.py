@@ -182,3 +182,25 @@ def test_a_used_up_batch_cannot_be_shipped():
              "owner_name": "A", "buyer_name": "B"}, [logs.code], actor=None,
         )  # fmt: skip
     assert refused.value.details == {"batches": f"These batches were used up: {logs.code}"}
+
+
+def test_the_shipment_page_repairs_a_holed_stand_only_when_asked_and_shows_the_change(client):
+    chips = _chain()[-1]
+    stand = db.session.get(Stand, chips.stand_id)
+    shell = [(105.70, 21.60), (105.71, 21.60), (105.71, 21.61), (105.70, 21.61)]
+    hole = [(105.704, 21.604), (105.706, 21.604), (105.706, 21.606), (105.704, 21.606)]
+    stand.geom = from_shape(MultiPolygon([Polygon(shell, [hole])]), srid=4326)
+    db.session.commit()
+    shipment = shipments.create_shipment(
+        {"shipped_on": date.today().strftime("%d/%m/%Y"), "owner_name": "A", "buyer_name": "B"},
+        [chips.code], actor=None,
+    )  # fmt: skip
+    sign_in(client, Role.MANAGER)
+    page = client.get(f"/shipments/{shipment.id}").get_data(as_text=True)
+    assert "Ranh giới lô rừng có lỗ thủng." in page and "Tải tệp vị trí địa lý" not in page
+    assert client.get(f"/shipments/{shipment.id}/eudr").status_code == 302  # refused
+    repaired = client.get(f"/shipments/{shipment.id}?repair=1").get_data(as_text=True)
+    assert 'id="repairs"' in repaired and "Tải tệp vị trí địa lý (đã sửa)" in repaired
+    geo = client.get(f"/shipments/{shipment.id}/eudr?repair=1")
+    assert geo.status_code == 200
+    assert json.loads(geo.data)["features"][0]["geometry"]["type"] == "Polygon"

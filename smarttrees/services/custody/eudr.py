@@ -102,7 +102,8 @@ def violations_json(geolocation: eudr.Geolocation) -> list[dict]:
 def repairs_json(geolocation: eudr.Geolocation) -> list[dict]:
     """Each repair with the change it made to the boundary, so none goes unseen."""
     return [
-        {"code": r.code, "stand_id": r.stand_id, "stand": r.label,
+        {"code": r.code, "message": eudr.CATALOGUE[r.code].message, "stand_id": r.stand_id,
+         "stand": r.label,
          "area_before_ha": round(r.area_before_ha, 4), "area_after_ha": round(r.area_after_ha, 4),
          "moved_m": round(r.moved_m, 2)}
         for r in geolocation.repairs
