@@ -54,7 +54,7 @@ def role_required(role: Role) -> Callable:
         @wraps(view)
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
-                if request.blueprint in ("api", "tiles"):
+                if request.blueprint in ("api", "tiles", "ogc"):
                     abort(401)
                 return login.unauthorized()
             if not current_user.can(role):

@@ -38,6 +38,8 @@ CSRF_MESSAGE = "The form has expired or was sent twice; reload the page and try 
 
 
 def wants_json() -> bool:
+    if request.path.startswith("/ogcapi"):  # OGC clients, unless a person asked for HTML
+        return request.args.get("f", "json").lower() != "html"
     return request.path.startswith(("/api/", "/tiles/"))
 
 

@@ -39,6 +39,7 @@ def register(app: Flask) -> None:
         custody,
         field,
         imports,
+        ogc,
         tiles,
         trees,
     )
@@ -47,3 +48,4 @@ def register(app: Flask) -> None:
     csrf.exempt(bp)
     app.register_blueprint(bp)
     app.register_blueprint(tiles.bp)
+    app.register_blueprint(ogc.bp)

@@ -97,6 +97,13 @@ ROUTES = {
     "pages.admin_audit": ("GET", "/admin/audit", Role.ADMIN),
     "pages.admin_nurseries": ("GET", "/admin/nurseries", Role.ADMIN),
     "pages.admin_audit_csv": ("GET", "/admin/audit.csv", Role.ADMIN),
+    "ogc.landing": ("GET", "/ogcapi/", MAP),
+    "ogc.conformance": ("GET", "/ogcapi/conformance", MAP),
+    "ogc.collections": ("GET", "/ogcapi/collections", MAP),
+    "ogc.collection": ("GET", "/ogcapi/collections/trees", MAP),
+    "ogc.queryables": ("GET", "/ogcapi/collections/trees/queryables", MAP),
+    "ogc.items": ("GET", "/ogcapi/collections/trees/items?limit=2", MAP),
+    "ogc.item": ("GET", "/ogcapi/collections/trees/items/{tree}", MAP),
     "vendor.asset": ("GET", "/vendor/leaflet/dist/leaflet.js", PUBLIC),
     "static": ("GET", "/static/js/basemap.js", PUBLIC),
     "pages.logout": ("POST", "/logout", SIGNED_IN),  # last: it ends the session

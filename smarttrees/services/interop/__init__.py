@@ -1,0 +1,1 @@
+"""Interoperability: what SmartTrees hands to other systems by their standards."""
