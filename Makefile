@@ -9,7 +9,7 @@ TEST_DB := smarttrees_test
 # The server that already runs on this machine, used to prove the DATABASE_URL path.
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/smarttrees_external
 
-.PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels bench-import bench-custody prepare database migrate reference demo basemap \
+.PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels bench-import bench-custody bench-ogc prepare database migrate reference demo basemap \
         test-local test-external test-unit translations
 
 run: prepare database migrate reference demo basemap
@@ -93,6 +93,9 @@ bench-tiles: prepare migrate
 
 bench-labels: prepare migrate
 	PYTHONPATH=. $(VENV)/bin/python bench/labels.py
+
+bench-ogc: prepare migrate
+	PYTHONPATH=. $(VENV)/bin/python bench/ogc.py
 
 bench-custody: prepare migrate
 	scripts/bootstrap.sh bench
