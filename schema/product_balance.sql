@@ -2,9 +2,10 @@
 -- check constraint on product_batches (remaining_m3 >= 0) refuses a parent that would give more
 -- than it holds, and the row lock taken by the UPDATE orders two takers at once. At commit, once
 -- all its parents are written, a child may hold no more than they gave it (volume × yield).
--- The lineage is append-only.
+-- The lineage is append-only. A batch on a product list is handed over: nothing more is taken
+-- from it, and it is listed only as it is (both sides lock its row, so neither wins a race).
 -- Writes: product_batches.remaining_m3.
--- Written by: migration 0014.
+-- Written by: migrations 0014, 0019.
 
 CREATE OR REPLACE FUNCTION public.take_batch_volume()
  RETURNS trigger
@@ -13,6 +14,10 @@ AS $function$
 BEGIN
   UPDATE product_batches SET remaining_m3 = remaining_m3 - NEW.volume_m3
    WHERE id = NEW.parent_id;
+  IF EXISTS (SELECT 1 FROM shipment_items WHERE batch_id = NEW.parent_id) THEN
+    RAISE EXCEPTION 'batch % left on a product list', NEW.parent_id
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'shipped_batch_unchanged';
+  END IF;
   RETURN NEW;
 END $function$;
 
@@ -39,3 +44,20 @@ CREATE TRIGGER product_lineage_take_volume AFTER INSERT ON product_lineage FOR E
 CREATE CONSTRAINT TRIGGER product_lineage_balance AFTER INSERT ON product_lineage DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION check_batch_balance();
 
 CREATE TRIGGER product_lineage_append_only BEFORE DELETE OR UPDATE ON product_lineage FOR EACH ROW EXECUTE FUNCTION refuse_history_change();
+
+CREATE OR REPLACE FUNCTION public.list_whole_batch()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+  left_now numeric;
+BEGIN
+  SELECT remaining_m3 INTO left_now FROM product_batches WHERE id = NEW.batch_id FOR UPDATE;
+  IF left_now IS DISTINCT FROM NEW.volume_m3 THEN
+    RAISE EXCEPTION 'batch % holds % m3, the list says %', NEW.batch_id, left_now, NEW.volume_m3
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'listed_as_it_is';
+  END IF;
+  RETURN NEW;
+END $function$;
+
+CREATE TRIGGER shipment_items_whole_batch BEFORE INSERT ON shipment_items FOR EACH ROW EXECUTE FUNCTION list_whole_batch();

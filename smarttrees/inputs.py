@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from smarttrees.measures import FIELD_RANGES
@@ -53,7 +53,9 @@ class Fields:
                 self.errors[name] = "This text holds a character that cannot be stored."
             self.values[name] = value
 
-    def number(self, name: str, *, required: bool = False) -> None:
+    def number(self, name: str, *, required: bool = False, places: int | None = None) -> None:
+        """A finite decimal in its field's range; with `places`, rounded to what its column
+        stores, and refused when that leaves nothing (0.0001 m³ is not a batch)."""
         if self._absent(name, required=required):
             return
         try:
@@ -65,6 +67,8 @@ class Fields:
             self.errors[name] = "Enter a number."
             return
         low, high, message = FIELD_RANGES.get(name, (None, None, None))
+        if places is not None:
+            value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         if low is not None and not (low < value <= high):
             self.errors[name] = message
             return

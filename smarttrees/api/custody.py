@@ -12,6 +12,8 @@ from smarttrees.services import custody
 from smarttrees.services.custody import eudr, trace
 from smarttrees.services.custody.harvests import get_batch
 
+MAX_BATCHES = 500
+
 
 def _body() -> dict:
     body = request.get_json(silent=True)
@@ -60,11 +62,16 @@ def eudr_statement():
         raise ValidationFailed(
             "Some fields are not valid.", details={"batches": "Give a list of batch codes."}
         )
-    found = eudr.statement(codes[:500], repair=body.get("repair") is True)
+    if len(codes) > MAX_BATCHES:
+        raise ValidationFailed(
+            "Some fields are not valid.", details={"batches": "At most 500 batches a statement."}
+        )
+    found = eudr.statement(codes, repair=body.get("repair") is True)
     geolocation = found.geolocation
     return {
         "ok": found.ok,
         "evidence": eudr.evidence_json(found),
+        "batches_without_stand": found.unplaced,
         "facts": found.facts,
         "violations": eudr.violations_json(geolocation),
         "repairs": eudr.repairs_json(geolocation),

@@ -139,7 +139,8 @@ def items(collection_id: str):
     found = features.collection(collection_id)
     query = features.parse_items(found, request.args)
     page, cursor = features.items(found, query, staff=_staff())
-    args = {k: v for k, v in request.args.items() if k not in ("cursor", "f")}
+    known = features.known_parameters(found)
+    args = {k: v for k, v in request.args.items() if k in known and k not in ("cursor", "f")}
     links = [
         _link(
             "ogc.items",
@@ -178,6 +179,11 @@ def items(collection_id: str):
 def item(collection_id: str, feature_id: str):
     found = features.collection(collection_id)
     crs = features.parse_items(found, {"crs": request.args.get("crs", "")}).crs
+    if unknown := set(request.args) - {"crs", "f"}:
+        raise features.ParameterInvalid(
+            "Some parameters are not valid.",
+            details={sorted(unknown)[0]: "This parameter is not one the collection knows."},
+        )
     feature = features.item(found, feature_id, crs=crs, staff=_staff())
     feature["links"] = [
         _link(

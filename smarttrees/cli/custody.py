@@ -40,6 +40,7 @@ def eudr_file(batches, output, repair, points_up_to) -> None:
         "violations": eudr.violations_json(geolocation),
         "repairs": eudr.repairs_json(geolocation),
         "evidence": eudr.evidence_json(found),
+        "batches_without_stand": found.unplaced,
         "files": [],
     }
     if found.ok:

@@ -20,8 +20,8 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from reportlab.platypus.flowables import CallerMacro, Flowable
 
 from smarttrees.labels.sheets import Fonts, draw_qr, qr_modules, register_fonts
+from smarttrees.labels.vn_format import DOTS, long_date, short_date, vn_number
 
-DOTS = "……………………"
 MARGIN = 15 * mm
 WIDTH = A4[0] - 2 * MARGIN
 QR_SIDE = 26 * mm
@@ -86,24 +86,6 @@ class ProductList:
     rows: tuple[Row, ...]
     verify_url: str
     made_by: str = ""
-
-
-def vn_number(value: Decimal | int | None, places: int) -> str:
-    """Write a number with a decimal comma and a thousands dot: 12345.6 → '12.345,600'."""
-    rounded = Decimal(value or 0).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    return "" if value is None else f"{rounded:,.{places}f}".translate(str.maketrans(",.", ".,"))
-
-
-def short_date(day: datetime.date | None) -> str:
-    """Write a date as 26/11/2026, or dots to fill in by hand."""
-    return day.strftime("%d/%m/%Y") if day else DOTS
-
-
-def long_date(day: datetime.date) -> str:
-    """Write a date the administrative way: 'ngày 05 tháng 02 năm 2026'."""
-    # Decree 30/2020/NĐ-CP: days below 10 and months 1 and 2 take a leading zero.
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def _plain(value: str | None) -> str:
@@ -218,9 +200,10 @@ def _row_cells(number: int, row: Row, st: dict[str, ParagraphStyle], font: str) 
 
 
 def _amount(values: list[Any], places: int, column: int, style: ParagraphStyle) -> Paragraph:
-    """Set the sum of the values on one line, in smaller type if it would not fit its column."""
-    given = [v for v in values if v is not None]  # none leaves the cell blank, not 0
-    text, room = vn_number(sum(given) if given else None, places), COLUMNS_MM[column] * mm - 5
+    """Set the sum of the values as the rows print them, blank if one is unknown, on one line."""
+    step, known = Decimal(1).scaleb(-places), None not in values and values
+    total = sum(Decimal(v).quantize(step, ROUND_HALF_UP) for v in values) if known else None
+    text, room = vn_number(total, places), COLUMNS_MM[column] * mm - 5
     size = min(style.fontSize, room / max(stringWidth(text, style.fontName, 1), 0.001))
     return Paragraph(text, style.clone("fit", fontSize=size, leading=max(size * 1.2, 7)))
 

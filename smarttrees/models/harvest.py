@@ -54,6 +54,7 @@ class Shipment(db.Model):
     created_at: Mapped[datetime] = created_at()
 
     items = relationship("ShipmentItem", order_by="ShipmentItem.batch_id")
+    actor = relationship("User")
 
 
 class ShipmentItem(db.Model):

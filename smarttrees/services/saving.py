@@ -25,6 +25,7 @@ REFUSALS = {
     "ck_inspections_accuracy_positive": ("accuracy_m", "Enter a number of 0 or more."),
     "uq_trees_code": ("code", "Another tree has this code already."),
     "uq_inspections_client_id": ("client_id", "This record was received already."),
+    "listed_as_it_is": ("batches", "A batch changed meanwhile: look again."),
     "uq_shipment_items_batch_id": (
         "batches",
         "A batch was loaded on another list meanwhile: look again.",

@@ -45,6 +45,7 @@ def _lot_page(lot, *, values=None, errors=None, status=200):
         totals=custody.ledger_totals(lot) if staff else [],
         arrival=custody.arrival(lot) if staff else None,
         may_record=may_record,
+        may_print=custody.may_print_label(current_user, lot),
         kinds=[(kind.value, gettext(kind.value)) for kind in RECORDED],
         stands=stand_choices(lot) if may_record else [],
         values=values or {},
@@ -210,9 +211,7 @@ def shipment_pdf(shipment_id: int):
     base = label_base_url(
         config["BASE_URL"], used=request.host_url, production=config["PRODUCTION"]
     )
-    form = shipments.product_list(
-        shipment, verify_url=f"{base}/shipments/{shipment.id}", made_by=current_user.name
-    )
+    form = shipments.product_list(shipment, verify_url=f"{base}/shipments/{shipment.id}")
     out = io.BytesIO()
     product_list.render(
         form, out, regular_font=config["LABEL_FONT"], bold_font=config["LABEL_FONT_BOLD"]

@@ -104,9 +104,7 @@ def manifest():
 @role_required(Role.NURSERY)
 def lot_label(code: str):
     """The lot's label, to print again for its trays (a nursery's operators: their own)."""
-    if not (
-        current_user.can(Role.FIELD) or custody.may_record(current_user, custody.get_lot(code))
-    ):
+    if not custody.may_print_label(current_user, custody.get_lot(code)):
         abort(403)
     return label_pdf(
         labels.Selection(lots=(code,)), default_layout="tag-50x30", filename=f"{code}.pdf"

@@ -9,7 +9,7 @@
   if (!form || !box) return;
   var T = window.LOT_TEXT || {};
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
-  var db = null, sending = false;
+  var db = null, sending = false, counter = 0;
 
   function say(key, n) { return (T[key] || key).replace("{n}", n); }
   function open() {
@@ -35,7 +35,8 @@
 
   function show() {
     return all().then(function (records) {
-      records = records.filter(function (r) { return r.lot === box.dataset.lot; });
+      records = records.filter(function (r) { return r.lot === box.dataset.lot; })
+        .sort(function (a, b) { return a.seq - b.seq; });
       box.hidden = records.length === 0;
       box.querySelector("[data-count]").textContent = say("waiting", records.length);
       var list = box.querySelector("ul");
@@ -63,21 +64,29 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(record.body)
     }).then(function (response) {
       if (response.ok) return drop(record.client_id).then(function () { return true; });
-      if (response.status >= 500) throw new Error("server");  // try again later, unchanged
+      // Not the record's fault (server trouble, a session that ended, a stale form token):
+      // it stays pending, unchanged, and goes again next time.
+      if (response.status >= 500 || response.status === 401 || response.status === 400) return false;
       return response.json().catch(function () { return {}; }).then(function (body) {
         record.error = refusal(body);
         return put(record).then(function () { return false; });
       });
-    });
+    }).catch(function () { return false; });  // the network dropped again: try later
   }
   function send() {
     if (sending || !navigator.onLine) return Promise.resolve();
     sending = true;
+    var sent = 0;
     return all().then(function (records) {
-      var pending = records.filter(function (r) { return !r.error && r.lot === box.dataset.lot; });
-      return pending.reduce(function (chain, r) { return chain.then(function () { return sendOne(r); }); }, Promise.resolve())
-        .then(function () { if (pending.length) location.reload(); });
-    }).catch(function () { /* still offline */ }).then(function () { sending = false; return show(); });
+      // In the order they were recorded: a planting must not arrive before its receipt.
+      var pending = records.filter(function (r) { return !r.error && r.lot === box.dataset.lot; })
+        .sort(function (a, b) { return a.seq - b.seq; });
+      return pending.reduce(function (chain, r) {
+        return chain.then(function () { return sendOne(r).then(function (ok) { if (ok) sent++; }); });
+      }, Promise.resolve());
+    }).then(function () { if (sent) location.reload(); })
+      .catch(function () { /* the outbox could not be read: try later */ })
+      .then(function () { sending = false; return show(); });
   }
   form.addEventListener("submit", function (event) {
     if (navigator.onLine) return;  // online: the form posts as usual, errors come back on it
@@ -87,7 +96,7 @@
     body.client_id = "lot-" + (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()));
     if (!body.occurred_on) body.occurred_at = new Date().toISOString();
     form.reset();  // at once: the next event may be typed while this one is stored
-    put({ client_id: body.client_id, lot: box.dataset.lot, body: body }).then(function () {
+    put({ client_id: body.client_id, lot: box.dataset.lot, seq: Date.now() * 1000 + (++counter % 1000), body: body }).then(function () {
       box.querySelector("[data-saved]").hidden = false;
       return show();
     }).then(function () { box.scrollIntoView({ block: "start" }); });

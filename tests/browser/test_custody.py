@@ -177,7 +177,7 @@ def test_events_recorded_offline_on_a_lot_page_are_sent_once_back_online(live_se
     nursery = custody.create_nursery(name="Vườn ươm Chợ Đồn")
     lot = custody.create_lot(species_id=species_named("Acacia mangium").id,
                              nursery_id=nursery.id, seed_source="Ba Vì")  # fmt: skip
-    custody.record_event(lot, LotEventKind.SOWN, 1000)
+    custody.record_event(lot, LotEventKind.SOWN, 100)
     operator = make_user(Role.NURSERY)
     operator.nursery_id = nursery.id
     db.session.commit()
@@ -194,17 +194,20 @@ def test_events_recorded_offline_on_a_lot_page_are_sent_once_back_online(live_se
         page.reload()
         expect(page.locator("h1")).to_contain_text(lot.code)
         outbox = page.locator("#lot-outbox")
-        _record(page, kind="lost", quantity=50, reason="Sâu hại")
+        # Sent in the order recorded: the dispatch needs the sowing before it.
+        _record(page, kind="sown", quantity=50)
         expect(outbox.locator("[data-count]")).to_contain_text("1 sự kiện đang chờ gửi")
-        _record(page, kind="dispatched", quantity=5000, counterparty="HTX Yên Lạc")
+        _record(page, kind="dispatched", quantity=150, counterparty="HTX Yên Lạc")
+        expect(outbox.locator("[data-count]")).to_contain_text("2 sự kiện đang chờ gửi")
+        _record(page, kind="lost", quantity=5000, reason="Sâu hại")
         expect(outbox.locator("[data-count]")).to_have_text(
             "2 sự kiện đang chờ gửi từ điện thoại này."
         )
         page.screenshot(path=str(ARTIFACTS / "phone-lot-offline.png"), full_page=True)
         db.session.expire_all()
-        assert custody.get_lot(lot.code).quantity_on_hand == 1000
+        assert custody.get_lot(lot.code).quantity_on_hand == 100
         context.set_offline(False)
-        expect(page.locator("#on-hand")).to_have_text("950", timeout=15_000)
+        expect(page.locator("#on-hand")).to_have_text("0", timeout=15_000)
         expect(outbox.locator("[data-count]")).to_have_text(
             "1 sự kiện đang chờ gửi từ điện thoại này."
         )
@@ -215,4 +218,5 @@ def test_events_recorded_offline_on_a_lot_page_are_sent_once_back_online(live_se
         browser.close()
     db.session.expire_all()
     refreshed = custody.get_lot(lot.code)
-    assert refreshed.quantity_on_hand == 950 and len(refreshed.events) == 2
+    kinds = [event.kind.value for event in refreshed.events]
+    assert refreshed.quantity_on_hand == 0 and kinds == ["sown", "sown", "dispatched"]

@@ -87,3 +87,15 @@ def test_a_baseline_of_planted_forest_clears_a_later_plantation(runner, tmp_path
     assert json.loads(result.output)["polygons"] == 1
     found = deforestation.evidence_for([late])[late.id]
     assert (found.verdict, found.natural_forest_share) == ("deforestation_free", 0.0)
+
+
+def test_a_class_the_layer_does_not_name_counts_as_forest_and_a_stand_outside_it_is_unknown(
+    runner, tmp_path
+):
+    covered, far = make_stand(planting_year=2022), make_stand("Phan Đình Phùng", planting_year=2022)
+    layer = _baseline(tmp_path, covered, "TXG")  # a status code, not a word: read with caution
+    runner.invoke(args=["custody", "baseline", str(layer), "--source", "HTR 2020",
+                        "--class-column", "LoaiRung", "--crs", "9213"])  # fmt: skip
+    found = deforestation.evidence_for([covered, far])
+    assert found[covered.id].verdict == "flagged"
+    assert (found[far.id].verdict, found[far.id].natural_forest_share) == ("unknown", None)

@@ -210,8 +210,40 @@ def test_a_planting_as_tree_points_links_each_tree_to_its_lot(client):
         assert tree.seedling_lot_id == lot.id
     other = _lot(100, days_ago=61)
     refused = _refusal(other, {"kind": "planted", "trees": trees[0].code})
-    assert refused.details == {"trees": f"Planted from another lot already: {trees[0].code}"}
+    assert refused.details == {"trees": f"Planted from a lot already: {trees[0].code}"}
+    again = _refusal(lot, {"kind": "planted", "trees": trees[1].code})  # no stock taken twice
+    assert again.details == {"trees": f"Planted from a lot already: {trees[1].code}"}
+    db.session.refresh(lot)
+    assert lot.quantity_on_hand == 98
+    not_planting = _refusal(lot, {"kind": "lost", "reason": "x", "trees": trees[1].code})
+    assert not_planting.details["trees"] == "Tree codes go with a planting only."
     sign_in(client, Role.VIEWER)
     assert lot.code in client.get(f"/trees/{trees[0].code}").get_data(as_text=True)
     forward = client.get(f"/l/{lot.code}/trace").get_data(as_text=True)
     assert trees[1].code in forward
+
+
+def test_one_outbox_record_sent_twice_at_the_same_moment_is_recorded_once(app):
+    lot = _lot(100)
+    code, barrier, ids = lot.code, threading.Barrier(2), []
+    manager_id = _manager().id
+    raw = {"kind": "lost", "quantity": 5, "reason": "Gió", "client_id": "phone-7:1"}
+
+    def send():
+        with app.app_context():
+            actor = db.session.get(type(_manager()), manager_id)
+            mine = custody.get_lot(code)
+            barrier.wait()
+            try:
+                ids.append(custody.record(mine, raw, actor=actor).id)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(ids) == 2 and ids[0] == ids[1]
+    db.session.expire_all()
+    assert custody.get_lot(code).quantity_on_hand == 95

@@ -142,3 +142,56 @@ def test_a_refused_invitation_comes_back_as_typed_and_an_operator_starts_at_the_
     operator_client = client.application.test_client()
     sign_in(operator_client, Role.NURSERY)
     assert operator_client.get("/").headers["Location"].endswith("/lots")
+
+
+def test_a_listed_batch_gives_no_more_wood_and_a_changed_batch_is_not_listed():
+    from decimal import Decimal
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from smarttrees.models import BatchOrigin
+
+    batch = _shippable()  # 4 m³
+    add_list = text("INSERT INTO shipments (number, shipped_on, owner_name, buyer_name) "
+                    "VALUES ('BK-T-9', '2026-10-05', 'A', 'B') RETURNING id")  # fmt: skip
+    shipment_id = db.session.execute(add_list).scalar()
+    stale = text("INSERT INTO shipment_items (shipment_id, batch_id, volume_m3) "
+                 "VALUES (:s, :b, :v)")  # fmt: skip
+    with pytest.raises(IntegrityError, match=r"holds 4\.000 m3, the list says 3") as refused:
+        db.session.execute(stale, {"s": shipment_id, "b": batch.id, "v": Decimal(3)})
+    assert refused.value.orig.diag.constraint_name == "listed_as_it_is"
+    db.session.rollback()
+    shipment_id = db.session.execute(add_list).scalar()
+    db.session.execute(stale, {"s": shipment_id, "b": batch.id, "v": Decimal(4)})
+    child = harvests.new_batch(origin=BatchOrigin.SPLIT, kind=batch.kind, volume_m3=Decimal(1),
+                               actor=None)  # fmt: skip
+    with pytest.raises(IntegrityError, match="left on a product list") as taken:
+        db.session.execute(
+            text("INSERT INTO product_lineage (parent_id, child_id, volume_m3) VALUES (:p, :c, 1)"),
+            {"p": batch.id, "c": child.id},
+        )
+    assert taken.value.orig.diag.constraint_name == "shipped_batch_unchanged"
+    db.session.rollback()
+
+
+def test_a_volume_the_column_cannot_hold_is_refused_not_a_server_error():
+    from smarttrees.errors import ValidationFailed
+
+    batch = _shippable()
+    with pytest.raises(ValidationFailed) as tiny:
+        harvests.add_batch(batch.harvest, {"kind": "log", "volume_m3": "0,0001"}, actor=None)
+    assert "volume_m3" in tiny.value.details
+
+
+def test_a_batch_traced_to_no_stand_stops_the_eudr_file():
+    from decimal import Decimal
+
+    from smarttrees.models import BatchOrigin, ProductKind
+    from smarttrees.services.custody import eudr
+
+    orphan = harvests.new_batch(origin=BatchOrigin.HARVESTED, kind=ProductKind.LOG,
+                                volume_m3=Decimal(2), actor=None)  # fmt: skip
+    db.session.commit()
+    found = eudr.statement([orphan.code])
+    assert not found.ok and found.unplaced == [orphan.code]

@@ -18,7 +18,8 @@ from smarttrees.services import admin
 MUTABLE_TABLES = (
     "audit_log, lot_events, seedling_lots, nurseries, inspections, trees, stands, "
     "product_lineage, product_batches, import_row_errors, import_batches, api_tokens, users, "
-    "procrastinate_jobs, login_attempts"
+    "procrastinate_jobs, login_attempts, harvests, shipments, shipment_items, "
+    "forest_baseline"
 )  # truncating trees also empties the map tallies (a database trigger)
 
 

@@ -18,10 +18,9 @@ from smarttrees.labels.product_list import (
     ProductList,
     Row,
     Transport,
-    long_date,
     render,
-    vn_number,
 )
+from smarttrees.labels.vn_format import long_date, vn_number
 
 REGULAR = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -192,3 +191,21 @@ def test_dates_take_the_leading_zeros_of_administrative_writing():
     assert long_date(datetime.date(2026, 11, 26)) == "ngày 26 tháng 11 năm 2026"
     assert long_date(datetime.date(2026, 2, 5)) == "ngày 05 tháng 02 năm 2026"
     assert long_date(datetime.date(2026, 3, 5)) == "ngày 05 tháng 3 năm 2026"
+
+
+def test_the_totals_are_the_sum_of_what_the_rows_print(tmp_path):
+    from decimal import Decimal
+
+    from smarttrees.labels.product_list import _amount
+
+    class Style:  # what _amount reads of a ParagraphStyle
+        fontSize, fontName = 8, "Helvetica"
+
+        def clone(self, name, **changes):
+            from reportlab.lib.styles import ParagraphStyle
+
+            return ParagraphStyle(name, fontName="Helvetica", **changes)
+
+    masses = [Decimal("1389.4"), Decimal("2000.6"), Decimal("512.6")]  # print 1.389, 2.001, 513
+    assert _amount(masses, 0, 7, Style()).text == "3.903"
+    assert _amount([3, None], 0, 5, Style()).text == ""  # a row without pieces: no total

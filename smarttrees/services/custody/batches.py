@@ -4,7 +4,7 @@ it was given), so two clerks splitting one batch at once cannot both take its la
 """
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -75,9 +75,9 @@ def process(batch: ProductBatch, raw: Mapping[str, Any], *, actor: User | None) 
     _not_shipped(batch)
     fields = Fields(raw)
     fields.choice("kind", ProductKind, required=True)
-    fields.number("volume_m3", required=True)  # taken from the batch
-    fields.number("yield_ratio", required=True)
-    fields.number("mass_kg")
+    fields.number("volume_m3", required=True, places=3)  # taken from the batch
+    fields.number("yield_ratio", required=True, places=4)
+    fields.number("mass_kg", places=1)
     if fields.errors:
         raise ValidationFailed("Some fields are not valid.", details=fields.errors)
     kind, taken, ratio = (fields.values[n] for n in ("kind", "volume_m3", "yield_ratio"))
@@ -88,7 +88,9 @@ def process(batch: ProductBatch, raw: Mapping[str, Any], *, actor: User | None) 
         raise _invalid("yield_ratio", "The yield is higher than this processing can give.")
     if taken > Decimal(batch.remaining_m3):
         raise _invalid("volume_m3", "More than the batch holds.")
-    volume = (taken * ratio).quantize(Decimal("0.001"))
+    volume = (taken * ratio).quantize(Decimal("0.001"), rounding=ROUND_DOWN)
+    if volume <= 0:
+        raise _invalid("volume_m3", "The batch made would hold nothing: take more.")
     mass, factor = fields.values.get("mass_kg"), None
     if mass is None and batch.mass_kg:  # the parent's kilograms per m³, as an estimate
         factor = (Decimal(batch.mass_kg) / Decimal(batch.volume_m3)).quantize(Decimal("0.1"))
@@ -139,7 +141,7 @@ def _volumes(volumes: Sequence[Any]) -> list[Decimal]:
     fields = Fields({f"volume_{i}": value for i, value in enumerate(volumes)})
     parsed = []
     for index in range(len(volumes)):
-        fields.number(f"volume_{index}", required=True)
+        fields.number(f"volume_{index}", required=True, places=3)
         parsed.append(fields.values.get(f"volume_{index}"))
     in_range = all(value is not None and 0 < value <= MAX_VOLUME for value in parsed)
     if fields.errors or not parsed or not in_range or len(parsed) > MAX_PARTS:

@@ -25,6 +25,15 @@ from smarttrees.vietnamese import fold
 
 CUT_OFF_YEAR = 2020
 VERDICTS = ("deforestation_free", "flagged", "unknown")
+REASONS = {
+    "rotation": "A plantation established by 2020: its harvest is a rotation.",
+    "on_2020_forest": "Not shown to be planted by 2020, on land that was natural forest in 2020.",
+    "replaced_forest": "Not shown to be planted by 2020, where natural forest stood before.",
+    "not_2020_forest": "Planted after 2020 on land that was not natural forest in 2020.",
+    "outside_layer": "The 2020 forest layer does not cover this stand, and no planting year "
+    "before 2021 is recorded.",
+    "no_evidence": "No planting year before 2021 and no 2020 forest baseline: record either.",
+}
 FLAG_SHARE = 0.10  # a tenth of a stand on 2020 natural forest is not a mapping sliver
 NATURAL_WORDS = ("tu nhien", "natural", "primary", "naturally regenerating", "rung tn")
 PLANTED_WORDS = ("rung trong", "planted", "plantation")
@@ -55,28 +64,22 @@ def evidence_for(stands: Iterable[Stand]) -> dict[int, Evidence]:
 
 
 def _judge(stand: Stand, share: float | None, *, has_baseline: bool) -> Evidence:
+    """The verdict: a rotation when established by 2020, else whatever shows the land was not
+    natural forest then; never a pass for lack of evidence."""
     year = stand.planting_year
     before = None if year is None else year <= CUT_OFF_YEAR
-    share = (share or 0.0) if has_baseline else None
-    if share is not None and share >= FLAG_SHARE and before is not True:
-        verdict, reason = "flagged", "Planted after 2020 on land that was natural forest in 2020."
-    elif _earlier_was_natural(stand.earlier_land_use) and before is not True:
-        verdict, reason = "flagged", "Planted after 2020 where natural forest stood before."
-    elif before is True:
-        verdict, reason = (
-            "deforestation_free",
-            "A plantation established by 2020: its harvest is a rotation.",
-        )
+    if before is True:
+        verdict, reason = "deforestation_free", REASONS["rotation"]
+    elif share is not None and share >= FLAG_SHARE:
+        verdict, reason = "flagged", REASONS["on_2020_forest"]
+    elif _earlier_was_natural(stand.earlier_land_use):
+        verdict, reason = "flagged", REASONS["replaced_forest"]
     elif share is not None:
-        verdict, reason = (
-            "deforestation_free",
-            "Planted after 2020 on land that was not natural forest in 2020.",
-        )
+        verdict, reason = "deforestation_free", REASONS["not_2020_forest"]
+    elif has_baseline:
+        verdict, reason = "unknown", REASONS["outside_layer"]
     else:
-        verdict, reason = (
-            "unknown",
-            "No planting year before 2021 and no 2020 forest baseline: record either.",
-        )
+        verdict, reason = "unknown", REASONS["no_evidence"]
     return Evidence(stand.id, before, stand.earlier_land_use, share, verdict, reason)
 
 
@@ -84,23 +87,28 @@ def _has_baseline() -> bool:
     return db.session.scalar(select(func.count()).select_from(ForestBaseline).limit(1)) > 0
 
 
-def _natural_shares(stand_ids: list[int]) -> dict[int, float]:
-    """The share of each stand's area that was natural forest in the baseline."""
+def _natural_shares(stand_ids: list[int]) -> dict[int, float | None]:
+    """The share of each stand's area that was natural forest in the baseline (a polygon of
+    unknown kind counts as natural: the cautious reading); None where the layer does not
+    reach the whole stand."""
     natural = (
         select(func.ST_Union(ForestBaseline.geom))
-        .where(ForestBaseline.forest_class == "natural")
+        .where(ForestBaseline.forest_class.in_(("natural", "forest")))
         .where(func.ST_Intersects(ForestBaseline.geom, Stand.geom))
         .scalar_subquery()
     )
     overlap = func.coalesce(
         func.ST_Area(func.Geography(func.ST_Intersection(Stand.geom, natural))), 0
     )
-    rows = db.session.execute(
-        select(Stand.id, overlap / func.ST_Area(func.Geography(Stand.geom))).where(
-            Stand.id.in_(stand_ids)
-        )
+    covered = func.ST_Covers(
+        select(
+            func.ST_SetSRID(func.ST_Envelope(func.ST_Extent(ForestBaseline.geom)), 4326)
+        ).scalar_subquery(),
+        Stand.geom,
     )
-    return {stand_id: float(share or 0) for stand_id, share in rows}
+    share = overlap / func.ST_Area(func.Geography(Stand.geom))
+    rows = db.session.execute(select(Stand.id, covered, share).where(Stand.id.in_(stand_ids)))
+    return {stand_id: float(value or 0) if inside else None for stand_id, inside, value in rows}
 
 
 def forest_class(text: str | None, default: str) -> str:

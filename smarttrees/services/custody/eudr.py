@@ -3,7 +3,7 @@ came from (checked against the EU Information System's rules before anything is 
 the statement's other facts per batch: HS heading, names, net mass, volume, harvest dates."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from geoalchemy2.shape import to_shape
@@ -23,6 +23,7 @@ class Statement:
     facts: list[dict]
     stands: list[Stand]
     evidence: dict[int, Evidence]
+    unplaced: list[str] = field(default_factory=list)  # batches traced to no stand
 
     @property
     def flagged(self) -> list[Evidence]:
@@ -30,8 +31,9 @@ class Statement:
 
     @property
     def ok(self) -> bool:
-        """Nothing refuses the file: its geolocation holds and no stand is flagged."""
-        return self.geolocation.ok and not self.flagged
+        """Nothing refuses the file: every batch has its stands, their geolocation holds and
+        none is flagged."""
+        return self.geolocation.ok and not self.flagged and not self.unplaced
 
 
 def _plot(stand: Stand, owner: str | None) -> eudr.Plot:
@@ -66,7 +68,8 @@ def statement(
         facts.append(_facts(batch, behind[batch.id]))
     geolocation = eudr.build(plots.values(), repair=repair, points_up_to_ha=points_up_to_ha)
     found = list(stands.values())
-    return Statement(geolocation, facts, found, evidence_for(found))
+    unplaced = [batch.code for batch in batches if not behind[batch.id]]
+    return Statement(geolocation, facts, found, evidence_for(found), unplaced)
 
 
 def _facts(batch: ProductBatch, harvests) -> dict:

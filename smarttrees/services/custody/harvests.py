@@ -32,6 +32,7 @@ AREA_SLACK = Decimal("1.05")  # a harvest may state a little more than the mappe
 BALANCE_REFUSALS = {
     "ck_product_batches_remaining_within_volume": "More than the batch holds.",
     "child_within_parents": "The new batches hold more than their parents gave.",
+    "shipped_batch_unchanged": "This batch left on a product list: it can no longer change.",
 }
 
 
@@ -40,8 +41,8 @@ def parse_harvest(raw: Mapping[str, Any]) -> dict:
     fields = Fields(raw)
     fields.integer("stand_id", required=True, low=1)
     fields.day("harvested_on", required=True)
-    fields.number("area_ha", required=True)
-    fields.number("planned_volume_m3")
+    fields.number("area_ha", required=True, places=4)
+    fields.number("planned_volume_m3", places=3)
     fields.text("owner", max_length=160)
     fields.text("document", max_length=80)
     stand_id = fields.values.get("stand_id")
@@ -78,8 +79,8 @@ def parse_batch(raw: Mapping[str, Any]) -> dict:
     """A batch's kind and measures, or ValidationFailed naming every wrong field."""
     fields = Fields(raw)
     fields.choice("kind", ProductKind, required=True)
-    fields.number("volume_m3", required=True)
-    fields.number("mass_kg")
+    fields.number("volume_m3", required=True, places=3)
+    fields.number("mass_kg", places=1)
     fields.integer("pieces", low=1, high=10_000_000)
     fields.integer("species_id", low=1)
     fields.text("notes", max_length=300)

@@ -41,7 +41,8 @@ def parse_event(raw: Mapping[str, Any]) -> dict:
     """An event's values from any door, or ValidationFailed naming every wrong field."""
     fields = Fields(raw)
     fields.choice("kind", LotEventKind, required=True)
-    fields.integer("quantity", required=not fields.present("trees"), low=1, high=MAX_QUANTITY)
+    planting_trees = fields.raw.get("kind") == "planted" and fields.present("trees")
+    fields.integer("quantity", required=not planting_trees, low=1, high=MAX_QUANTITY)
     fields.integer("losses", low=0, high=MAX_QUANTITY)
     fields.integer("stand_id", low=1)
     fields.text("counterparty", max_length=160)
@@ -57,6 +58,8 @@ def parse_event(raw: Mapping[str, Any]) -> dict:
             fields.errors[name] = "This field is required."
     if kind == LotEventKind.PLANTED:
         _planting_place(fields)
+    elif fields.present("trees"):
+        fields.errors["trees"] = "Tree codes go with a planting only."
     if fields.errors:
         raise ValidationFailed("Some fields are not valid.", details=fields.errors)
     values = dict(fields.values)
@@ -89,9 +92,14 @@ def record(lot: SeedlingLot, raw: Mapping[str, Any], *, actor: User | None) -> L
     if replay := _replayed(values.get("client_id"), lot):
         return replay
     kind, quantity = values.pop("kind"), values.pop("quantity")
-    if kind == LotEventKind.DISPATCHED:
-        return dispatch(lot, quantity, actor=actor, **values)
-    return record_event(lot, kind, quantity, actor=actor, **values)
+    try:
+        if kind == LotEventKind.DISPATCHED:
+            return dispatch(lot, quantity, actor=actor, **values)
+        return record_event(lot, kind, quantity, actor=actor, **values)
+    except ValidationFailed as error:  # the same record, sent twice at the same moment
+        if "client_id" in error.details and (replay := _replayed(values["client_id"], lot)):
+            return replay
+        raise
 
 
 def record_event(
@@ -110,6 +118,11 @@ def record_event(
         )
     _check_stand(details.get("stand_id"))
     planted_trees = _trees_to_plant(lot, details.pop("trees", None))
+    if kind == LotEventKind.SOWN and lot.parent_lot_id:
+        raise ValidationFailed(
+            "Some fields are not valid.",
+            details={"kind": "A lot made from another receives its seedlings, it is not sown."},
+        )
     if kind == LotEventKind.RECEIVED and lot.parent_lot_id:  # checked against the dispatch
         details["counterpart_lot_id"] = lot.parent_lot_id
     _check_date(lot, kind, details.get("occurred_at"))
@@ -176,24 +189,26 @@ def merge(source: SeedlingLot, target: SeedlingLot, *, actor: User | None) -> Se
     """Move all a lot holds into another of the same species and nursery."""
     ensure_may_record(actor, source)
     ensure_may_record(actor, target)
-    if source.id == target.id or (source.species_id, source.nursery_id) != (
-        target.species_id,
-        target.nursery_id,
-    ):
+    same = ("species_id", "nursery_id", "holder")  # seedlings change hands by dispatch only
+    if source.id == target.id or any(getattr(source, n) != getattr(target, n) for n in same):
         raise ValidationFailed(
             "Some fields are not valid.",
             details={"target": "Merge into another lot of the same species and nursery."},
         )
-    _move(source, target, source.quantity_on_hand, actor=actor)
+    _move(source, target, None, actor=actor)
     return target
 
 
-def _move(source: SeedlingLot, target: SeedlingLot, quantity: int, *, actor) -> None:
-    """Both halves of a move in one transaction, rows locked in id order (no deadlock)."""
+def _move(source: SeedlingLot, target: SeedlingLot, quantity: int | None, *, actor) -> None:
+    """Both halves of a move in one transaction, rows locked in id order (no deadlock); no
+    quantity: all the source holds once it is locked."""
     first, second = sorted((source.id, target.id))
     db.session.execute(
         select(SeedlingLot.id).where(SeedlingLot.id.in_((first, second))).with_for_update()
     )
+    if quantity is None:
+        db.session.refresh(source)
+        quantity = source.quantity_on_hand
     record_event(
         source, LotEventKind.MOVED_OUT, quantity, actor=actor, commit=False,
         counterpart_lot_id=target.id,
@@ -228,10 +243,10 @@ def _trees_to_plant(lot: SeedlingLot, wanted: list[str] | None) -> list[Tree]:
             "Some fields are not valid.",
             details={"trees": "No tree has these codes: " + ", ".join(missing[:20])},
         )
-    if taken := [c for c, t in found.items() if t.seedling_lot_id not in (None, lot.id)]:
+    if taken := [c for c, t in found.items() if t.seedling_lot_id is not None]:
         raise ValidationFailed(
             "Some fields are not valid.",
-            details={"trees": "Planted from another lot already: " + ", ".join(taken[:20])},
+            details={"trees": "Planted from a lot already: " + ", ".join(taken[:20])},
         )
     return list(found.values())
 

@@ -166,6 +166,13 @@ def may_record(user: User | None, lot: SeedlingLot) -> bool:
     return user.role.allows(Role.FIELD)
 
 
+def may_print_label(user: User | None, lot: SeedlingLot) -> bool:
+    """Field staff and above print any lot's label; a nursery's operators their own lots'."""
+    return bool(user and user.is_authenticated and user.role.allows(Role.FIELD)) or may_record(
+        user, lot
+    )
+
+
 def ensure_may_record(user: User | None, lot: SeedlingLot) -> None:
     if not may_record(user, lot):
         raise Forbidden("You may not record events for this lot.")

@@ -15,6 +15,7 @@ from smarttrees.labels import product_list as form
 from smarttrees.models import Shipment, ShipmentItem, User
 from smarttrees.services.custody.harvests import get_batch
 from smarttrees.services.custody.stands import lon_lat, plot_ids, stand_label
+from smarttrees.services.custody.trace import harvests_behind
 from smarttrees.services.saving import commit_changes
 
 MAX_BATCHES = 500
@@ -70,7 +71,8 @@ def _check_loadable(batches, shipped_on) -> None:
         problems["batches"] = "These batches were used up: " + ", ".join(empty)
     elif shipped := [b.code for b in batches if b.shipment_item is not None]:
         problems["batches"] = "These batches left on another list already: " + ", ".join(shipped)
-    cut = [b.harvest.harvested_on for b in batches if b.harvest]
+    behind = harvests_behind([b.id for b in batches])
+    cut = [harvest.harvested_on for found in behind.values() for harvest in found]
     if cut and shipped_on < max(cut):
         problems["shipped_on"] = "The date is before the harvest of these batches."
     if problems:
@@ -93,8 +95,9 @@ def get_shipment(shipment_id: int) -> Shipment:
 
 def product_list(shipment: Shipment, *, verify_url: str, made_by: str = "") -> form.ProductList:
     """The shipment as the form's fields."""
-    stands = {item.batch.harvest.stand for item in shipment.items if item.batch.harvest}
-    harvests = {item.batch.harvest for item in shipment.items if item.batch.harvest}
+    behind = harvests_behind([item.batch_id for item in shipment.items])
+    harvests = {harvest for found in behind.values() for harvest in found}
+    stands = {harvest.stand for harvest in harvests}
     return form.ProductList(
         number=shipment.number,
         made_on=shipment.shipped_on,
@@ -116,7 +119,7 @@ def product_list(shipment: Shipment, *, verify_url: str, made_by: str = "") -> f
         ),
         rows=tuple(_row(item) for item in shipment.items),
         verify_url=verify_url,
-        made_by=made_by,
+        made_by=made_by or (shipment.actor.name if shipment.actor else ""),
     )
 
 

@@ -38,7 +38,8 @@ def stand_choices(lot: SeedlingLot) -> list[tuple[int, str]]:
 
 
 def _with_area(stand: Stand) -> str:
-    return f"{stand_label(stand)} · {float(stand.area_ha):.2f} ha".replace(".", ",")
+    area = f"{float(stand.area_ha):.2f}".replace(".", ",")
+    return f"{stand_label(stand)} · {area} ha"
 
 
 def recent_stand_choices() -> list[tuple[int, str]]:

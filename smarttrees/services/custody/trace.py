@@ -71,7 +71,7 @@ def back_from_batch(batch: ProductBatch) -> dict:
 def forward_from_lot(lot: SeedlingLot) -> dict:
     """Everything a lot went into: its lots, the stands planted, their trees and batches."""
     lot_ids = list(db.session.scalars(LOTS_DOWN, {"id": lot.id}))
-    planted = _planted(LotEvent.lot_id.in_(lot_ids))
+    planted = _planted(LotEvent.lot_id.in_(lot_ids)) + _as_trees(SeedlingLot.id.in_(lot_ids))
     stand_ids = {p["stand"].id for p in planted}
     harvests = _by_ids(
         Harvest, set(db.session.scalars(select(Harvest.id).where(Harvest.stand_id.in_(stand_ids))))
@@ -113,7 +113,25 @@ def _trees_in(stand_ids: set[int]) -> dict[int, int]:
 
 
 def _planted_at(stand_ids: set[int]) -> list[dict]:
-    return _planted(LotEvent.stand_id.in_(stand_ids)) if stand_ids else []
+    if not stand_ids:
+        return []
+    return _planted(LotEvent.stand_id.in_(stand_ids)) + _as_trees(Stand.id.in_(stand_ids))
+
+
+def _as_trees(condition) -> list[dict]:
+    """Plantings recorded as tree points, counted per lot and the stand the trees stand in."""
+    rows = db.session.execute(
+        select(SeedlingLot, Stand, func.count(Tree.id))
+        .join(Tree, Tree.seedling_lot_id == SeedlingLot.id)
+        .join(Stand, Stand.id == Tree.stand_id)
+        .where(condition)
+        .group_by(SeedlingLot.id, Stand.id)
+        .order_by(SeedlingLot.id, Stand.id)
+    )
+    return [
+        {"lot": lot, "stand": stand, "quantity": count, "first": None, "as_trees": True}
+        for lot, stand, count in rows
+    ]
 
 
 def _planted(condition) -> list[dict]:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from smarttrees.errors import NotFound, ValidationFailed
 from smarttrees.extensions import db
@@ -31,8 +32,22 @@ class ItemsQuery:
     filters: dict[str, Any] = field(default_factory=dict)
 
 
-def _invalid(name: str, message: str) -> ValidationFailed:
-    return ValidationFailed("Some parameters are not valid.", details={name: message})
+class ParameterInvalid(ValidationFailed):
+    """OGC API – Features answers a bad or unknown query parameter with 400."""
+
+    status = 400
+    code = "invalid_parameter"
+
+
+def _invalid(name: str, message: str) -> ParameterInvalid:
+    return ParameterInvalid("Some parameters are not valid.", details={name: message})
+
+
+ITEM_PARAMETERS = ("limit", "cursor", "bbox", "bbox-crs", "crs", "datetime", "f")
+
+
+def known_parameters(found: Collection) -> tuple[str, ...]:
+    return (*ITEM_PARAMETERS, *found.queryables)
 
 
 def collection(collection_id: str) -> Collection:
@@ -42,7 +57,9 @@ def collection(collection_id: str) -> Collection:
 
 
 def parse_items(found: Collection, args: Mapping[str, str]) -> ItemsQuery:
-    """The items query from the request's parameters; a bad one is named."""
+    """The items query from the request's parameters; a bad or unknown one is named."""
+    if unknown := sorted(set(args) - set(known_parameters(found))):
+        raise _invalid(unknown[0], "This parameter is not one the collection knows.")
     return ItemsQuery(
         limit=_whole(args, "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT),
         after=_whole(args, "cursor", None, low=0, high=2**62),
@@ -178,7 +195,11 @@ def items(found: Collection, query: ItemsQuery, *, staff: bool) -> tuple[list[di
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {found.key} LIMIT :limit"
-    rows = db.session.execute(text(sql), params | {"limit": query.limit + 1}).all()
+    try:
+        rows = db.session.execute(text(sql), params | {"limit": query.limit + 1}).all()
+    except DBAPIError:  # a box PostGIS cannot project (outside the system's area of use)
+        db.session.rollback()
+        raise _invalid("bbox", "This box lies outside what its coordinate system covers.") from None
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     return [_feature(row) for row in rows], (rows[-1].key if more else None)
@@ -202,7 +223,7 @@ def extent(found: Collection) -> list[float] | None:
             text("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
                  "FROM ST_EstimatedExtent(:table, 'geom') AS e"), {"table": found.table}
         ).first()  # fmt: skip
-    except Exception:  # no statistics yet (a table never analysed): no extent given
+    except DBAPIError:  # no statistics yet (a table never analysed): no extent given
         db.session.rollback()
         return None
     return [round(v, 6) for v in box] if box and box[0] is not None else None
