@@ -6,7 +6,6 @@ Revision ID: 0019
 Revises: 0018
 """
 
-from alembic import op
 from raw_sql import run_script
 
 revision = "0019"
