@@ -40,10 +40,14 @@ def test_a_dispatch_makes_a_lot_held_by_the_recipient_who_receives_and_plants_it
     stand = make_stand()
     sent = custody.record(
         lot,
-        {"kind": "dispatched", "quantity": "600", "counterparty": "Hộ ông Đức",
-         "document": "PX-12"},
+        {
+            "kind": "dispatched",
+            "quantity": "600",
+            "counterparty": "Hộ ông Đức",
+            "document": "PX-12",
+        },
         actor=_manager(),
-    )  # fmt: skip
+    )
     child = db.session.get(type(lot), sent.counterpart_lot_id)
     assert lot.quantity_on_hand == 400 and child.holder == "Hộ ông Đức"
     assert child.parent_lot_id == lot.id and child.code != lot.code
@@ -73,27 +77,51 @@ def test_a_lot_cannot_receive_more_than_was_dispatched_to_it():
 @pytest.mark.parametrize(
     ("raw", "field", "message"),
     [
-        ({"kind": "dispatched", "quantity": 0, "counterparty": "A"}, "quantity",
-         "The number must be more than 0."),
-        ({"kind": "dispatched", "quantity": -5, "counterparty": "A"}, "quantity",
-         "The number must be more than 0."),
-        ({"kind": "dispatched", "quantity": "１２", "counterparty": "A"}, "quantity",
-         "Enter a whole number."),
+        (
+            {"kind": "dispatched", "quantity": 0, "counterparty": "A"},
+            "quantity",
+            "The number must be more than 0.",
+        ),
+        (
+            {"kind": "dispatched", "quantity": -5, "counterparty": "A"},
+            "quantity",
+            "The number must be more than 0.",
+        ),
+        (
+            {"kind": "dispatched", "quantity": "１２", "counterparty": "A"},
+            "quantity",
+            "Enter a whole number.",
+        ),
         ({"kind": "dispatched", "quantity": 5}, "counterparty", "This field is required."),
         ({"kind": "lost", "quantity": 5}, "reason", "This field is required."),
-        ({"kind": "planted", "quantity": 5}, "stand_id",
-         "Choose the stand, or give the codes of the trees planted."),
-        ({"kind": "planted", "quantity": 1, "trees": "T0000000"}, "trees",
-         "No tree has these codes: T0000000"),
-        ({"kind": "planted", "quantity": 5, "stand_id": 999999}, "stand_id",
-         "Choose a stand of the list."),
+        (
+            {"kind": "planted", "quantity": 5},
+            "stand_id",
+            "Choose the stand, or give the codes of the trees planted.",
+        ),
+        (
+            {"kind": "planted", "quantity": 1, "trees": "T0000000"},
+            "trees",
+            "No tree has these codes: T0000000",
+        ),
+        (
+            {"kind": "planted", "quantity": 5, "stand_id": 999999},
+            "stand_id",
+            "Choose a stand of the list.",
+        ),
         ({"kind": "burned", "quantity": 5}, "kind", "Choose one of the listed values."),
-        ({"kind": "lost", "quantity": 5, "reason": "x", "occurred_on": "31/02/2026"},
-         "occurred_on", "Enter a date as dd/mm/yyyy."),
-        ({"kind": "lost", "quantity": 5, "reason": "x", "occurred_on": "01/01/0001"},
-         "occurred_on", "The date cannot be before 1900."),
+        (
+            {"kind": "lost", "quantity": 5, "reason": "x", "occurred_on": "31/02/2026"},
+            "occurred_on",
+            "Enter a date as dd/mm/yyyy.",
+        ),
+        (
+            {"kind": "lost", "quantity": 5, "reason": "x", "occurred_on": "01/01/0001"},
+            "occurred_on",
+            "The date cannot be before 1900.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_values_are_refused_naming_the_field(raw, field, message):
     lot = _lot(100)
     refused = _refusal(lot, raw)
@@ -247,3 +275,42 @@ def test_one_outbox_record_sent_twice_at_the_same_moment_is_recorded_once(app):
     assert len(ids) == 2 and ids[0] == ids[1]
     db.session.expire_all()
     assert custody.get_lot(code).quantity_on_hand == 95
+
+
+def test_a_day_without_a_time_falls_on_that_day_even_after_the_seedlings_came_in():
+    """Sown yesterday at 15:00; a dispatch typed as yesterday (no time) is no longer refused as
+    'before the seedlings came in' (noon), and is placed at the arrival."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    local = ZoneInfo("Asia/Ho_Chi_Minh")
+    yesterday = date.today() - timedelta(days=1)
+    nursery = custody.create_nursery(name="Vườn ươm giờ")
+    lot = custody.create_lot(
+        species_id=species_named("Acacia mangium").id, nursery_id=nursery.id, seed_source="Ba Vì"
+    )
+    sown_at = datetime.combine(yesterday, time(15), local)
+    custody.record(
+        lot, {"kind": "sown", "quantity": 100, "occurred_at": sown_at.isoformat()}, actor=_manager()
+    )
+    sent = custody.record(
+        lot,
+        {
+            "kind": "dispatched",
+            "quantity": 40,
+            "counterparty": "HTX",
+            "occurred_on": yesterday.strftime("%d/%m/%Y"),
+        },
+        actor=_manager(),
+    )
+    assert sent.occurred_at == sown_at and lot.quantity_on_hand == 60
+    early = _refusal(
+        lot,
+        {
+            "kind": "lost",
+            "quantity": 1,
+            "reason": "x",
+            "occurred_on": (yesterday - timedelta(days=1)).strftime("%d/%m/%Y"),
+        },
+    )
+    assert "occurred_at" in early.details

@@ -3,31 +3,27 @@ scan page and its offline outbox. The database refuses what a lot does not hold,
 events arrive at once; this module refuses what makes no sense (a planting dated before the
 seedlings arrived, a loss without a reason) and names the field."""
 
-import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from smarttrees.errors import Conflict, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.inputs import Fields
-from smarttrees.labels import codes
 from smarttrees.models import LotEvent, LotEventKind, SeedlingLot, Stand, Tree, User
-from smarttrees.models.nursery import STOCK_IN, STOCK_SIGN
+from smarttrees.models.nursery import STOCK_SIGN
+from smarttrees.services.custody.event_rules import (
+    LOCAL,
+    MAX_QUANTITY,
+    check_date,
+    on_that_day,
+    parse_event,
+)
 from smarttrees.services.custody.lots import create_lot, ensure_may_record
 
-MAX_QUANTITY = 100_000_000
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-# What each kind of event must name besides its quantity.
-REQUIRED = {
-    LotEventKind.DISPATCHED: ("counterparty",),
-    LotEventKind.LOST: ("reason",),
-}
-MAX_TREE_POINTS = 2000  # tree codes on one planting event
 INSUFFICIENT = "The lot does not hold that many seedlings."
 # Refusals of the database's own rules, by constraint name: (field, message).
 REFUSALS = {
@@ -37,54 +33,6 @@ REFUSALS = {
 }
 
 
-def parse_event(raw: Mapping[str, Any]) -> dict:
-    """An event's values from any door, or ValidationFailed naming every wrong field."""
-    fields = Fields(raw)
-    fields.choice("kind", LotEventKind, required=True)
-    planting_trees = fields.raw.get("kind") == "planted" and fields.present("trees")
-    fields.integer("quantity", required=not planting_trees, low=1, high=MAX_QUANTITY)
-    fields.integer("losses", low=0, high=MAX_QUANTITY)
-    fields.integer("stand_id", low=1)
-    fields.text("counterparty", max_length=160)
-    fields.text("document", max_length=80)
-    fields.text("reason", max_length=200)
-    fields.text("notes", max_length=2000)
-    fields.text("client_id", max_length=64)
-    fields.moment("occurred_at")
-    fields.day("occurred_on")
-    kind = fields.values.get("kind")
-    for name in REQUIRED.get(kind, ()):
-        if not fields.values.get(name) and name not in fields.errors:
-            fields.errors[name] = "This field is required."
-    if kind == LotEventKind.PLANTED:
-        _planting_place(fields)
-    elif fields.present("trees"):
-        fields.errors["trees"] = "Tree codes go with a planting only."
-    if fields.errors:
-        raise ValidationFailed("Some fields are not valid.", details=fields.errors)
-    values = dict(fields.values)
-    if day := values.pop("occurred_on", None):  # a day given on a form: noon there
-        moment = datetime.combine(day, time(12), LOCAL)
-        # Today's noon may be hours ahead: then now, so the next event can follow it.
-        values.setdefault("occurred_at", min(moment, datetime.now(UTC)))
-    return values
-
-
-def _planting_place(fields: Fields) -> None:
-    """A planting names its stand, or the trees it became (tree points, by their codes)."""
-    text = str(fields.raw.get("trees") or "")
-    trees = list(dict.fromkeys(codes.normalize(c) for c in re.split(r"[\s,;]+", text) if c))
-    if len(trees) > MAX_TREE_POINTS:
-        fields.errors["trees"] = "At most 2,000 tree codes on one planting."
-    elif trees:
-        quantity = fields.values.setdefault("quantity", len(trees))
-        if quantity != len(trees):
-            fields.errors["quantity"] = "The quantity must equal the number of tree codes."
-        fields.values["trees"] = trees
-    elif not fields.values.get("stand_id") and "stand_id" not in fields.errors:
-        fields.errors["stand_id"] = "Choose the stand, or give the codes of the trees planted."
-
-
 def record(lot: SeedlingLot, raw: Mapping[str, Any], *, actor: User | None) -> LotEvent:
     """Append the event `raw` describes to the lot's ledger, from any door."""
     ensure_may_record(actor, lot)
@@ -92,6 +40,8 @@ def record(lot: SeedlingLot, raw: Mapping[str, Any], *, actor: User | None) -> L
     if replay := _replayed(values.get("client_id"), lot):
         return replay
     kind, quantity = values.pop("kind"), values.pop("quantity")
+    if values.pop("day_only", False):
+        values["occurred_at"] = on_that_day(lot, kind, values["occurred_at"])
     try:
         if kind == LotEventKind.DISPATCHED:
             return dispatch(lot, quantity, actor=actor, **values)
@@ -125,7 +75,7 @@ def record_event(
         )
     if kind == LotEventKind.RECEIVED and lot.parent_lot_id:  # checked against the dispatch
         details["counterpart_lot_id"] = lot.parent_lot_id
-    _check_date(lot, kind, details.get("occurred_at"))
+    check_date(lot, kind, details.get("occurred_at"))
     event = LotEvent(
         lot_id=lot.id,
         kind=kind,
@@ -255,27 +205,6 @@ def _check_stand(stand_id: int | None) -> None:
     if stand_id is not None and db.session.get(Stand, stand_id) is None:
         raise ValidationFailed(
             "Some fields are not valid.", details={"stand_id": "Choose a stand of the list."}
-        )
-
-
-def _check_date(lot: SeedlingLot, kind: LotEventKind, when: datetime | None) -> None:
-    """Nothing leaves or is counted in a lot before seedlings first came into it."""
-    if kind in STOCK_IN and lot.parent_lot_id is None:
-        return
-    first_in = db.session.scalar(
-        select(func.min(LotEvent.occurred_at)).where(
-            LotEvent.lot_id == lot.id, LotEvent.kind.in_(STOCK_IN)
-        )
-    )
-    if kind in STOCK_IN:  # a dispatched lot is received after it was dispatched
-        first_in = db.session.scalar(
-            select(func.min(LotEvent.occurred_at)).where(LotEvent.counterpart_lot_id == lot.id)
-        )
-    moment = when or datetime.now(UTC)
-    if first_in is not None and moment < first_in:
-        raise ValidationFailed(
-            "Some fields are not valid.",
-            details={"occurred_at": "This date is before the seedlings came into the lot."},
         )
 
 

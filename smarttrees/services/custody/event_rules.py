@@ -1,0 +1,109 @@
+"""What an event of a lot's ledger says and when it may have happened: its values from any door
+(each wrong one named), what each kind must name, and the date rule (nothing leaves or is
+counted in a lot before its seedlings came in; a day without a time falls on that day)."""
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from smarttrees.errors import ValidationFailed
+from smarttrees.extensions import db
+from smarttrees.inputs import Fields
+from smarttrees.labels import codes
+from smarttrees.models import LotEvent, LotEventKind, SeedlingLot
+from smarttrees.models.nursery import STOCK_IN
+
+MAX_QUANTITY = 100_000_000
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+# What each kind of event must name besides its quantity.
+REQUIRED = {
+    LotEventKind.DISPATCHED: ("counterparty",),
+    LotEventKind.LOST: ("reason",),
+}
+MAX_TREE_POINTS = 2000  # tree codes on one planting event
+
+
+def parse_event(raw: Mapping[str, Any]) -> dict:
+    """An event's values from any door, or ValidationFailed naming every wrong field."""
+    fields = Fields(raw)
+    fields.choice("kind", LotEventKind, required=True)
+    planting_trees = fields.raw.get("kind") == "planted" and fields.present("trees")
+    fields.integer("quantity", required=not planting_trees, low=1, high=MAX_QUANTITY)
+    fields.integer("losses", low=0, high=MAX_QUANTITY)
+    fields.integer("stand_id", low=1)
+    fields.text("counterparty", max_length=160)
+    fields.text("document", max_length=80)
+    fields.text("reason", max_length=200)
+    fields.text("notes", max_length=2000)
+    fields.text("client_id", max_length=64)
+    fields.moment("occurred_at")
+    fields.day("occurred_on")
+    kind = fields.values.get("kind")
+    for name in REQUIRED.get(kind, ()):
+        if not fields.values.get(name) and name not in fields.errors:
+            fields.errors[name] = "This field is required."
+    if kind == LotEventKind.PLANTED:
+        _planting_place(fields)
+    elif fields.present("trees"):
+        fields.errors["trees"] = "Tree codes go with a planting only."
+    if fields.errors:
+        raise ValidationFailed("Some fields are not valid.", details=fields.errors)
+    values = dict(fields.values)
+    if (day := values.pop("occurred_on", None)) and "occurred_at" not in values:
+        # A day on a form: noon there (now, if today's noon is still ahead), moved later when
+        # the seedlings came in that same day (see record).
+        values["occurred_at"] = min(datetime.combine(day, time(12), LOCAL), datetime.now(UTC))
+        values["day_only"] = True
+    return values
+
+
+def _planting_place(fields: Fields) -> None:
+    """A planting names its stand, or the trees it became (tree points, by their codes)."""
+    text = str(fields.raw.get("trees") or "")
+    trees = list(dict.fromkeys(codes.normalize(c) for c in re.split(r"[\s,;]+", text) if c))
+    if len(trees) > MAX_TREE_POINTS:
+        fields.errors["trees"] = "At most 2,000 tree codes on one planting."
+    elif trees:
+        quantity = fields.values.setdefault("quantity", len(trees))
+        if quantity != len(trees):
+            fields.errors["quantity"] = "The quantity must equal the number of tree codes."
+        fields.values["trees"] = trees
+    elif not fields.values.get("stand_id") and "stand_id" not in fields.errors:
+        fields.errors["stand_id"] = "Choose the stand, or give the codes of the trees planted."
+
+
+def arrival(lot: SeedlingLot, kind: LotEventKind) -> datetime | None:
+    """When seedlings first came into the lot (for a receipt: when they were dispatched)."""
+    if kind in STOCK_IN and lot.parent_lot_id is None:
+        return None
+    if kind in STOCK_IN:
+        where = LotEvent.counterpart_lot_id == lot.id
+    else:
+        where = (LotEvent.lot_id == lot.id) & LotEvent.kind.in_(STOCK_IN)
+    return db.session.scalar(select(func.min(LotEvent.occurred_at)).where(where))
+
+
+def on_that_day(lot: SeedlingLot, kind: LotEventKind, noon: datetime) -> datetime:
+    """A day given without a time: on the day the seedlings arrived, no earlier than they did."""
+    first_in = arrival(lot, kind)
+    if (
+        first_in
+        and noon < first_in
+        and noon.astimezone(LOCAL).date() == first_in.astimezone(LOCAL).date()
+    ):
+        return first_in
+    return noon
+
+
+def check_date(lot: SeedlingLot, kind: LotEventKind, when: datetime | None) -> None:
+    """Nothing leaves or is counted in a lot before seedlings first came into it."""
+    first_in = arrival(lot, kind)
+    if first_in is not None and (when or datetime.now(UTC)) < first_in:
+        raise ValidationFailed(
+            "Some fields are not valid.",
+            details={"occurred_at": "This date is before the seedlings came into the lot."},
+        )
