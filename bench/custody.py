@@ -11,16 +11,15 @@ Prints medians of REPEATS runs and the ratios.
 """
 
 import os
-import statistics
 import subprocess
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import flask_migrate
 from sqlalchemy import insert, select, text
 
+from bench.pagination import REPEATS, median_ms
 from smarttrees import create_app
 from smarttrees.config import ROOT
 from smarttrees.extensions import db
@@ -29,19 +28,9 @@ from smarttrees.models import LotEvent, LotEventKind, Role, SeedlingLot, Species
 from smarttrees.services import admin, custody
 from smarttrees.services.custody import batches, eudr, harvests, trace
 
-REPEATS = 7
 STANDS = 1000
 TREES = 10_000
 EVENTS = 10_000
-
-
-def median_ms(run) -> float:
-    times = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def _acacia() -> int:

@@ -1,10 +1,10 @@
 """Custody as JSON: record a lot event (the phone's outbox sends these), trace a batch back or
 a lot forward, and check or build the EUDR geolocation of a set of batches."""
 
-from flask import request
 from flask_login import current_user
 
 from smarttrees.api import bp
+from smarttrees.api.params import json_body
 from smarttrees.auth import role_required
 from smarttrees.errors import ValidationFailed
 from smarttrees.models import Role
@@ -15,18 +15,11 @@ from smarttrees.services.custody.harvests import get_batch
 MAX_BATCHES = 500
 
 
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ValidationFailed("Send a JSON object.", details={"body": "Send a JSON object."})
-    return body
-
-
 @bp.post("/lots/<code>/events")
 @role_required(Role.NURSERY)
 def record_lot_event(code: str):
     lot = custody.get_lot(code)
-    event = custody.record(lot, _body(), actor=current_user)
+    event = custody.record(lot, json_body(), actor=current_user)
     return {
         "id": event.id,
         "lot": lot.code,
@@ -56,7 +49,7 @@ def trace_lot(code: str):
 def eudr_statement():
     """The statement's facts, its violations by stand, the repairs made, and (when no rule is
     broken) the FeatureCollections, one per producer."""
-    body = _body()
+    body = json_body()
     codes = body.get("batches")
     if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
         raise ValidationFailed(

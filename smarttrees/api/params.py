@@ -43,3 +43,11 @@ def bbox_arg() -> tuple[float, float, float, float] | None:
             "Some parameters are not valid.", details={"bbox": "Use bbox=west,south,east,north."}
         )
     return west, south, east, north
+
+
+def json_body() -> dict:
+    """The request's JSON object; anything else is refused naming the body."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationFailed("Send a JSON object.", details={"body": "Send a JSON object."})
+    return body

@@ -4,10 +4,9 @@ from flask import request, url_for
 from flask_login import current_user
 
 from smarttrees.api import bp
-from smarttrees.api.params import bbox_arg, enum_arg, whole_arg
+from smarttrees.api.params import bbox_arg, enum_arg, json_body, whole_arg
 from smarttrees.api.serialize import inspection_dict, tree_card_dict, tree_feature
 from smarttrees.auth import public_or_viewer, role_required
-from smarttrees.errors import ValidationFailed
 from smarttrees.models import Condition, Role, TreeCategory
 from smarttrees.services import inventory
 from smarttrees.services.inventory import TreeQuery
@@ -51,24 +50,17 @@ def get_tree(code: str):
     return feature
 
 
-def _payload() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ValidationFailed("Send a JSON object.", details={"body": "Send a JSON object."})
-    return body
-
-
 @bp.post("/trees")
 @role_required(Role.FIELD)
 def create_tree():
-    tree = inventory.plant_tree(_payload(), actor=current_user)
+    tree = inventory.plant_tree(json_body(), actor=current_user)
     return tree_feature(tree), 201, {"Location": url_for("api.get_tree", code=tree.code)}
 
 
 @bp.patch("/trees/<code>")
 @role_required(Role.MANAGER)
 def update_tree(code: str):
-    return tree_feature(inventory.edit_tree(code, _payload(), actor=current_user))
+    return tree_feature(inventory.edit_tree(code, json_body(), actor=current_user))
 
 
 @bp.post("/trees/<code>/inspections")
@@ -76,7 +68,7 @@ def update_tree(code: str):
 def inspect_tree(code: str):
     """Record an inspection: 201 when added, 200 with the earlier copy when the same record
     (client_id) was sent before."""
-    done = inventory.record_inspection(code, _payload(), actor=current_user)
+    done = inventory.record_inspection(code, json_body(), actor=current_user)
     return inspection_dict(done.inspection), 201 if done.created else 200
 
 

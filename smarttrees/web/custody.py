@@ -22,13 +22,10 @@ from smarttrees.services import custody, inventory, labels
 from smarttrees.services.custody import batches, eudr, shipments, trace
 from smarttrees.services.custody.stands import stand_choices
 from smarttrees.web import bp
+from smarttrees.web.field import may_see, not_found
 
 # The events a person records by hand; moves between lots come from split and merge.
 RECORDED = [kind for kind in LotEventKind if kind.value not in ("moved_in", "moved_out")]
-
-
-def _may_see() -> bool:
-    return current_user.is_authenticated or current_app.config["PUBLIC_MAP"]
 
 
 def _lot_page(lot, *, values=None, errors=None, status=200):
@@ -56,11 +53,11 @@ def _lot_page(lot, *, values=None, errors=None, status=200):
 
 @bp.get("/l/<code>")
 def lot_tag(code: str):
-    if not _may_see():
+    if not may_see():
         return login.unauthorized()
     scan = labels.scan_lot(code)
     if scan.record is None:
-        return render_template("field/not_found.html", scan=scan, kind="lot", may_tag=False), 404
+        return not_found(scan, "lot")
     return _lot_page(scan.record)
 
 
@@ -71,8 +68,7 @@ def lot_event(code: str):
     try:
         event = custody.record(lot, request.form, actor=current_user)
     except (ValidationFailed, Conflict) as error:
-        errors = translate_details(error.details) or {"form": gettext(error.message)}
-        return _lot_page(lot, values=request.form, errors=errors, status=422)
+        return _lot_page(lot, values=request.form, errors=refusal_errors(error), status=422)
     flash(gettext("Recorded: %(event)s, %(quantity)s.", event=gettext(event.kind.value),
                   quantity=f"{event.quantity:,}".replace(",", ".")))  # fmt: skip
     if event.counterpart_lot_id and event.kind == LotEventKind.DISPATCHED:
@@ -102,6 +98,11 @@ def lot_split(code: str):
         flash_refusal(error, {"quantity": gettext("Split off a new lot of")})
         return redirect(url_for("pages.lot_tag", code=lot.code))
     return redirect(url_for("pages.lot_tag", code=part.code))
+
+
+def refusal_errors(error) -> dict[str, str]:
+    """A refusal's messages by field, translated; the message itself when it names none."""
+    return translate_details(error.details) or {"form": gettext(error.message)}
 
 
 def flash_refusal(error, labels: dict[str, str]) -> None:
@@ -184,12 +185,11 @@ def lot_new():
 
 @bp.get("/b/<code>")
 def batch_tag(code: str):
-    if not _may_see():
+    if not may_see():
         return login.unauthorized()
     scan = labels.scan_batch(code)
     if scan.record is None:
-        page = render_template("field/not_found.html", scan=scan, kind="batch", may_tag=False)
-        return page, 404
+        return not_found(scan, "batch")
     batch = scan.record
     found = trace.back_from_batch(batch) if current_user.is_authenticated else None
     return render_template(

@@ -30,26 +30,31 @@ from smarttrees.web.printing import label_pdf
 PAGES_BY_PREFIX = {LOT_PREFIX: "pages.lot_tag", BATCH_PREFIX: "pages.batch_tag"}
 
 
-def _may_see() -> bool:
+def may_see() -> bool:
+    """A label's page opens for staff, and for anyone while the public map is on."""
     return current_user.is_authenticated or current_app.config["PUBLIC_MAP"]
+
+
+def not_found(scan, kind: str, *, may_tag: bool = False):
+    """The page of a code that names no record: the real codes one typo away, if any."""
+    return render_template("field/not_found.html", scan=scan, kind=kind, may_tag=may_tag), 404
 
 
 @bp.get("/t/<code>")
 def tree_tag(code: str):
-    if not _may_see():
+    if not may_see():
         return login.unauthorized()
     scan = labels.scan_tree(code)
     if scan.record is None:
         may_tag = current_user.is_authenticated and current_user.can(Role.FIELD)
-        page = render_template("field/not_found.html", scan=scan, kind="tree", may_tag=may_tag)
-        return page, 404
+        return not_found(scan, "tree", may_tag=may_tag)
     return render_template("field/tree.html", tree=scan.record)
 
 
 @bp.get("/scan")
 def scan():
     """Scan a label with the phone's camera, or type its code."""
-    if not _may_see():
+    if not may_see():
         return login.unauthorized()
     typed = request.args.get("code", "").strip()
     if typed:

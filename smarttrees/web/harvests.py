@@ -10,7 +10,6 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from smarttrees.auth import role_required
-from smarttrees.error_handlers import translate_details
 from smarttrees.errors import Conflict, ValidationFailed
 from smarttrees.geo.eudr import to_text
 from smarttrees.models import ProductKind, Role
@@ -18,14 +17,10 @@ from smarttrees.services import labels
 from smarttrees.services.custody import batches, eudr, harvests, shipments, trace
 from smarttrees.services.custody.stands import recent_stand_choices
 from smarttrees.web import bp
-from smarttrees.web.custody import flash_refusal
+from smarttrees.web.custody import flash_refusal, refusal_errors
 from smarttrees.web.printing import label_pdf
 
 REFUSED = (ValidationFailed, Conflict)
-
-
-def _errors(error) -> dict:
-    return translate_details(error.details) or {"form": gettext(error.message)}
 
 
 @bp.route("/harvests", methods=["GET", "POST"])
@@ -37,7 +32,7 @@ def harvest_list():
             harvest = harvests.create_harvest(request.form, actor=current_user)
             return redirect(url_for("pages.harvest_detail", harvest_id=harvest.id))
         except REFUSED as error:
-            errors = _errors(error)
+            errors = refusal_errors(error)
     page = render_template(
         "custody/harvests.html",
         harvests=harvests.list_harvests(),
@@ -76,7 +71,7 @@ def harvest_batch(harvest_id: int):
     try:
         batch = harvests.add_batch(harvest, request.form, actor=current_user)
     except REFUSED as error:
-        return _harvest_page(harvest, errors=_errors(error), values=request.form, status=422)
+        return _harvest_page(harvest, errors=refusal_errors(error), values=request.form, status=422)
     flash(gettext("Batch %(code)s recorded.", code=batch.code))
     return redirect(url_for("pages.harvest_detail", harvest_id=harvest.id))
 
@@ -146,7 +141,9 @@ def shipment_new():
     except REFUSED as error:
         if harvest_id:
             harvest = harvests.get_harvest(harvest_id)
-            return _harvest_page(harvest, errors=_errors(error), values=request.form, status=422)
+            return _harvest_page(
+                harvest, errors=refusal_errors(error), values=request.form, status=422
+            )
         raise
     return redirect(url_for("pages.shipment_detail", shipment_id=shipment.id))
 

@@ -45,14 +45,20 @@ def _lot_label_video(app, lot, base_url: str, tmp_path):
     return write_y4m(Image.open(tmp_path / "lot.png"), tmp_path / "camera.y4m")
 
 
-def test_a_phone_scans_a_lot_label_and_records_a_dispatch(app, live_server, tmp_path):
-    nursery = custody.create_nursery(name="Vườn ươm Phú Lương")
+def _nursery_lot(name: str, sown: int):
+    """A lot of a nursery sown with `sown` seedlings, and an operator of that nursery."""
+    nursery = custody.create_nursery(name=name)
     lot = custody.create_lot(species_id=species_named("Acacia mangium").id,
                              nursery_id=nursery.id, seed_source="Ba Vì")  # fmt: skip
-    custody.record_event(lot, LotEventKind.SOWN, 12000)
+    custody.record_event(lot, LotEventKind.SOWN, sown)
     operator = make_user(Role.NURSERY)
     operator.nursery_id = nursery.id
     db.session.commit()
+    return lot, operator
+
+
+def test_a_phone_scans_a_lot_label_and_records_a_dispatch(app, live_server, tmp_path):
+    lot, operator = _nursery_lot("Vườn ươm Phú Lương", 12000)
     video = _lot_label_video(app, lot, live_server.url, tmp_path)
     camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
     flags = [*CHROMIUM_FLAGS, *camera, f"--use-file-for-fake-video-capture={video}"]
@@ -174,13 +180,7 @@ def test_the_whole_chain_from_sowing_to_the_eudr_file_on_a_desktop(app, live_ser
 
 
 def test_events_recorded_offline_on_a_lot_page_are_sent_once_back_online(live_server):
-    nursery = custody.create_nursery(name="Vườn ươm Chợ Đồn")
-    lot = custody.create_lot(species_id=species_named("Acacia mangium").id,
-                             nursery_id=nursery.id, seed_source="Ba Vì")  # fmt: skip
-    custody.record_event(lot, LotEventKind.SOWN, 100)
-    operator = make_user(Role.NURSERY)
-    operator.nursery_id = nursery.id
-    db.session.commit()
+    lot, operator = _nursery_lot("Vườn ươm Chợ Đồn", 100)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)

@@ -96,11 +96,11 @@ def add_batch(harvest: Harvest, raw: Mapping[str, Any], *, actor: User | None) -
     """A batch the harvest yielded; its mass is estimated from its volume when not weighed."""
     values = parse_batch(raw)
     values.setdefault("species_id", harvest.stand.species_id)
-    batch = new_batch(
-        origin=BatchOrigin.HARVESTED, harvest_id=harvest.id, stand_id=harvest.stand_id,
-        actor=actor, **values,
-    )  # fmt: skip
-    save_batches(actor)
+    with balance_kept(actor):
+        batch = new_batch(
+            origin=BatchOrigin.HARVESTED, harvest_id=harvest.id, stand_id=harvest.stand_id,
+            actor=actor, **values,
+        )  # fmt: skip
     return batch
 
 
@@ -122,12 +122,6 @@ def new_batch(*, actor: User | None, **values: Any) -> ProductBatch:
     db.session.info["actor_id"] = actor.id if actor else None  # the audit log's author
     db.session.flush()
     return batch
-
-
-def save_batches(actor: User | None) -> None:
-    """Commit; the database's balance rules become a refusal a person reads."""
-    with balance_kept(actor):
-        pass
 
 
 @contextmanager

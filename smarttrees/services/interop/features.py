@@ -177,12 +177,8 @@ def _select(found: Collection, crs: str, staff: bool) -> str:
 
 
 def _feature(row) -> dict:
-    geometry = None if row.geom is None else _json(row.geom)
+    geometry = None if row.geom is None else json.loads(row.geom)
     return {"type": "Feature", "id": row.fid, "geometry": geometry, "properties": row.props}
-
-
-def _json(value: str):
-    return json.loads(value)
 
 
 def items(found: Collection, query: ItemsQuery, *, staff: bool) -> tuple[list[dict], int | None]:

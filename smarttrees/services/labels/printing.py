@@ -31,14 +31,22 @@ class Selection:
     batches: tuple[str, ...] = ()
 
 
+def _coded(model, given: tuple[str, ...], refusal: Callable[[list[str]], NotFound]) -> Select:
+    """The records of these label codes (as typed); the codes that name none are refused."""
+    wanted = [codes.normalize(code) for code in given]
+    found = set(db.session.scalars(select(model.code).where(model.code.in_(wanted))))
+    if missing := [code for code in wanted if code not in found]:
+        raise refusal(missing[:20])
+    return select(model).where(model.code.in_(wanted))
+
+
 def _tree_statement(selection: Selection) -> Select:
     if selection.codes:
-        wanted = [codes.normalize(code) for code in selection.codes]
-        stmt = select(Tree).where(Tree.code.in_(wanted))
-        found = set(db.session.scalars(select(Tree.code).where(Tree.code.in_(wanted))))
-        if missing := [code for code in wanted if code not in found]:
-            raise NotFound("Some codes belong to no tree.", details={"codes": missing[:20]})
-        return stmt
+        return _coded(
+            Tree,
+            selection.codes,
+            lambda missing: NotFound("Some codes belong to no tree.", details={"codes": missing}),
+        )
     if selection.import_batch_id is not None:
         if db.session.get(ImportBatch, selection.import_batch_id) is None:
             raise NotFound(
@@ -54,19 +62,21 @@ def _tree_statement(selection: Selection) -> Select:
 
 
 def _lot_statement(selection: Selection) -> Select:
-    wanted = [codes.normalize(code) for code in selection.lots]
-    found = set(db.session.scalars(select(SeedlingLot.code).where(SeedlingLot.code.in_(wanted))))
-    if missing := [code for code in wanted if code not in found]:
-        raise NotFound("Some codes belong to no seedling lot.", details={"lots": missing[:20]})
-    return select(SeedlingLot).where(SeedlingLot.code.in_(wanted))
+    return _coded(
+        SeedlingLot,
+        selection.lots,
+        lambda missing: NotFound(
+            "Some codes belong to no seedling lot.", details={"lots": missing}
+        ),
+    )
 
 
 def _batch_statement(selection: Selection) -> Select:
-    wanted = [codes.normalize(code) for code in selection.batches]
-    found = set(db.session.scalars(select(ProductBatch.code).where(ProductBatch.code.in_(wanted))))
-    if missing := [code for code in wanted if code not in found]:
-        raise NotFound("Some codes belong to no batch.", details={"batches": missing[:20]})
-    return select(ProductBatch).where(ProductBatch.code.in_(wanted))
+    return _coded(
+        ProductBatch,
+        selection.batches,
+        lambda missing: NotFound("Some codes belong to no batch.", details={"batches": missing}),
+    )
 
 
 def _kind(selection: Selection) -> tuple[Select, Callable[[Select, str], Iterator[Label]], str]:
