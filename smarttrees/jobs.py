@@ -71,3 +71,12 @@ def commit_import(batch_id: int, actor_id: int | None = None) -> None:
     from smarttrees.services import admin, imports
 
     imports.run_write(batch_id, actor=admin.get_user(actor_id) if actor_id else None)
+
+
+@tasks.task(name="undo_import", queue="imports")
+@in_app_context
+def undo_import(batch_id: int, actor_id: int | None = None) -> None:
+    """Undo a written import, in one transaction."""
+    from smarttrees.services import admin, imports
+
+    imports.run_undo(batch_id, actor=admin.get_user(actor_id) if actor_id else None)

@@ -8,6 +8,9 @@ from smarttrees.models.import_batch import (
     ImportRowError,
     ImportRowValues,
     ImportStatus,
+    ReplacedStand,
+    ReplacedTree,
+    ReplacedTreeStand,
     SavedMapping,
 )
 from smarttrees.models.nursery import LotEvent, LotEventKind, Nursery, Propagation, SeedlingLot
@@ -43,6 +46,9 @@ __all__ = [
     "ProductBatch",
     "ProductKind",
     "Propagation",
+    "ReplacedStand",
+    "ReplacedTree",
+    "ReplacedTreeStand",
     "Role",
     "SavedMapping",
     "SeedlingLot",

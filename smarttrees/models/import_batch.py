@@ -1,15 +1,18 @@
 """Uploaded survey files and the row-level errors found in them."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
+from geoalchemy2 import Geometry
 from sqlalchemy import (
     ARRAY,
     BigInteger,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
+    Numeric,
     String,
     Text,
 )
@@ -18,6 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smarttrees.extensions import db
 from smarttrees.models.columns import created_at, enum_column
+from smarttrees.models.stand import ForestFunction
+from smarttrees.models.tree import Condition, TreeCategory
 
 
 class ImportStatus(enum.Enum):
@@ -27,6 +32,8 @@ class ImportStatus(enum.Enum):
     COMMITTING = "committing"
     DONE = "done"
     FAILED = "failed"
+    UNDOING = "undoing"
+    UNDONE = "undone"  # its created trees removed, its updated ones given back their values
 
 
 class ImportBatch(db.Model):
@@ -108,3 +115,72 @@ class SavedMapping(db.Model):
     crs: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = created_at()
+
+
+class ReplacedTree(db.Model):
+    """A tree's values before an import overwrote them: what undoing the import puts back."""
+
+    __tablename__ = "import_replaced_trees"
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    tree_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("trees.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The columns an import writes, as they were (no foreign keys: this is history).
+    species_id: Mapped[int | None]
+    species_raw: Mapped[str | None] = mapped_column(String(160))
+    surveyed: Mapped[dict | None] = mapped_column(JSONB)
+    dbh_cm: Mapped[float | None] = mapped_column(Numeric(5, 1))
+    height_m: Mapped[float | None] = mapped_column(Numeric(4, 1))
+    crown_m: Mapped[float | None] = mapped_column(Numeric(4, 1))
+    condition: Mapped[Condition | None] = enum_column(Condition, "tree_condition")
+    planted_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    commune_id: Mapped[int | None]
+    stand_id: Mapped[int | None]
+    import_batch_id: Mapped[int | None]
+    category: Mapped[TreeCategory] = enum_column(TreeCategory, "tree_category")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by_id: Mapped[int | None]
+    geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
+
+
+class ReplacedStand(db.Model):
+    """A stand's values before an import overwrote them."""
+
+    __tablename__ = "import_replaced_stands"
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    stand_id: Mapped[int] = mapped_column(
+        ForeignKey("stands.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str | None] = mapped_column(String(120))
+    species_id: Mapped[int | None]
+    planting_year: Mapped[int | None]
+    density_per_ha: Mapped[int | None]
+    tieu_khu: Mapped[str | None] = mapped_column(String(20))
+    khoanh: Mapped[str | None] = mapped_column(String(20))
+    lo: Mapped[str | None] = mapped_column(String(20))
+    owner: Mapped[str | None] = mapped_column(String(160))
+    forest_function: Mapped[ForestFunction | None] = enum_column(ForestFunction, "forest_function")
+    declared_area_ha: Mapped[float | None] = mapped_column(Numeric(12, 4))
+    import_batch_id: Mapped[int | None]
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=4326, spatial_index=False))
+
+
+class ReplacedTreeStand(db.Model):
+    """The stand a tree stood in before a stands import moved it into another or none."""
+
+    __tablename__ = "import_replaced_tree_stands"
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    tree_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("trees.id", ondelete="CASCADE"), primary_key=True
+    )
+    stand_id: Mapped[int | None]

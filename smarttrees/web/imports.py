@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from smarttrees.auth import role_required
+from smarttrees.errors import Conflict
 from smarttrees.i18n import number
 from smarttrees.importers.errors import CATALOGUE
 from smarttrees.importers.mapping import targets_for
@@ -225,6 +226,18 @@ def import_discard(batch_id: int):
     imports.discard(batch_id, upload_dir=Path(current_app.config["UPLOAD_DIR"]))
     flash(gettext("The import was discarded; nothing had been written."))
     return redirect(url_for("pages.import_list"))
+
+
+@bp.post("/imports/<int:batch_id>/undo")
+@role_required(Role.MANAGER)
+def import_undo(batch_id: int):
+    """Remove the trees or stands an import created and give the updated ones their values back."""
+    try:
+        imports.request_undo(batch_id, actor=current_user)
+    except Conflict as error:
+        examples = ", ".join(error.details.get("examples", []))
+        flash(gettext(error.message) + (f" ({examples}…)" if examples else ""), "error")
+    return redirect(url_for("pages.import_detail", batch_id=batch_id))
 
 
 @bp.get("/imports/<int:batch_id>/errors.csv")

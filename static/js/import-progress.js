@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var box = document.getElementById("import-state");
-  if (!box || ["uploaded", "validating", "committing"].indexOf(box.dataset.status) === -1) return;
+  if (!box || ["uploaded", "validating", "committing", "undoing"].indexOf(box.dataset.status) === -1) return;
   var bar = document.getElementById("import-progress"), count = document.getElementById("import-count");
   var step = document.getElementById("import-step");
   function poll() {

@@ -69,6 +69,7 @@ ROUTES = {
     "pages.import_commit": ("POST", "/imports/{batch}/commit", M),
     "pages.import_retry": ("POST", "/imports/{batch}/retry", M),
     "pages.import_discard": ("POST", "/imports/999999/discard", M),
+    "pages.import_undo": ("POST", "/imports/999999/undo", M),
     "api.list_species": ("GET", "/api/v1/species", V),
     "api.list_communes": ("GET", "/api/v1/communes", V),
     "api.get_commune": ("GET", "/api/v1/communes/19654", V),

@@ -19,6 +19,7 @@ from smarttrees.services.imports.batches import (
 from smarttrees.services.imports.mappings import save_mapping, saved_mapping, saved_mappings
 from smarttrees.services.imports.opening import FORMATS, UnreadableFile
 from smarttrees.services.imports.review import apply_saved, fix_row, row_values, settle
+from smarttrees.services.imports.undoing import request_undo, run_undo
 
 __all__ = [
     "BATCHES_SHOWN",
@@ -32,11 +33,13 @@ __all__ = [
     "get_batch",
     "import_file",
     "list_batches",
+    "request_undo",
     "request_write",
     "retry",
     "row_errors",
     "row_values",
     "run_check",
+    "run_undo",
     "run_write",
     "save_mapping",
     "saved_mapping",

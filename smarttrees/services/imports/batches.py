@@ -261,6 +261,8 @@ def discard(batch_id: int, *, upload_dir: Path) -> None:
     batch = get_batch(batch_id)
     if batch.status == ImportStatus.DONE:
         raise Conflict("This import wrote its trees: it is kept with them.")
+    if batch.status in (ImportStatus.UNDOING, ImportStatus.UNDONE):
+        raise Conflict("This import was undone: it is kept as a record of what it did.")
     if db.session.scalar(text(JOB_WAITING_SQL), {"batch": batch_id}):
         raise Conflict("This import is being checked or written: wait for it to finish.")
     stored = Path(batch.stored_path) if batch.stored_path else None

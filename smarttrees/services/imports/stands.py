@@ -259,23 +259,49 @@ ON CONFLICT ON CONSTRAINT uq_stands_source_external_id DO UPDATE SET
 RETURNING xmax = 0 AS inserted)
 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written"""
 
+# What a stand the upsert is about to change held, kept for an undo (the same test of change).
+KEPT = ("name", "species_id", "planting_year", "density_per_ha", "tieu_khu", "khoanh", "lo",
+        "owner", "forest_function", "declared_area_ha", "import_batch_id", "geom")  # fmt: skip
+KEEP_SQL = f"""
+INSERT INTO import_replaced_stands (batch_id, stand_id, {", ".join(KEPT)})
+SELECT :batch, s.id, {", ".join(f"s.{column}" for column in KEPT)}
+  FROM stands AS s JOIN import_rows AS r ON s.source = :source AND s.external_id = r.external_id
+ WHERE r.problem IS NULL
+   AND ((s.name, s.species_id, s.planting_year, s.density_per_ha, s.tieu_khu, s.khoanh, s.lo,
+         s.owner, s.forest_function, s.declared_area_ha) IS DISTINCT FROM
+        (r.name, r.species_id, r.planting_year, r.density, r.tieu_khu, r.khoanh, r.lo, r.owner,
+         r.forest_function, r.declared_area_ha)
+        OR NOT ST_Equals(s.geom, r.geom))"""
+
 # The trees standing in the stands this import wrote belong to them now; a tree a stand's new
-# boundary leaves out belongs to none.
+# boundary leaves out belongs to none. The stand each tree stood in first is kept, for an undo.
 LEFT_OUT_SQL = """
-UPDATE trees AS t SET stand_id = NULL
- WHERE t.stand_id IN (SELECT id FROM stands WHERE import_batch_id = :batch)
-   AND NOT EXISTS (SELECT 1 FROM stands AS s
-                    WHERE s.id = t.stand_id AND ST_Intersects(s.geom, t.geom))"""
+WITH moved AS (
+  SELECT t.id, t.stand_id FROM trees AS t
+   WHERE t.stand_id IN (SELECT id FROM stands WHERE import_batch_id = :batch)
+     AND NOT EXISTS (SELECT 1 FROM stands AS s
+                      WHERE s.id = t.stand_id AND ST_Intersects(s.geom, t.geom))
+), kept AS (
+  INSERT INTO import_replaced_tree_stands (batch_id, tree_id, stand_id)
+  SELECT :batch, id, stand_id FROM moved ON CONFLICT DO NOTHING
+)
+UPDATE trees AS t SET stand_id = NULL FROM moved WHERE t.id = moved.id"""
 TAKEN_IN_SQL = """
-UPDATE trees AS t SET stand_id = s.id
-  FROM stands AS s
- WHERE s.import_batch_id = :batch AND ST_Intersects(s.geom, t.geom)
-   AND t.stand_id IS DISTINCT FROM s.id"""
+WITH moved AS (
+  SELECT t.id, t.stand_id AS before, s.id AS after
+    FROM trees AS t JOIN stands AS s ON ST_Intersects(s.geom, t.geom)
+   WHERE s.import_batch_id = :batch AND t.stand_id IS DISTINCT FROM s.id
+), kept AS (
+  INSERT INTO import_replaced_tree_stands (batch_id, tree_id, stand_id)
+  SELECT DISTINCT ON (id) :batch, id, before FROM moved ON CONFLICT DO NOTHING
+)
+UPDATE trees AS t SET stand_id = moved.after FROM moved WHERE t.id = moved.id"""
 
 
 def write(batch: ImportBatch, *, ready: int, actor: User | None) -> dict[str, int]:
     """Write the checked stands; then put the trees standing in them in them."""
     params = {"source": batch.source, "batch": batch.id}
+    db.session.execute(text(KEEP_SQL), params)
     created, updated = db.session.execute(text(UPSERT_SQL), params).one()
     left_out = db.session.execute(text(LEFT_OUT_SQL), {"batch": batch.id}).rowcount
     taken_in = db.session.execute(text(TAKEN_IN_SQL), {"batch": batch.id}).rowcount

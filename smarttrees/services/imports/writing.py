@@ -18,8 +18,19 @@ CHANGED = """(t.species_id, t.species_raw, t.dbh_cm, t.height_m, t.crown_m, t.co
       r.commune_id, r.stand_id, r.surveyed, coalesce(r.category, t.category))"""
 
 # A tree the source already has takes the row's values, unless they repeat what it holds:
-# next month's re-import rewrites only what changed.
+# next month's re-import rewrites only what changed. What it held is kept, for an undo.
+KEPT = ("species_id", "species_raw", "surveyed", "dbh_cm", "height_m", "crown_m", "condition",
+        "planted_on", "notes", "commune_id", "stand_id", "import_batch_id", "category",
+        "updated_at", "updated_by_id", "geom")  # fmt: skip
 UPDATE_SQL = f"""
+WITH old AS (
+  SELECT t.id, {", ".join(f"t.{column}" for column in KEPT)}
+    FROM trees AS t JOIN import_rows AS r ON t.source = :source AND t.external_id = r.external_id
+   WHERE r.problem IS NULL AND {CHANGED}
+), kept AS (
+  INSERT INTO import_replaced_trees (batch_id, tree_id, {", ".join(KEPT)})
+  SELECT :batch, old.* FROM old
+)
 UPDATE trees AS t
    SET species_id = r.species_id, species_raw = r.species_raw, dbh_cm = r.dbh,
        height_m = r.height, crown_m = r.crown, condition = coalesce(r.condition, t.condition),
@@ -27,9 +38,9 @@ UPDATE trees AS t
        commune_id = r.commune_id, stand_id = r.stand_id, import_batch_id = :batch,
        category = coalesce(r.category, t.category),
        updated_at = now(), updated_by_id = :actor, surveyed = r.surveyed
-  FROM import_rows AS r
- WHERE t.source = :source AND t.external_id = r.external_id AND r.problem IS NULL
-   AND {CHANGED}"""
+  FROM import_rows AS r, old
+ WHERE t.id = old.id AND t.source = :source AND t.external_id = r.external_id
+   AND r.problem IS NULL"""
 
 # The others are new trees: they take the next codes of a block reserved for them, in the
 # file's order (tree_code() is the SQL twin of labels.codes.encode).
