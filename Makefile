@@ -9,7 +9,7 @@ TEST_DB := smarttrees_test
 # The server that already runs on this machine, used to prove the DATABASE_URL path.
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/smarttrees_external
 
-.PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels bench-import bench-custody bench-ogc prepare database migrate reference demo basemap \
+.PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels bench-import bench-custody bench-ogc backup restore prepare database migrate reference demo basemap \
         test-local test-external test-unit translations
 
 run: prepare database migrate reference demo basemap
@@ -105,6 +105,16 @@ bench-custody: prepare migrate
 bench-import: prepare migrate reference
 	scripts/bootstrap.sh bench
 	PYTHONPATH=. $(VENV)/bin/python bench/import.py
+
+# The app's database (pg_dump) and photos, with a manifest of counts and checksums, in a new
+# folder under var/backups (or BACKUP_DIR). make restore BACKUP=FOLDER restores and checks one:
+# into the app's database, or TARGET_DATABASE_URL; a database that holds tables only with FORCE=1.
+backup: prepare database
+	$(FLASK) backup create
+
+restore: prepare database
+	@[ -n "$(BACKUP)" ] || { echo "usage: make restore BACKUP=var/backups/NAME [TARGET_DATABASE_URL=URL] [FORCE=1]" >&2; exit 2; }
+	$(FLASK) backup restore "$(BACKUP)" $(if $(filter 1,$(FORCE)),--force)
 
 stop:
 	scripts/stop-app.sh

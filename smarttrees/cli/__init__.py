@@ -4,6 +4,7 @@ basemap, custody."""
 from flask import Flask
 
 from smarttrees.cli.admin import demo_cli, jobs_cli, reference_cli, users_cli
+from smarttrees.cli.backup import backup_cli
 from smarttrees.cli.custody import custody_cli
 from smarttrees.cli.imports import stands_cli, trees_cli
 from smarttrees.cli.labels import labels_cli
@@ -19,6 +20,7 @@ GROUPS = (
     stands_cli,
     basemap_cli,
     custody_cli,
+    backup_cli,
 )
 
 
