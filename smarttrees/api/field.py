@@ -1,6 +1,9 @@
 """The field app's API: a device token, the trees of an area to keep offline, and sync."""
 
-from flask import request
+import json
+from pathlib import Path
+
+from flask import current_app, request
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -34,12 +37,33 @@ def field_trees():
 @bp.post("/sync")
 @role_required(Role.FIELD)
 def sync_records():
-    body = request.get_json(silent=True)
-    records = body.get("records") if isinstance(body, dict) else None
-    results = inventory.apply_records(records, actor=current_user)
+    """Records made on a phone: JSON, or a form whose `records` field holds the JSON and whose
+    files `photo:<client_id>` hold the photos taken with them."""
+    photos = inventory.Photos()
+    if request.mimetype == "multipart/form-data":
+        records = _json_field(request.form.get("records"))
+        photos = inventory.Photos(
+            by_record={
+                name.removeprefix("photo:"): upload.stream
+                for name, upload in request.files.items()
+                if name.startswith("photo:")
+            },
+            directory=Path(current_app.config["PHOTO_DIR"]),
+        )
+    else:
+        body = request.get_json(silent=True)
+        records = body.get("records") if isinstance(body, dict) else None
+    results = inventory.apply_records(records, actor=current_user, photos=photos)
     for result in results:  # the phone shows rejections as they are: in the user's language
         error = result.get("error")
         if error:
             error["message"] = gettext(error.get("message") or "The record was refused.")
             error["details"] = translate_details(error.get("details"))
     return {"results": results}
+
+
+def _json_field(value: str | None):
+    try:
+        return json.loads(value or "")
+    except ValueError:
+        return None  # refused below as "not a list of records"

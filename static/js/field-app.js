@@ -18,12 +18,15 @@
   // ---- IndexedDB: trees of the area, the outbox, small settings ----
   function openDb() {
     return new Promise(function (resolve, reject) {
-      var request = indexedDB.open("smarttrees-field", 1);
-      request.onupgradeneeded = function () {
+      var request = indexedDB.open("smarttrees-field", 2);
+      request.onupgradeneeded = function (event) {
         var d = request.result;
-        d.createObjectStore("trees", { keyPath: "code" });
-        d.createObjectStore("outbox", { keyPath: "client_id" });
-        d.createObjectStore("meta", { keyPath: "key" });
+        if (event.oldVersion < 1) {
+          d.createObjectStore("trees", { keyPath: "code" });
+          d.createObjectStore("outbox", { keyPath: "client_id" });
+          d.createObjectStore("meta", { keyPath: "key" });
+        }
+        if (event.oldVersion < 2) d.createObjectStore("photos", { keyPath: "client_id" });  // blobs
       };
       request.onsuccess = function () { resolve(request.result); };
       request.onerror = function () { reject(request.error); };
@@ -70,10 +73,11 @@
     item.innerHTML = "<h3>" + esc(say("rejected")) + ": " + esc(say(record.type === "tree" ? "new_tree" : "inspection")) +
       ' <span class="code">' + esc(record.code || "") + "</span></h3><p>" + esc(record.error.message || "") + "</p><ul>" +
       Object.keys(details).map(function (name) { return "<li><b>" + esc(label(name)) + "</b>: " + esc(details[name]) + "</li>"; }).join("") +
-      "</ul>" + fixForm(record) + '<button type="button" class="secondary" data-act="drop">' + esc(say("drop")) + "</button>";
+      "</ul>" + (record.photo ? "<p>" + esc(say("photo_kept", { size: window.FieldPhotos.sizeText(record.photo.bytes) })) + "</p>" : "") +
+      fixForm(record) + '<button type="button" class="secondary" data-act="drop">' + esc(say("drop")) + "</button>";
     item.querySelector("form").addEventListener("submit", function (e) { e.preventDefault(); resend(record, e.target); });
     item.querySelector('[data-act="drop"]').addEventListener("click", function () {
-      if (window.confirm(say("drop_confirm"))) remove("outbox", record.client_id).then(showOutbox);
+      if (window.confirm(say("drop_confirm"))) forget(record).then(showOutbox);
     });
     return item;
   }
@@ -97,7 +101,11 @@
       record[name] = value === "" ? undefined : NUMBERS.indexOf(name) >= 0 ? value.replace(",", ".") : value;
     });
     delete record.error;
-    return put("outbox", record).then(showOutbox).then(sync);
+    var shown = record.type === "inspection" ? applyToTree(record) : Promise.resolve();
+    return shown.then(function () { return put("outbox", record); }).then(showOutbox).then(sync);
+  }
+  function forget(record) {
+    return remove("outbox", record.client_id).then(function () { return remove("photos", record.client_id); });
   }
   function flash(text) { var box = $("sync-message"); box.textContent = text; box.hidden = false; }
   function showArea() {
@@ -154,14 +162,32 @@
       // refused again.
       records = records.filter(function (r) { return !r.error; });
       if (!records.length) return null;
+      var plain = records.filter(function (r) { return !r.photo; });
+      var pictured = records.filter(function (r) { return r.photo; });
       return token().then(function (bearer) {
-        return fetch(root.dataset.syncUrl, {
-          method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + bearer },
-          body: JSON.stringify({ records: records })
-        });
-      }).then(function (r) { return r.json(); }).then(function (body) { return settle(records, body.results || []); });
+        // Records without a photo go together; each photo goes with its own record.
+        var sent = plain.length ? send(bearer, plain, JSON.stringify({ records: plain }), "application/json") : Promise.resolve();
+        return pictured.reduce(function (chain, record) {
+          return chain.then(function () { return sendWithPhoto(bearer, record); });
+        }, sent);
+      });
     }).catch(function () { /* still offline or the server is unreachable: try again later */ })
       .then(function () { syncing = false; return showOutbox(); });
+  }
+  function send(bearer, records, body, type) {
+    var headers = { Authorization: "Bearer " + bearer };
+    if (type) headers["Content-Type"] = type;
+    return fetch(root.dataset.syncUrl, { method: "POST", headers: headers, body: body })
+      .then(function (r) { return r.json(); })
+      .then(function (reply) { return settle(records, reply.results || []); });
+  }
+  function sendWithPhoto(bearer, record) {
+    return get("photos", record.client_id).then(function (kept) {
+      var form = new FormData();
+      form.append("records", JSON.stringify([record]));
+      if (kept) form.append("photo:" + record.client_id, kept.blob, record.client_id + ".jpg");
+      return send(bearer, [record], form, null);
+    });
   }
   function settle(records, results) {
     var byId = {}, done = 0, conflicts = 0;
@@ -172,10 +198,13 @@
       if (result.status === "created" || result.status === "duplicate") {
         done++;
         if (result.conflict) conflicts++;
-        return remove("outbox", record.client_id);
+        if (result.photo_error) flash(say("photo_refused"));
+        return forget(record);
       }
       record.error = result.error;
-      return get("outbox", record.client_id).then(function (still) {  // not dropped meanwhile
+      return Promise.resolve(restoreTree(record)).then(function () {
+        return get("outbox", record.client_id);
+      }).then(function (still) {  // not dropped meanwhile
         return still ? put("outbox", record) : null;
       });
     })).then(function () {
@@ -197,15 +226,47 @@
       $("inspect-form").hidden = !tree;
       if (!tree) { card.textContent = say("not_here"); return; }
       card.innerHTML = '<h2 class="code">' + tree.code + '</h2><dl class="facts">' +
-        row(T.species, tree.species) + row(T.dbh, tree.dbh_cm) + row(T.height, tree.height_m) +
+        row(T.species, tree.species) + row(T.dbh, decimal(tree.dbh_cm)) + row(T.height, decimal(tree.height_m)) +
         row(T.condition, (T.conditions || {})[tree.condition] || tree.condition) + "</dl>";
     });
   }
+  function decimal(value) { return value === null || value === undefined ? value : String(value).replace(".", T.decimal || "."); }
   function numberField(form, name) { var v = form.elements[name] && form.elements[name].value.trim(); return v ? v.replace(",", ".") : undefined; }
   function newRecord(type, extra) {
     var record = Object.assign({ client_id: crypto.randomUUID(), type: type, recorded_at: new Date().toISOString() }, extra);
     if (position) { record.lat = position.latitude; record.lon = position.longitude; record.accuracy_m = Math.round(position.accuracy); }
     return record;
+  }
+  // The photo chosen in a form, made smaller and kept beside its record (none: nothing kept).
+  function keepPhoto(form, record) {
+    var input = form.elements.photo, file = input && input.files && input.files[0];
+    if (!file) return Promise.resolve(record);
+    return window.FieldPhotos.shrink(file).then(function (blob) {
+      record.photo = { bytes: blob.size };
+      return put("photos", { client_id: record.client_id, blob: blob }).then(function () { return record; });
+    });
+  }
+  function photoRefused(error) {
+    flash(say(error && error.message === "too_large" ? "photo_too_large" : "photo_unreadable"));
+  }
+  // What an inspection says of the tree is shown on the phone's copy at once; a refusal puts
+  // back what the copy held before.
+  function applyToTree(record) {
+    return get("trees", record.code).then(function (tree) {
+      if (!tree) return null;
+      var before = record.local_before || { dbh_cm: tree.dbh_cm, height_m: tree.height_m, condition: tree.condition };
+      record.local_before = before;
+      return put("trees", Object.assign(tree, {
+        dbh_cm: record.dbh_cm || before.dbh_cm, height_m: record.height_m || before.height_m,
+        condition: record.condition || before.condition
+      }));
+    });
+  }
+  function restoreTree(record) {
+    if (record.type !== "inspection" || !record.local_before) return null;
+    return get("trees", record.code).then(function (tree) {
+      return tree ? put("trees", Object.assign(tree, record.local_before)) : null;
+    });
   }
   function saveInspection(event) {
     event.preventDefault();
@@ -218,15 +279,13 @@
       condition: form.elements.condition.value || undefined, notes: form.elements.notes.value || undefined
     });
     // GPS is where the inspector stood: kept with the inspection, the tree is not moved.
-    var local = Object.assign({}, current, {
-      dbh_cm: record.dbh_cm || current.dbh_cm, height_m: record.height_m || current.height_m,
-      condition: record.condition || current.condition
-    });
-    return put("outbox", record).then(function () { return put("trees", local); }).then(function () {
+    return keepPhoto(form, record).then(function () {
+      return applyToTree(record);
+    }).then(function () { return put("outbox", record); }).then(function () {
       form.reset();
       flash(say("saved"));
       return openTree(current.code);
-    }).then(showOutbox).then(sync);
+    }).then(showOutbox).then(sync, photoRefused);
   }
   function saveNewTree(event) {
     event.preventDefault();
@@ -235,8 +294,9 @@
       code: normalize(form.elements.code.value), species_id: form.elements.species_id.value,
       category: form.elements.category.value, dbh_cm: numberField(form, "dbh_cm")
     });
-    return put("outbox", record).then(function () { form.reset(); flash(say("saved")); })
-      .then(showOutbox).then(sync);
+    return keepPhoto(form, record).then(function () { return put("outbox", record); })
+      .then(function () { form.reset(); flash(say("saved")); })
+      .then(showOutbox).then(sync, photoRefused);
   }
 
   function watchPosition() {

@@ -91,6 +91,9 @@ def test_a_refused_record_is_shown_on_top_fixed_and_sent_again_or_dropped(live_s
         expect(first).to_contain_text("Máy chủ từ chối")
         expect(first).to_contain_text("D1.3 phải lớn hơn 0 và không quá 500 cm.")
         expect(page.locator("#sync-message")).to_contain_text("bị từ chối")
+        page.click("#open-form button[type=submit]")  # the phone's copy keeps what it held
+        expect(page.locator("#tree-card")).to_contain_text("32,5")  # as Vietnamese writes it
+        expect(page.locator("#tree-card")).not_to_contain_text("950")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "field-refused.png"), full_page=True)
         first.locator("input[name=dbh_cm]").fill("45")
@@ -103,3 +106,60 @@ def test_a_refused_record_is_shown_on_top_fixed_and_sent_again_or_dropped(live_s
         browser.close()
     assert count_inspections(tree) == 1
     assert float(inventory.get_tree(tree.code).dbh_cm) == 45
+
+
+KEPT_PHOTOS = """() => new Promise((resolve) => {
+  const open = indexedDB.open("smarttrees-field");
+  open.onsuccess = () => {
+    const request = open.result.transaction("photos").objectStore("photos").getAll();
+    request.onsuccess = () => resolve(request.result.map((p) => [p.blob.type, p.blob.size]));
+  };
+})"""
+
+
+def test_a_photo_taken_offline_waits_on_the_phone_and_syncs_with_its_inspection(
+    live_server, app, tmp_path
+):
+    """A 12-megapixel photo chosen while offline is made smaller on the phone and kept in
+    IndexedDB; back online it is sent with its inspection and stored on the server."""
+    from PIL import Image
+
+    app.config["PHOTO_DIR"], previous = str(tmp_path / "photos"), app.config["PHOTO_DIR"]
+    picture = tmp_path / "than_cay.jpg"
+    Image.effect_noise((4000, 3000), 60).convert("RGB").save(picture, quality=95)
+    user = make_user(Role.FIELD)
+    tree = make_tree(commune="Gia Sàng")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(), args=CHROMIUM_FLAGS
+            )
+            context = browser.new_context(viewport={"width": 412, "height": 900})
+            page = open_field_app(context, live_server, user)
+            page.evaluate("navigator.serviceWorker.ready")
+            page.select_option("#area-commune", str(tree.commune_id))
+            page.click("#area-download")
+            expect(page.locator("#area-state")).to_contain_text("1 cây của Gia Sàng")
+            context.set_offline(True)
+            page.reload()
+            page.fill("#open-code", tree.code)
+            page.click("#open-form button[type=submit]")
+            page.fill("#inspect-form [name=dbh_cm]", "40")
+            page.set_input_files("#inspect-form [name=photo]", str(picture))
+            page.click("#inspect-form button[type=submit]")
+            expect(page.locator("#outbox-state")).to_have_text("1 bản ghi chờ đồng bộ")
+            [(kind, size)] = page.evaluate(KEPT_PHOTOS)
+            assert kind == "image/jpeg" and 0 < size < 2 * 1024 * 1024
+            assert size < picture.stat().st_size  # made smaller on the phone
+            assert count_inspections(tree) == 0
+
+            context.set_offline(False)
+            page.click("#sync-now")
+            expect(page.locator("#outbox-state")).to_have_text("0 bản ghi chờ đồng bộ")
+            assert page.evaluate(KEPT_PHOTOS) == []  # nothing left behind on the phone
+            browser.close()
+        [inspection] = inventory.get_tree(tree.code).inspections
+        stored = Image.open(tmp_path / "photos" / inspection.photo_path)
+        assert stored.size == (1600, 1200) and float(inspection.dbh_cm) == 40
+    finally:
+        app.config["PHOTO_DIR"] = previous

@@ -1,6 +1,7 @@
 """Inspection photos: upright from EXIF, resized, size-limited, never half-written."""
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,48 @@ def test_an_upload_over_the_size_limit_is_refused_with_413(app, client, photo_di
 
 def test_photos_are_not_public(client, photo_dir):
     assert client.get("/photos/2026/01/x.jpg").status_code == 302
+
+
+def _sync(client, records: list, photos: dict[str, bytes]):
+    from smarttrees.services import admin
+    from tests.helpers.factories import make_user
+
+    bearer = admin.issue_token(make_user(Role.FIELD), name="phone")
+    form = {"records": records if isinstance(records, str) else json.dumps(records)}
+    for client_id, content in photos.items():
+        form[f"photo:{client_id}"] = (io.BytesIO(content), f"{client_id}.jpg")
+    return client.post(
+        "/api/v1/sync",
+        data=form,
+        content_type="multipart/form-data",
+        headers={"Authorization": f"Bearer {bearer}"},
+    )
+
+
+def test_photos_sent_with_a_phone_s_records_are_kept_with_their_inspections(client, photo_dir):
+    """The field app sends each photo beside its record: an inspection keeps it, and a new
+    tree's photo becomes its first inspection. A replay stores nothing twice."""
+    from tests.helpers.factories import species_named
+
+    tree = make_tree()
+    records = [
+        {"type": "inspection", "client_id": "i-1", "code": tree.code, "dbh_cm": "33"},
+        {"type": "tree", "client_id": "t-1", "code": "", "species_id": species_named(
+            "Lagerstroemia speciosa").id, "category": "urban", "dbh_cm": "12",
+         "lon": 105.84, "lat": 21.59},
+    ]  # fmt: skip
+    photos = {"i-1": sideways_jpeg(), "t-1": sideways_jpeg()}
+    reply = _sync(client, records, photos).get_json()["results"]
+    assert [r["status"] for r in reply] == ["created", "created"], reply
+    for code in (tree.code, reply[1]["code"]):
+        [inspection] = inventory.get_tree(code).inspections
+        assert Image.open(Path(photo_dir) / inspection.photo_path).size == (1067, 1600)
+    again = _sync(client, records, photos).get_json()["results"]
+    assert [r["status"] for r in again] == ["duplicate", "duplicate"]
+    assert sum(1 for _ in Path(photo_dir).rglob("*.jpg")) == 2
+
+
+def test_a_sync_form_whose_records_are_not_json_is_refused_naming_the_field(client, photo_dir):
+    response = _sync(client, "{not json", {})
+    assert response.status_code == 422
+    assert "records" in response.get_json()["error"]["details"]

@@ -16,7 +16,7 @@ from smarttrees.services.inventory.inspections import (
 )
 from smarttrees.services.inventory.offline import area_for_offline
 from smarttrees.services.inventory.overview import summary
-from smarttrees.services.inventory.sync import apply_records
+from smarttrees.services.inventory.sync import Photos, apply_records
 from smarttrees.services.inventory.trees import (
     TreeQuery,
     edit_tree,
@@ -32,6 +32,7 @@ from smarttrees.services.inventory.trees import (
 
 __all__ = [
     "INSPECTION_FIELDS",
+    "Photos",
     "Recorded",
     "TreeQuery",
     "apply_records",

@@ -8,7 +8,9 @@ follow whichever observation is the latest.
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from smarttrees.errors import DomainError, ValidationFailed
 from smarttrees.extensions import db
@@ -28,25 +30,52 @@ NOT_SAVED = "This record could not be saved; it stays on the phone."
 log = logging.getLogger(__name__)
 
 
-def _inspection(record: Mapping[str, Any], actor: User) -> dict:
+@dataclass(frozen=True)
+class Photos:
+    """Photos sent beside the records, by the client_id of the record each belongs to."""
+
+    by_record: Mapping[str, BinaryIO] = field(default_factory=dict)
+    directory: Path | None = None
+
+    def of(self, record: Mapping[str, Any]) -> BinaryIO | None:
+        return self.by_record.get(str(record["client_id"]))
+
+
+def _inspection(record: Mapping[str, Any], actor: User, photos: Photos) -> dict:
     fields = {key: record.get(key) for key in SYNCED_FIELDS if key in record}
-    done = inspections.record_inspection(str(record.get("code", "")), fields, actor=actor)
+    done = inspections.record_inspection(
+        str(record.get("code", "")),
+        fields,
+        actor=actor,
+        photo=photos.of(record),
+        photo_dir=photos.directory,
+    )
     if not done.created:
         return {"status": "duplicate"}
     return {"status": "created", "conflict": done.conflict, "code": done.inspection.tree.code}
 
 
-def _tree(record: Mapping[str, Any], actor: User) -> dict:
+def _tree(record: Mapping[str, Any], actor: User, photos: Photos) -> dict:
     if trees.tree_from_client(record["client_id"]):
         return {"status": "duplicate"}
     tree = trees.plant_tree(record, actor=actor)
+    if (photo := photos.of(record)) is not None:
+        # A new tree's photo is its first inspection, with the measure taken on tagging.
+        first = {"client_id": f"{record['client_id']}/photo", "dbh_cm": record.get("dbh_cm")}
+        try:
+            inspections.record_inspection(
+                tree.code, first, actor=actor, photo=photo, photo_dir=photos.directory
+            )
+        except DomainError as error:  # the tree is saved; its photo is said to be refused
+            db.session.rollback()
+            return {"status": "created", "code": tree.code, "photo_error": error.details}
     return {"status": "created", "code": tree.code}
 
 
 APPLY = {"inspection": _inspection, "tree": _tree}
 
 
-def _apply_one(record: Any, actor: User) -> dict:
+def _apply_one(record: Any, actor: User, photos: Photos) -> dict:
     if not isinstance(record, Mapping) or not record.get("client_id"):
         return {
             "status": "rejected",
@@ -63,7 +92,7 @@ def _apply_one(record: Any, actor: User) -> dict:
             "error": {"code": "invalid", "details": {"type": "inspection or tree"}},
         }
     try:
-        result = APPLY[kind](record, actor)
+        result = APPLY[kind](record, actor, photos)
     except DomainError as error:
         db.session.rollback()
         result = {
@@ -80,12 +109,13 @@ def _apply_one(record: Any, actor: User) -> dict:
     return {"client_id": record["client_id"], **result}
 
 
-def apply_records(records: list, *, actor: User) -> list[dict]:
+def apply_records(records: list, *, actor: User, photos: Photos | None = None) -> list[dict]:
     """Apply each record in its own transaction; one bad record (whatever fails in it) does not
-    stop the others, and each result says truly whether its record was saved."""
+    stop the others, and each result says truly whether its record was saved. A record's photo
+    travels beside it and is stored with its inspection."""
     if not isinstance(records, list) or len(records) > MAX_RECORDS:
         raise ValidationFailed(
             "Send a list of at most 500 records.",
             details={"records": f"a list of at most {MAX_RECORDS}"},
         )
-    return [_apply_one(record, actor) for record in records]
+    return [_apply_one(record, actor, photos or Photos()) for record in records]
