@@ -19,6 +19,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 QUIET_MODULES = 4
 PADDING = 2.5 * mm
+# An office printer leaves about 4 mm of the sheet's edge blank: on a label that touches the
+# edge (a4-3x8 fills the page), what lies nearer is cut off.
+PRINTABLE_EDGE = 4.2 * mm
 MIN_BAR_ROOM = 30 * mm  # a Code 128 of a tree code needs about this much to scan at 203 dpi
 
 
@@ -151,23 +154,50 @@ def _draw_text(
     return top
 
 
+@dataclass(frozen=True)
+class Insets:
+    """Room kept blank inside a label, on each side (points)."""
+
+    left: float = PADDING
+    right: float = PADDING
+    top: float = PADDING
+    bottom: float = PADDING
+
+
+def _insets(layout: Layout, x: float, y: float) -> Insets:
+    """A label's padding, widened on a side near a sheet's edge (a tag printer prints to its
+    edges: its labels keep the padding alone)."""
+    if layout.per_page == 1:
+        return Insets()
+    right_gap = layout.page_width * mm - x - layout.label_width * mm
+    top_gap = layout.page_height * mm - y - layout.label_height * mm
+    return Insets(
+        left=max(PADDING, PRINTABLE_EDGE - x),
+        right=max(PADDING, PRINTABLE_EDGE - right_gap),
+        top=max(PADDING, PRINTABLE_EDGE - top_gap),
+        bottom=max(PADDING, PRINTABLE_EDGE - y),
+    )
+
+
 def _draw_label(
     canvas: Canvas, label: Label, *, x: float, y: float, layout: Layout, fonts: Fonts, code128: bool
 ) -> None:
     width, height = layout.label_width * mm, layout.label_height * mm
+    pad = _insets(layout, x, y)
     # A narrow label puts its Code 128 across the whole width, under a smaller QR code;
     # squeezed beside the QR code its bars would be too thin for a 203-dpi tag printer.
     stacked = code128 and width - height < MIN_BAR_ROOM + PADDING
     bar_band = 7 * mm if stacked else 0
-    side = height - 2 * PADDING - bar_band
-    draw_qr(canvas, qr_modules(label.url), x=x + PADDING, y=y + PADDING + bar_band, side=side)
-    left, room = x + side + 2 * PADDING, width - side - 3 * PADDING
+    side = height - pad.top - pad.bottom - bar_band
+    draw_qr(canvas, qr_modules(label.url), x=x + pad.left, y=y + pad.bottom + bar_band, side=side)
+    left = x + pad.left + side + PADDING
+    room = x + width - pad.right - left
     lines = 3 if not code128 else (1 if stacked else 2)
     baseline = _draw_text(
         canvas,
         label,
         left=left,
-        top=y + height - PADDING,
+        top=y + height - pad.top,
         room=room,
         height=height - bar_band,
         fonts=fonts,
@@ -177,9 +207,9 @@ def _draw_label(
         _draw_code128(
             canvas,
             label.code,
-            x=x + PADDING,
-            y=y + PADDING * 0.6,
-            width=width - 2 * PADDING,
+            x=x + pad.left,
+            y=y + pad.bottom * 0.6,
+            width=width - pad.left - pad.right,
             height=bar_band - PADDING * 0.4,
         )
     elif code128:
@@ -187,9 +217,9 @@ def _draw_label(
             canvas,
             label.code,
             x=left,
-            y=y + PADDING,
+            y=y + pad.bottom,
             width=room,
-            height=min(10 * mm, baseline - y - 2 * PADDING),
+            height=min(10 * mm, baseline - y - 2 * pad.bottom),
         )
 
 

@@ -82,6 +82,27 @@ def test_lot_labels_decode_to_the_lot_page(client, fonts, tmp_path, public_map):
     assert "5.000" in client.get(f"/l/{lot.code}").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("code128", [False, True])
+def test_a_full_a4_sheet_keeps_its_print_off_the_edge_an_office_printer_cannot_reach(
+    fonts, tmp_path, code128
+):
+    """a4-3x8 labels fill the page: what each one prints stays 4 mm inside the sheet's edges
+    (the third column touched the right edge), and every code still decodes."""
+    import numpy as np
+
+    planted = [make_tree(notes=None) for _ in range(24)]
+    selection = labels.Selection(codes=tuple(t.code for t in planted))
+    pdf = render(selection, fonts, tmp_path, code128=code128)
+    found = decode_pdf(pdf, dpi=254)  # 10 pixels a millimetre
+    assert len(found["QRCode"]) == 24
+    assert len(found["Code128"]) == (24 if code128 else 0)
+    ink = np.asarray(Image.open(next(tmp_path.glob("labels-*.png"))).convert("L")) < 200
+    edge = 40  # pixels: 4 mm
+    assert ink[:, -edge:].sum() == 0 and ink[:, :edge].sum() == 0
+    assert ink[:edge, :].sum() == 0 and ink[-edge:, :].sum() == 0
+    assert ink[:, -120:].sum() > 0  # the third column still prints near its edge
+
+
 def test_vietnamese_names_are_in_the_pdf_text_with_an_embedded_font(fonts, tmp_path):
     tree = make_tree()
     pdf = render(labels.Selection(codes=(tree.code,)), fonts, tmp_path, code128=False)
