@@ -36,8 +36,15 @@ def get_tile(client, headers, layer, z, x, y, query=""):
     return mapbox_vector_tile.decode(response.data)
 
 
+def inside(feature) -> bool:
+    """A feature of the tile itself, not one around it drawn in the tile's buffer."""
+    x, y = feature["geometry"]["coordinates"]
+    return 0 <= x < 4096 and 0 <= y < 4096
+
+
 def cluster_total(tile) -> int:
-    return sum(f["properties"]["count"] for f in tile.get("clusters", {}).get("features", []))
+    features = tile.get("clusters", {}).get("features", [])
+    return sum(f["properties"]["count"] for f in features if inside(f))
 
 
 def trees_in_tile(z, x, y) -> int:
@@ -59,6 +66,22 @@ def test_zoomed_out_tiles_are_clusters_whose_counts_add_up(client, viewer):
         assert cluster_total(tile) == trees_in_tile(*tile_of(lon, lat, z)) > 0
     props = get_tile(client, viewer, "trees", *tile_of(lon, lat, 8))["clusters"]["features"]
     assert sum(f["properties"].get("urban", 0) for f in props) == 4
+
+
+@pytest.mark.parametrize("z, query", [(12, ""), (12, "?year=2012"), (17, "")])
+def test_a_circle_at_a_tile_s_edge_is_drawn_by_the_tile_beside_it_too(client, viewer, z, query):
+    """A tree 2 px west of a tile's east edge: the next tile carries it in its buffer, so its
+    circle is not cut in half (tallied clusters, live clusters and single trees alike)."""
+    lon, lat = point_in(commune_named("Gia Sàng"))
+    _, x, y = tile_of(lon, lat, z)
+    east_edge = (x + 1) / (1 << z) * 360 - 180
+    make_tree(lon=east_edge - 2 / 256 * 360 / (1 << z), lat=lat)
+    layer = "clusters" if z < 15 else "trees"
+    own = get_tile(client, viewer, "trees", z, x, y, query)[layer]["features"]
+    beside = get_tile(client, viewer, "trees", z, x + 1, y, query)[layer]["features"]
+    assert [inside(f) for f in own] == [True]
+    assert [inside(f) for f in beside] == [False]  # drawn in the buffer, west of its edge
+    assert -200 < beside[0]["geometry"]["coordinates"][0] < 0
 
 
 def test_close_up_tiles_carry_each_tree(client, viewer):

@@ -20,6 +20,11 @@ POINT_LIMIT = 4000  # a tile holding more trees than this shows clusters instead
 GROUP_BITS = 1
 CLUSTERS_PER_TILE = CELLS_PER_TILE >> GROUP_BITS
 EXTENT = 4096
+# A circle near a tile's edge is drawn by both tiles it crosses: each tile also carries the
+# clusters of the groups around it, kept when they lie within the buffer (a cluster's circle
+# is at most 22 px of a 256 px tile; a tree's 7 px).
+CLUSTER_BUFFER = 384
+POINT_BUFFER = 128
 HALF_WORLD = 20037508.342789244
 WORLD = 2 * HALF_WORLD
 
@@ -76,7 +81,7 @@ def _where(filters: TileFilter, prefix: str = "") -> tuple[str, dict]:
     return "".join(f" AND {c}" for c in clauses), params
 
 
-_CLUSTER_COLUMNS = """
+_CLUSTER_COLUMNS = f"""
     sum(n)::int AS count,
     sum(n) FILTER (WHERE category = 'urban')::int AS urban,
     sum(n) FILTER (WHERE category = 'scattered')::int AS scattered,
@@ -86,7 +91,7 @@ _CLUSTER_COLUMNS = """
     sum(n) FILTER (WHERE condition = 'poor')::int AS poor,
     sum(n) FILTER (WHERE condition IN ('dead', 'removed'))::int AS dead,
     ST_AsMVTGeom(ST_MakePoint(sum(sx) / sum(n), sum(sy) / sum(n)),
-                 ST_TileEnvelope(:z, :x, :y), 4096, 64) AS geom
+                 ST_TileEnvelope(:z, :x, :y), 4096, {CLUSTER_BUFFER}) AS geom
 """
 
 
@@ -107,7 +112,8 @@ def _live_cells_sql(where: str) -> str:
            floor(({HALF_WORLD} - ST_Y(p)) * {cells})::int AS gy,
            category, condition, 1 AS n, ST_X(p) AS sx, ST_Y(p) AS sy
       FROM (SELECT ST_Transform(geom, 3857) AS p, category, condition FROM trees
-             WHERE geom && ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326) {where}) AS t
+             WHERE geom && ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => :ring_margin), 4326)
+                   {where}) AS t
     """
 
 
@@ -119,11 +125,12 @@ def _cluster_tile(tile: Tile, filters: TileFilter) -> bytes:
     sql = f"""
     SELECT ST_AsMVT(q, 'clusters', {EXTENT}, 'geom') FROM (
       SELECT {_CLUSTER_COLUMNS} FROM ({source}) AS c GROUP BY gx, gy HAVING sum(n) > 0
-    ) AS q
+    ) AS q WHERE geom IS NOT NULL
     """
+    ring = 1 << (cells.shift + GROUP_BITS)  # one group of cells around the tile
     params.update(z=tile.z, x=tile.x, y=tile.y, cells_per_tile=CLUSTERS_PER_TILE)
-    params.update(cell_zoom=cells.zoom, shift=cells.shift, x0=cells.x0, x1=cells.x1)
-    params.update(y0=cells.y0, y1=cells.y1)
+    params.update(cell_zoom=cells.zoom, shift=cells.shift, ring_margin=1.0 / CLUSTERS_PER_TILE)
+    params.update(x0=cells.x0 - ring, x1=cells.x1 + ring, y0=cells.y0 - ring, y1=cells.y1 + ring)
     return bytes(db.session.scalar(text(sql), params))
 
 
@@ -153,12 +160,13 @@ def _point_tile(tile: Tile, filters: TileFilter) -> bytes:
       SELECT t.code, t.category::text AS category, t.condition::text AS condition,
              t.species_id, s.vi_name AS species, t.dbh_cm::float8 AS dbh_cm,
              ST_AsMVTGeom(ST_Transform(t.geom, 3857), ST_TileEnvelope(:z, :x, :y),
-                          {EXTENT}, 64) AS geom
+                          {EXTENT}, {POINT_BUFFER}) AS geom
         FROM trees AS t LEFT JOIN species AS s ON s.id = t.species_id
-       WHERE t.geom && ST_Transform(ST_TileEnvelope(:z, :x, :y), 4326) {where}
+       WHERE t.geom && ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => :margin), 4326)
+             {where}
     ) AS q
     """
-    params.update(z=tile.z, x=tile.x, y=tile.y)
+    params.update(z=tile.z, x=tile.x, y=tile.y, margin=POINT_BUFFER / EXTENT)
     return bytes(db.session.scalar(text(sql), params))
 
 
@@ -215,8 +223,10 @@ def commune_tile(tile: Tile) -> bytes:
 
 
 def tree_tile_version(tile: Tile) -> int:
-    """Changes whenever a tree inside the tile (or its version area) changes."""
+    """Changes whenever a tree inside the tile (or its version area) changes, or one around
+    it, whose circle the tile draws in part."""
     x0, x1, y0, y1 = version_area(tile, version_zoom=VERSION_ZOOM)
+    x0, x1, y0, y1 = x0 - 1, x1 + 1, y0 - 1, y1 + 1
     sql = """SELECT coalesce(max(version), 0) FROM tile_versions
               WHERE x BETWEEN :x0 AND :x1 AND y BETWEEN :y0 AND :y1"""
     return int(db.session.scalar(text(sql), {"x0": x0, "x1": x1, "y0": y0, "y1": y1}))
