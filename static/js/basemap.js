@@ -10,6 +10,9 @@ window.SmartTreesBasemap = (function () {
     return function (zoom, feature) { return feature.geomType === type; };
   }
 
+  function isCommune(zoom, feature) { return feature.props.kind === "commune" || feature.props.kind === "ward"; }
+  function isTown(zoom, feature) { return !isCommune(zoom, feature); }
+
   function byZoom(widths) {  // [[zoom, width], ...]: the width grows as one zooms in
     return function (zoom) {
       var width = widths[0][1];
@@ -37,7 +40,10 @@ window.SmartTreesBasemap = (function () {
       { dataLayer: "places", symbolizer: new P.CircleSymbolizer({ radius: 2.5, fill: "#555555" }), filter: ofType(POINT), minzoom: 12 }
     ];
     var labelRules = [
-      { dataLayer: "places", symbolizer: new P.CenteredTextSymbolizer(Object.assign({ labelProps: ["name"] }, text)), minzoom: 9 },
+      // Towns first; the province's ~90 commune names only from zoom 10, where they have room
+      // (at 9 the names that won the collision test were an arbitrary few).
+      { dataLayer: "places", symbolizer: new P.CenteredTextSymbolizer(Object.assign({ labelProps: ["name"] }, text)), filter: isTown, minzoom: 7 },
+      { dataLayer: "places", symbolizer: new P.CenteredTextSymbolizer(Object.assign({ labelProps: ["name"] }, text, { font: "600 11px sans-serif" })), filter: isCommune, minzoom: 10 },
       { dataLayer: "roads", symbolizer: new P.LineLabelSymbolizer({ labelProps: ["name"], fill: "#4a4030", stroke: "#ffffff", width: 2.5, font: "11px sans-serif" }), minzoom: 12 },
       { dataLayer: "water", symbolizer: new P.LineLabelSymbolizer({ labelProps: ["name"], fill: "#2f6d9c", stroke: "#ffffff", width: 2, font: "italic 11px sans-serif" }), filter: ofType(LINE), minzoom: 12 }
     ];
