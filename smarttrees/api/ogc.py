@@ -8,6 +8,7 @@ bearer tokens; staff see every field."""
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user
 
+from smarttrees import field_names
 from smarttrees.auth import public_or_viewer
 from smarttrees.services.interop import features
 from smarttrees.services.interop.collections import COLLECTIONS, CRS, CRS84
@@ -32,7 +33,7 @@ def _html() -> bool:
 
 def _answer(body: dict, template: str, *, mimetype: str = "application/json", **page):
     if _html():
-        return render_template(template, body=body, **page)
+        return render_template(template, body=body, names=field_names, **page)
     response = jsonify(body)
     response.mimetype = mimetype
     return response

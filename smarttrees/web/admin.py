@@ -6,6 +6,7 @@ from flask import Response, render_template, request, stream_with_context, url_f
 from flask_babel import gettext
 from flask_login import current_user
 
+from smarttrees import field_names
 from smarttrees.auth import role_required
 from smarttrees.error_handlers import translate_details
 from smarttrees.errors import DomainError, ValidationFailed
@@ -97,7 +98,8 @@ def admin_audit():
         "admin/audit.html",
         entries=entries,
         more_url=more_url if more else None,
-        entities=sorted(AUDITED_TABLES),
+        entities=sorted(AUDITED_TABLES | {"import_batches"}),
+        labels=field_names,
         users=admin.list_accounts(),
         args=request.args,
     )

@@ -63,7 +63,7 @@ def test_the_audit_log_filters_and_exports_what_changed(client):
     tree = make_tree()
     make_user(Role.VIEWER)
     page = client.get(f"/admin/audit?entity=trees&entity_id={tree.id}").get_data(as_text=True)
-    assert f"trees #{tree.id}" in page and "users #" not in page
+    assert f"Cây xanh #{tree.id}" in page and "Người dùng #" not in page
     # buffered: the streamed body is read inside the request, as a server would send it
     exported = client.get(f"/admin/audit.csv?entity=trees&entity_id={tree.id}", buffered=True)
     assert exported.mimetype == "text/csv"
