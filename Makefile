@@ -9,7 +9,7 @@ TEST_DB := smarttrees_test
 # The server that already runs on this machine, used to prove the DATABASE_URL path.
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/smarttrees_external
 
-.PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels bench-import bench-custody bench-ogc backup restore prepare database migrate reference demo basemap \
+.PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels bench-import bench-custody bench-ogc bench-load backup restore prepare database migrate reference demo basemap \
         test-local test-external test-unit translations
 
 run: prepare database migrate reference demo basemap
@@ -105,6 +105,12 @@ bench-custody: prepare migrate
 bench-import: prepare migrate reference
 	scripts/bootstrap.sh bench
 	PYTHONPATH=. $(VENV)/bin/python bench/import.py
+
+# Load on loopback for 60 s (bench/load): 50 field users scanning and syncing, a planner panning
+# the map, an import committing, in a database of its own; p50/p95 per endpoint; exit 1 on errors.
+bench-load: prepare
+	scripts/db.sh ensure smarttrees_bench_load
+	DATABASE_URL=$$(scripts/db.sh url smarttrees_bench_load) PYTHONPATH=. $(VENV)/bin/python bench/load/run.py
 
 # The app's database (pg_dump) and photos, with a manifest of counts and checksums, in a new
 # folder under var/backups (or BACKUP_DIR). make restore BACKUP=FOLDER restores and checks one:
