@@ -1,8 +1,9 @@
 -- A tree's current values follow its latest inspection. An older inspection synced late does
 -- not overwrite newer values; a "moved" inspection relocates the tree (which then finds its
 -- commune and stand again through places.sql).
--- Writes: trees (dbh_cm, height_m, crown_m, condition, geom, updated_at, updated_by_id).
--- Written by: migration 0002.
+-- Writes: trees (dbh_cm, height_m, crown_m, condition, geom, last_inspected_at, updated_at,
+-- updated_by_id).
+-- Written by: migrations 0002 and 0021.
 
 CREATE OR REPLACE FUNCTION public.apply_inspection()
  RETURNS trigger
@@ -20,6 +21,7 @@ BEGIN
     crown_m = coalesce(NEW.crown_m, crown_m),
     condition = coalesce(NEW.condition, condition),
     geom = CASE WHEN NEW.moved AND NEW.geom IS NOT NULL THEN NEW.geom ELSE geom END,
+    last_inspected_at = NEW.inspected_at,
     updated_at = now(),
     updated_by_id = coalesce(NEW.inspector_id, updated_by_id)
   WHERE id = NEW.tree_id;

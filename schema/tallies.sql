@@ -97,7 +97,7 @@ CREATE OR REPLACE FUNCTION public.trees_tally_truncate()
  LANGUAGE plpgsql
 AS $function$
 BEGIN
-  TRUNCATE tree_cells, commune_tallies;
+  TRUNCATE tree_cells, commune_tallies, tree_tallies;
   UPDATE tile_versions SET version = nextval('tile_version_seq');
   RETURN NULL;
 END $function$;

@@ -40,6 +40,7 @@ def register(app: Flask) -> None:
         field,
         imports,
         ogc,
+        reports,
         tiles,
         trees,
     )

@@ -1,5 +1,5 @@
 """flask commands, grouped by noun: reference, demo, users, jobs, labels, trees, stands,
-basemap, custody."""
+basemap, custody, backup, reports."""
 
 from flask import Flask
 
@@ -9,6 +9,7 @@ from smarttrees.cli.custody import custody_cli
 from smarttrees.cli.imports import stands_cli, trees_cli
 from smarttrees.cli.labels import labels_cli
 from smarttrees.cli.maps import basemap_cli
+from smarttrees.cli.reports import reports_cli
 
 GROUPS = (
     reference_cli,
@@ -21,6 +22,7 @@ GROUPS = (
     basemap_cli,
     custody_cli,
     backup_cli,
+    reports_cli,
 )
 
 

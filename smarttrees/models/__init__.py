@@ -18,7 +18,7 @@ from smarttrees.models.place import AdminLevel, AdminUnit
 from smarttrees.models.product import BatchOrigin, ProductBatch, ProductKind, product_lineage
 from smarttrees.models.species import Species
 from smarttrees.models.stand import ForestFunction, Stand
-from smarttrees.models.tally import CommuneTally, LayerVersion, TileVersion, TreeCell
+from smarttrees.models.tally import CommuneTally, LayerVersion, TileVersion, TreeCell, TreeTally
 from smarttrees.models.tree import Condition, Inspection, Tree, TreeCategory
 from smarttrees.models.user import ApiToken, LoginAttempt, Role, User
 
@@ -60,6 +60,7 @@ __all__ = [
     "Tree",
     "TreeCategory",
     "TreeCell",
+    "TreeTally",
     "User",
     "product_lineage",
 ]

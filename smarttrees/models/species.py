@@ -21,6 +21,8 @@ class Species(db.Model):
     family: Mapped[str | None] = mapped_column(String(80))
     common_use: Mapped[str | None] = mapped_column(String(40))
     wood_density: Mapped[float | None] = mapped_column(Numeric(4, 3))  # g/cm³
+    # Where the density comes from: "species", "genus" (mean of its species) or "default".
+    wood_density_basis: Mapped[str | None] = mapped_column(String(10))
     note: Mapped[str | None] = mapped_column(String(300))
 
     @property

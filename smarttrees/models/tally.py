@@ -7,7 +7,19 @@ counts trees per commune. TileVersion changes whenever trees in a zoom-10 tile c
 use it as their cache validator.
 """
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, SmallInteger, String, text
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smarttrees.extensions import db
@@ -85,3 +97,38 @@ class LayerVersion(db.Model):
 
     layer: Mapped[str] = mapped_column(String(20), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+
+
+class TreeTally(db.Model):
+    """Trees, measured trees and biomass per commune, category, condition, species and month of
+    planting: every figure of the reports is summed from these rows, not from a million trees.
+    Kept by the same statement-level triggers as the map's tallies (schema/reports.sql)."""
+
+    __tablename__ = "tree_tallies"
+    __table_args__ = (
+        Index(
+            "ux_tree_tallies_key",
+            "commune_id",
+            "category",
+            "condition",
+            "species_id",
+            "planted_month",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    commune_id: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[TreeCategory] = enum_column(TreeCategory, "tree_category")
+    condition: Mapped[Condition | None] = enum_column(Condition, "tree_condition")
+    species_id: Mapped[int | None] = mapped_column(Integer)
+    planted_month: Mapped[date | None] = mapped_column(Date)
+    trees: Mapped[int] = mapped_column(Integer)
+    # The biomass of living trees (unknown condition counts as living; dead and removed hold
+    # none): how many have an estimate (a DBH), how many of those a modelled height, the sum.
+    with_dbh: Mapped[int] = mapped_column(Integer)
+    height_estimated: Mapped[int] = mapped_column(Integer)
+    inspected: Mapped[int] = mapped_column(Integer)  # trees inspected at least once
+    agb_kg: Mapped[float] = mapped_column(Float)  # Chave et al. 2014, summed
+    agb_var: Mapped[float] = mapped_column(Float)  # the sum of each tree's variance (kg²)

@@ -84,6 +84,8 @@ class Tree(db.Model):
     updated_at: Mapped[datetime] = updated_at()
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When the latest inspection saw the tree (kept by the database, schema/inspections.sql).
+    last_inspected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     geom = point(nullable=False)
 
     species = relationship("Species", lazy="joined")

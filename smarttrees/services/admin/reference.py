@@ -1,13 +1,12 @@
 """Reference data: Thái Nguyên's communes and province, and the species list."""
 
 import csv
-import statistics
-from collections import defaultdict
 from pathlib import Path
 
 from geoalchemy2.shape import from_shape
 from sqlalchemy import func, select, text
 
+from smarttrees import allometry
 from smarttrees.extensions import db
 from smarttrees.geo.features import as_multipolygon, read_features
 from smarttrees.models import AdminLevel, AdminUnit, Species
@@ -56,21 +55,8 @@ def _load_admin_units(directory: Path) -> int:
     return count
 
 
-def _wood_densities(path: Path) -> tuple[dict, dict]:
-    """Mean wood density by 'Genus species' and by genus, from the global database."""
-    by_species, by_genus = defaultdict(list), defaultdict(list)
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            value = float(row["wd"])
-            by_species[f"{row['genus']} {row['species']}"].append(value)
-            by_genus[row["genus"]].append(value)
-    mean = {name: round(statistics.fmean(v), 3) for name, v in by_species.items()}
-    genus_mean = {name: round(statistics.fmean(v), 3) for name, v in by_genus.items()}
-    return mean, genus_mean
-
-
 def _load_species(directory: Path) -> int:
-    by_species, by_genus = _wood_densities(directory / "wood_density.csv")
+    densities = allometry.read_rows(directory / allometry.WOOD_DENSITY_FILE)
     count = 0
     with (directory / "species_vn.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -84,7 +70,9 @@ def _load_species(directory: Path) -> int:
             species.family = nfc(row["family"])
             species.common_use = nfc(row["common_use"])
             species.note = nfc(row["note"])
-            species.wood_density = by_species.get(name) or by_genus.get(name.split()[0])
+            # The report's density: species, else genus mean, else the regional default.
+            density, basis = allometry.wood_density(densities, name)
+            species.wood_density, species.wood_density_basis = round(density, 3), basis.value
             db.session.add(species)
             count += 1
     db.session.flush()

@@ -1,0 +1,24 @@
+"""Reports as JSON: the carbon of living trees and every figure of the dashboard, under the
+map's filters (commune by statistics code or id, category, species, year of planting)."""
+
+from flask import request
+
+from smarttrees.api import bp
+from smarttrees.auth import role_required
+from smarttrees.models import Role
+from smarttrees.services import reports
+
+
+@bp.get("/reports/carbon")
+@role_required(Role.VIEWER)
+def carbon_report():
+    """The same object as `flask reports carbon`."""
+    return reports.carbon_report(reports.parse_filter(request.args))
+
+
+@bp.get("/reports/dashboard")
+@role_required(Role.VIEWER)
+def dashboard_figures():
+    """Every figure of /reports for the filter."""
+    report = reports.parse_filter(request.args)
+    return {"filter": report.as_args(), **reports.dashboard(report)}

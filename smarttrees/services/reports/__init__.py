@@ -1,0 +1,23 @@
+"""Reports for planners: the dashboard's figures and the carbon of living trees, all under the
+map's filters, summed from tallies the database keeps (schema/reports.sql)."""
+
+from smarttrees.services.reports.carbon import (
+    carbon_by_commune,
+    carbon_of_stand,
+    carbon_report,
+    carbon_summary,
+    method,
+)
+from smarttrees.services.reports.dashboard import dashboard
+from smarttrees.services.reports.filters import ReportFilter, parse_filter
+
+__all__ = [
+    "ReportFilter",
+    "carbon_by_commune",
+    "carbon_of_stand",
+    "carbon_report",
+    "carbon_summary",
+    "dashboard",
+    "method",
+    "parse_filter",
+]

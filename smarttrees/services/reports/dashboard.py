@@ -1,0 +1,31 @@
+"""The whole dashboard under one filter: every figure, read in one transaction."""
+
+from smarttrees.services.reports import carbon, figures
+from smarttrees.services.reports.filters import ReportFilter
+
+
+def dashboard(report: ReportFilter) -> dict:
+    """Every figure of /reports for the filter, as plain data (the page, XLSX and PDF)."""
+    tallied, known = figures.tally_figures(report), figures.names()
+    communes = figures.by_commune(tallied["commune"], known["commune"])
+    return {
+        "carbon": _carbon(tallied, known) if tallied["total"] else carbon.carbon_summary(report),
+        "categories": figures.counts(tallied["category"]),
+        "conditions": figures.by_condition(tallied["condition"]),
+        "species": figures.by_species(tallied["species"], known["species"]),
+        "communes": communes,
+        "worst_communes": figures.worst_communes(communes),
+        "planting_years": figures.by_planting_year(tallied["year"]),
+        "plantings": figures.plantings_by_month(tallied["month"], year=report.year),
+        "inspections": figures.inspections_by_month(report),
+        "stands_by_species": figures.stands_by(report, "species"),
+        "stands_by_age": figures.stands_by(report, "age"),
+    }
+
+
+def _carbon(tallied: dict, known: dict) -> dict:
+    total = tallied["total"][0]
+    return carbon.figures_of(
+        total | {"densities_estimated": figures.densities_estimated(
+            tallied["species"], known["species"])}
+    )  # fmt: skip

@@ -1,0 +1,153 @@
+"""Reports: the database's per-tree biomass is the pure module's, and the figures summed from
+the tallies stay equal to the trees they count through imports, inspections, deletes and a
+species' new wood density; the CLI and the API answer the same object."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, func, select, text, update
+
+from smarttrees import allometry
+from smarttrees.extensions import db
+from smarttrees.models import Role, Species, Tree, TreeCategory
+from smarttrees.services import admin, inventory, reports
+from tests.helpers.factories import commune_named, make_tree, make_user, species_named
+
+REFERENCE = Path(__file__).parents[2] / "data" / "reference"
+
+
+@pytest.fixture(scope="module")
+def heights():
+    return allometry.height_model(allometry.read_rows(REFERENCE / allometry.HEIGHT_FILE))
+
+
+def _sql(function: str, dbh, height, density) -> float:
+    return db.session.scalar(
+        text(f"SELECT {function}(CAST(:d AS numeric), CAST(:h AS numeric), CAST(:r AS numeric))"),
+        {"d": dbh, "h": height, "r": density},
+    )
+
+
+def test_a_tree_s_biomass_in_the_database_is_chave_2014_worked_by_hand():
+    # ρ D² H = 0.5 × 30² × 20 = 9,000; 9,000^0.976 = e^(0.976 × 9.10498) = e^8.88646 ≈ 7,233.4;
+    # AGB = 0.0673 × 7,233.4 ≈ 486.8 kg. Carbon 0.47 × 486.8 ≈ 228.8 kg; CO₂e ≈ 839 kg.
+    assert _sql("tree_agb_kg", 30, 20, 0.5) == pytest.approx(486.8, abs=0.2)
+    # No height: Feldpausch SE Asia, 57.122 × (1 − e^(−0.0332 × 30^0.8468)) ≈ 25.50 m.
+    assert db.session.scalar(text("SELECT tree_height_m(30, NULL)")) == pytest.approx(
+        25.5, abs=0.01
+    )
+    assert _sql("tree_agb_kg", None, 20, 0.5) is None  # no DBH, no estimate
+    # No density: the tropical-Asia default 0.57.
+    assert _sql("tree_agb_kg", 30, 20, None) == pytest.approx(_sql("tree_agb_kg", 30, 20, 0.57))
+
+
+@pytest.mark.parametrize(
+    "dbh, height, density",
+    [(5, 4, 0.45), (12.5, None, 0.594), (30, 20, 0.5), (45.5, None, 0.57), (120, 35, 0.76)],
+)
+def test_the_database_and_the_pure_module_give_the_same_tree(heights, dbh, height, density):
+    estimate = allometry.estimate_tree(
+        dbh_cm=dbh, height_m=height, wood_density=density, height_model=heights
+    )
+    assert _sql("tree_agb_kg", dbh, height, density) == pytest.approx(estimate.agb_kg, rel=1e-9)
+    assert _sql("tree_agb_var", dbh, height, density) == pytest.approx(estimate.variance, rel=1e-9)
+
+
+def _expected(heights) -> tuple[int, float]:
+    """Living trees and their biomass, computed tree by tree by the pure module."""
+    rows = db.session.execute(
+        select(Tree.dbh_cm, Tree.height_m, Tree.condition, Species.wood_density).outerjoin(
+            Species, Species.id == Tree.species_id
+        )
+    ).all()
+    living = [r for r in rows if allometry.counts_as_living(r.condition)]
+    total = 0.0
+    for row in living:
+        estimate = allometry.estimate_tree(
+            dbh_cm=row.dbh_cm,
+            height_m=row.height_m,
+            wood_density=row.wood_density or allometry.DEFAULT_WOOD_DENSITY,
+            height_model=heights,
+        )
+        total += estimate.agb_kg if estimate else 0.0
+    return len(living), total
+
+
+def _check(heights) -> dict:
+    summary = reports.carbon_summary(reports.ReportFilter())
+    trees, agb_kg = _expected(heights)
+    assert summary["trees"] == trees
+    assert summary["agb_t"] == pytest.approx(agb_kg / 1000, abs=0.001)
+    assert summary["low"] < summary["co2e_t"] < summary["high"]
+    return summary
+
+
+def test_the_tallied_carbon_stays_equal_to_the_trees_through_every_change(heights):
+    field = make_user(Role.FIELD)
+    trees = [make_tree(commune="Gia Sàng", height_m=h) for h in ("11", "", "8")]
+    make_tree(commune="Quan Triều", condition="dead")
+    make_tree(commune="Quan Triều", dbh_cm="")  # no DBH: living, no estimate
+    first = _check(heights)
+    assert (first["trees"], first["not_living"], first["trees_without_dbh"]) == (4, 1, 1)
+    assert first["heights_estimated"] == 1
+
+    inventory.record_inspection(trees[0].code, {"dbh_cm": "60", "height_m": "18"}, actor=field)
+    inventory.record_inspection(trees[2].code, {"condition": "dead"}, actor=field)
+    assert _check(heights)["agb_t"] > first["agb_t"] - 0.5  # a tree grew, another died
+    db.session.execute(delete(Tree).where(Tree.id == trees[1].id))
+    db.session.commit()
+    _check(heights)
+    species = species_named("Lagerstroemia speciosa")
+    kept = species.wood_density
+    try:  # a species' new wood density recomputes its trees' biomass
+        db.session.execute(update(Species).where(Species.id == species.id).values(wood_density=0.9))
+        db.session.commit()
+        assert _check(heights)["agb_t"] > 0
+    finally:  # the reference list is shared by every test
+        db.session.execute(
+            update(Species).where(Species.id == species.id).values(wood_density=kept)
+        )
+        db.session.commit()
+
+
+def test_the_cli_and_the_api_answer_the_same_object(client, runner):
+    make_tree(commune="Gia Sàng")
+    make_tree(commune="Quan Triều")
+    code = commune_named("Gia Sàng").code
+    printed = runner.invoke(args=["reports", "carbon", "--commune", code])
+    assert printed.exit_code == 0, printed.output
+    from_cli = json.loads(printed.output)
+    token = admin.issue_token(make_user(Role.VIEWER), name="province")
+    headers = {"Authorization": f"Bearer {token}"}
+    from_api = client.get(f"/api/v1/reports/carbon?commune={code}", headers=headers).get_json()
+    assert from_cli == from_api
+    for key in ("trees", "trees_with_height", "agb_t", "carbon_t", "co2e_t", "low", "high"):
+        assert key in from_cli
+    assert from_cli["trees"] == 1 and from_cli["method"]["equations"][0]["key"] == "agb"
+    # each rounded to 3 decimals: they agree to what that rounding leaves
+    assert math.isclose(from_cli["co2e_t"], from_cli["carbon_t"] * 44 / 12, abs_tol=0.0025)
+    bad = client.get("/api/v1/reports/carbon?commune=12&year=1700", headers=headers)
+    assert bad.status_code == 422
+    assert set(bad.get_json()["error"]["details"]) == {"commune", "year"}
+    unknown = client.get("/api/v1/reports/carbon?commune=99999", headers=headers)
+    assert unknown.status_code == 404
+
+
+def test_the_dashboard_s_figures_follow_the_filter():
+    for commune, category in (
+        ("Gia Sàng", "urban"),
+        ("Gia Sàng", "scattered"),
+        ("Bắc Kạn", "urban"),
+    ):
+        make_tree(commune=commune, category=category)
+    gia_sang = commune_named("Gia Sàng").id
+    everything = reports.dashboard(reports.ReportFilter())
+    assert sum(row["trees"] for row in everything["categories"]) == 3
+    assert {row["label"] for row in everything["communes"]} == {"Gia Sàng", "Bắc Kạn"}
+    one = reports.dashboard(reports.ReportFilter(commune_id=gia_sang, category=TreeCategory.URBAN))
+    assert [(row["key"], row["trees"]) for row in one["categories"]] == [("urban", 1)]
+    assert [row["label"] for row in one["communes"]] == ["Gia Sàng"]
+    assert one["carbon"]["trees"] == 1
+    assert db.session.scalar(select(func.count()).select_from(Tree)) == 3
