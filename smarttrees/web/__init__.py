@@ -41,6 +41,7 @@ def register(app: Flask) -> None:
         import_review,
         imports,
         map,
+        reports,
         trees,
     )
 

@@ -19,6 +19,8 @@ ROUTES = {
     "pages.tokens": ("GET", "/account/tokens", SIGNED_IN),
     "pages.token_revoke": ("POST", "/account/tokens/999999/revoke", SIGNED_IN),
     "pages.province": ("GET", "/map", MAP),
+    "pages.reports_dashboard": ("GET", "/reports", V),
+    "pages.reports_workbook": ("GET", "/reports.xlsx", V),
     "pages.scan": ("GET", "/scan", MAP),
     "pages.tree_tag": ("GET", "/t/{tree}", MAP),
     "pages.lot_tag": ("GET", "/l/LOT-NONE", MAP),

@@ -39,6 +39,7 @@ SURVEY = (
     "2,Sấu,abc,105.82,21.60\n3,Sấu,20,36.8,-1.3\n"
 ).encode()
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
+HIDDEN = ("script", "style", "code", "pre")
 
 
 class PageText(HTMLParser):
@@ -46,22 +47,24 @@ class PageText(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.texts, self.links, self._hidden = [], [], 0
+        self.texts, self.links, self._hiding = [], [], []
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
-        if tag in ("script", "style", "code", "pre"):
-            self._hidden += 1
+        # Not the UI's words: code, and a citation marked as in another language (a
+        # publication's title).
+        if tag in HIDDEN or (tag == "cite" and values.get("lang", "vi") != "vi"):
+            self._hiding.append(tag)
         self.texts += [values[name] for name in ATTRIBUTES if values.get(name)]
         if tag == "a" and values.get("href"):
             self.links.append(values["href"])
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "code", "pre"):
-            self._hidden -= 1
+        if self._hiding and self._hiding[-1] == tag:
+            self._hiding.pop()
 
     def handle_data(self, data):
-        if not self._hidden and data.strip():
+        if not self._hiding and data.strip():
             self.texts.append(" ".join(data.split()))
 
 

@@ -9,6 +9,7 @@ from smarttrees.services.reports.carbon import (
     method,
 )
 from smarttrees.services.reports.dashboard import dashboard
+from smarttrees.services.reports.figures import commune_shapes
 from smarttrees.services.reports.filters import ReportFilter, parse_filter
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "carbon_of_stand",
     "carbon_report",
     "carbon_summary",
+    "commune_shapes",
     "dashboard",
     "method",
     "parse_filter",

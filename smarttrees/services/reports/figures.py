@@ -181,3 +181,15 @@ def stands_by(report: ReportFilter, dimension: str) -> list[dict]:
     where = "".join(f" AND {c}" for c in clauses)
     sql = STANDS_SQL.format(key=key, label=label, where=where, order=order)
     return [dict(r) for r in db.session.execute(text(sql), params).mappings()]
+
+
+SHAPES_SQL = """
+SELECT code, name, ST_AsGeoJSON(ST_Transform(ST_SimplifyPreserveTopology(geom, :tolerance), 3857),
+                                1)::json AS geometry
+  FROM admin_units WHERE level <> 'province' ORDER BY code"""
+
+
+def commune_shapes(tolerance_deg: float = 0.002) -> list[dict]:
+    """Each commune's outline, simplified, in web-mercator metres (for a printed map)."""
+    rows = db.session.execute(text(SHAPES_SQL), {"tolerance": tolerance_deg}).mappings()
+    return [dict(row) for row in rows]
