@@ -4,7 +4,9 @@
 -- basis), else 0.57, the tropical-Asia default. The variance of each estimate is
 -- AGB² (exp(σ²) − 1) with σ = 0.357 on ln AGB, widened by the height model's 5.691 m error
 -- when the height was modelled. The numbers are smarttrees.allometry's; a test holds the two
--- equal. tree_tallies sums trees, and the measured trees and biomass of living ones (dead and
+-- equal. huy_agb_kg is Huy et al. 2019's equations for Vietnam's dipterocarp forests (stem,
+-- branch, foliage and bark), summed beside Chave's for Dipterocarpaceae as a comparison.
+-- tree_tallies sums trees, and the measured trees and biomass of living ones (dead and
 -- removed trees hold none), per commune, category, condition, species and month of planting, kept like the map's tallies (statement-level
 -- triggers with transition tables); a species' new density recomputes its rows.
 -- Writes: tree_tallies (trees and species triggers).
@@ -39,6 +41,26 @@ AS $function$
                   THEN power(0.976 * 5.691 / tree_height_m(dbh, height), 2) ELSE 0 END) - 1)
 $function$;
 
+CREATE OR REPLACE FUNCTION public.huy_agb_kg(genus text, dbh numeric, height numeric, density numeric)
+ RETURNS double precision
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+  SELECT CASE WHEN dbh > 0 THEN CASE genus
+    WHEN 'Dipterocarpus' THEN
+      0.01831 * power(dbh::float8, 2.76361) + 0.00481 * power(dbh::float8, 2.96217)
+      + 0.08921 * power(dbh::float8, 1.4384) + 0.00116 * power(dbh::float8, 3.1934)
+    WHEN 'Shorea' THEN
+      0.03925 * power(dbh::float8, 2.47118) + 0.0213 * power(dbh::float8, 2.49004)
+      + 0.05119 * power(dbh::float8, 1.50629) + 0.31967 * power(dbh::float8, 1.4738)
+    ELSE
+      0.02548 * power(dbh::float8, 2.25377) * power(tree_height_m(dbh, height), 0.69531)
+        * power(coalesce(density, 0.57)::float8, 0.95381)
+      + 0.01097 * power(dbh::float8, 2.73663) + 0.04559 * power(dbh::float8, 1.63322)
+      + 0.00399 * power(dbh::float8, 2.8367)
+  END END
+$function$;
+
 CREATE OR REPLACE FUNCTION public.report_tally_sql(source text, sign integer)
  RETURNS text
  LANGUAGE sql
@@ -46,7 +68,8 @@ CREATE OR REPLACE FUNCTION public.report_tally_sql(source text, sign integer)
 AS $function$
 SELECT format($q$
 INSERT INTO tree_tallies AS t (commune_id, category, condition, species_id, planted_month,
-                               trees, with_dbh, height_estimated, inspected, agb_kg, agb_var)
+                               trees, with_dbh, height_estimated, inspected, agb_kg, agb_var,
+                               dipterocarps, dipterocarps_agb_kg, dipterocarps_huy_kg)
 SELECT r.commune_id, r.category, r.condition, r.species_id,
        CAST(date_trunc('month', r.planted_on) AS date),
        %2$s * count(*), %2$s * count(r.dbh_cm) FILTER (WHERE l.living),
@@ -55,15 +78,25 @@ SELECT r.commune_id, r.category, r.condition, r.species_id,
        %2$s * coalesce(sum(tree_agb_kg(r.dbh_cm, r.height_m, s.wood_density))
                        FILTER (WHERE l.living), 0),
        %2$s * coalesce(sum(tree_agb_var(r.dbh_cm, r.height_m, s.wood_density))
-                       FILTER (WHERE l.living), 0)
+                       FILTER (WHERE l.living), 0),
+       %2$s * count(r.dbh_cm) FILTER (WHERE l.dipterocarp),
+       %2$s * coalesce(sum(tree_agb_kg(r.dbh_cm, r.height_m, s.wood_density))
+                       FILTER (WHERE l.dipterocarp), 0),
+       %2$s * coalesce(sum(huy_agb_kg(split_part(s.scientific_name, ' ', 1), r.dbh_cm,
+                                      r.height_m, s.wood_density))
+                       FILTER (WHERE l.dipterocarp), 0)
   FROM %1$I AS r LEFT JOIN species AS s ON s.id = r.species_id,
-       LATERAL (SELECT r.condition IS NULL OR r.condition NOT IN ('dead', 'removed')) AS l(living)
+       LATERAL (SELECT r.condition IS NULL OR r.condition NOT IN ('dead', 'removed')) AS v(alive),
+       LATERAL (SELECT v.alive, v.alive AND s.family = 'Dipterocarpaceae') AS l(living, dipterocarp)
  GROUP BY 1, 2, 3, 4, 5
 ON CONFLICT (commune_id, category, condition, species_id, planted_month) DO UPDATE
    SET trees = t.trees + EXCLUDED.trees, with_dbh = t.with_dbh + EXCLUDED.with_dbh,
        height_estimated = t.height_estimated + EXCLUDED.height_estimated,
        inspected = t.inspected + EXCLUDED.inspected,
-       agb_kg = t.agb_kg + EXCLUDED.agb_kg, agb_var = t.agb_var + EXCLUDED.agb_var
+       agb_kg = t.agb_kg + EXCLUDED.agb_kg, agb_var = t.agb_var + EXCLUDED.agb_var,
+       dipterocarps = t.dipterocarps + EXCLUDED.dipterocarps,
+       dipterocarps_agb_kg = t.dipterocarps_agb_kg + EXCLUDED.dipterocarps_agb_kg,
+       dipterocarps_huy_kg = t.dipterocarps_huy_kg + EXCLUDED.dipterocarps_huy_kg
 $q$, source, sign)
 $function$;
 

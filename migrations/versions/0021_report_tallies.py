@@ -1,5 +1,5 @@
 """Reports: a tree's above-ground biomass in SQL (Chave et al. 2014, with the Feldpausch et al.
-2012 South-East Asia height when none was measured), tallies of trees and biomass per commune,
+2012 South-East Asia height when none was measured; Huy et al. 2019 beside it for dipterocarps), tallies of trees and biomass per commune,
 category, condition, species and month of planting kept by statement-level triggers, the moment
 each tree was last inspected, and where each species' wood density comes from.
 
@@ -39,11 +39,29 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                   THEN power(0.976 * 5.691 / tree_height_m(dbh, height), 2) ELSE 0 END) - 1)
 $$;
 
+CREATE FUNCTION huy_agb_kg(genus text, dbh numeric, height numeric, density numeric)
+RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN dbh > 0 THEN CASE genus
+    WHEN 'Dipterocarpus' THEN
+      0.01831 * power(dbh::float8, 2.76361) + 0.00481 * power(dbh::float8, 2.96217)
+      + 0.08921 * power(dbh::float8, 1.4384) + 0.00116 * power(dbh::float8, 3.1934)
+    WHEN 'Shorea' THEN
+      0.03925 * power(dbh::float8, 2.47118) + 0.0213 * power(dbh::float8, 2.49004)
+      + 0.05119 * power(dbh::float8, 1.50629) + 0.31967 * power(dbh::float8, 1.4738)
+    ELSE
+      0.02548 * power(dbh::float8, 2.25377) * power(tree_height_m(dbh, height), 0.69531)
+        * power(coalesce(density, 0.57)::float8, 0.95381)
+      + 0.01097 * power(dbh::float8, 2.73663) + 0.04559 * power(dbh::float8, 1.63322)
+      + 0.00399 * power(dbh::float8, 2.8367)
+  END END
+$$;
+
 CREATE FUNCTION report_tally_sql(source text, sign integer) RETURNS text
 LANGUAGE sql IMMUTABLE AS $f$
 SELECT format($q$
 INSERT INTO tree_tallies AS t (commune_id, category, condition, species_id, planted_month,
-                               trees, with_dbh, height_estimated, inspected, agb_kg, agb_var)
+                               trees, with_dbh, height_estimated, inspected, agb_kg, agb_var,
+                               dipterocarps, dipterocarps_agb_kg, dipterocarps_huy_kg)
 SELECT r.commune_id, r.category, r.condition, r.species_id,
        CAST(date_trunc('month', r.planted_on) AS date),
        %2$s * count(*), %2$s * count(r.dbh_cm) FILTER (WHERE l.living),
@@ -52,15 +70,25 @@ SELECT r.commune_id, r.category, r.condition, r.species_id,
        %2$s * coalesce(sum(tree_agb_kg(r.dbh_cm, r.height_m, s.wood_density))
                        FILTER (WHERE l.living), 0),
        %2$s * coalesce(sum(tree_agb_var(r.dbh_cm, r.height_m, s.wood_density))
-                       FILTER (WHERE l.living), 0)
+                       FILTER (WHERE l.living), 0),
+       %2$s * count(r.dbh_cm) FILTER (WHERE l.dipterocarp),
+       %2$s * coalesce(sum(tree_agb_kg(r.dbh_cm, r.height_m, s.wood_density))
+                       FILTER (WHERE l.dipterocarp), 0),
+       %2$s * coalesce(sum(huy_agb_kg(split_part(s.scientific_name, ' ', 1), r.dbh_cm,
+                                      r.height_m, s.wood_density))
+                       FILTER (WHERE l.dipterocarp), 0)
   FROM %1$I AS r LEFT JOIN species AS s ON s.id = r.species_id,
-       LATERAL (SELECT r.condition IS NULL OR r.condition NOT IN ('dead', 'removed')) AS l(living)
+       LATERAL (SELECT r.condition IS NULL OR r.condition NOT IN ('dead', 'removed')) AS v(alive),
+       LATERAL (SELECT v.alive, v.alive AND s.family = 'Dipterocarpaceae') AS l(living, dipterocarp)
  GROUP BY 1, 2, 3, 4, 5
 ON CONFLICT (commune_id, category, condition, species_id, planted_month) DO UPDATE
    SET trees = t.trees + EXCLUDED.trees, with_dbh = t.with_dbh + EXCLUDED.with_dbh,
        height_estimated = t.height_estimated + EXCLUDED.height_estimated,
        inspected = t.inspected + EXCLUDED.inspected,
-       agb_kg = t.agb_kg + EXCLUDED.agb_kg, agb_var = t.agb_var + EXCLUDED.agb_var
+       agb_kg = t.agb_kg + EXCLUDED.agb_kg, agb_var = t.agb_var + EXCLUDED.agb_var,
+       dipterocarps = t.dipterocarps + EXCLUDED.dipterocarps,
+       dipterocarps_agb_kg = t.dipterocarps_agb_kg + EXCLUDED.dipterocarps_agb_kg,
+       dipterocarps_huy_kg = t.dipterocarps_huy_kg + EXCLUDED.dipterocarps_huy_kg
 $q$, source, sign)
 $f$;
 
@@ -150,6 +178,9 @@ def upgrade():
         sa.Column("inspected", sa.Integer(), nullable=False),
         sa.Column("agb_kg", sa.Float(), nullable=False),
         sa.Column("agb_var", sa.Float(), nullable=False),
+        sa.Column("dipterocarps", sa.Integer(), nullable=False),
+        sa.Column("dipterocarps_agb_kg", sa.Float(), nullable=False),
+        sa.Column("dipterocarps_huy_kg", sa.Float(), nullable=False),
     )  # fmt: skip
     op.execute(
         "CREATE UNIQUE INDEX ux_tree_tallies_key ON tree_tallies "
@@ -204,6 +235,7 @@ def downgrade():
     for function in (
         "trees_report_insert()", "trees_report_delete()", "trees_report_update()",
         "species_report_density()", "report_tally_sql(text, integer)",
+        "huy_agb_kg(text, numeric, numeric, numeric)",
         "tree_agb_var(numeric, numeric, numeric)", "tree_agb_kg(numeric, numeric, numeric)",
         "tree_height_m(numeric, numeric)",
     ):  # fmt: skip

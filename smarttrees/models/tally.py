@@ -132,3 +132,8 @@ class TreeTally(db.Model):
     inspected: Mapped[int] = mapped_column(Integer)  # trees inspected at least once
     agb_kg: Mapped[float] = mapped_column(Float)  # Chave et al. 2014, summed
     agb_var: Mapped[float] = mapped_column(Float)  # the sum of each tree's variance (kg²)
+    # Living Dipterocarpaceae with a DBH, their Chave biomass and Huy et al. 2019's beside it
+    # (a comparison: Vietnam's own equations for dipterocarp forest, not in the total).
+    dipterocarps: Mapped[int] = mapped_column(Integer)
+    dipterocarps_agb_kg: Mapped[float] = mapped_column(Float)
+    dipterocarps_huy_kg: Mapped[float] = mapped_column(Float)

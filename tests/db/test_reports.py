@@ -151,3 +151,43 @@ def test_the_dashboard_s_figures_follow_the_filter():
     assert [row["label"] for row in one["communes"]] == ["Gia Sàng"]
     assert one["carbon"]["trees"] == 1
     assert db.session.scalar(select(func.count()).select_from(Tree)) == 3
+
+
+@pytest.mark.parametrize(
+    "name, dbh, height, density",
+    [
+        ("Dipterocarpus alatus", 40, 25, 0.68),  # genus rows, stem by D alone
+        ("Shorea roxburghii", 22.5, None, 0.6),
+        ("Hopea odorata", 35, 18, 0.64),  # the family's rows, stem by D, H and ρ
+        ("Hopea odorata", 12, None, None),  # modelled height, default density
+    ],
+)
+def test_huy_2019_in_the_database_is_the_pure_module_s(heights, name, dbh, height, density):
+    tables = allometry.read_huy_tables(REFERENCE / allometry.HUY_DIRECTORY)
+    expected = allometry.huy_agb(
+        tables,
+        scientific_name=name,
+        family="Dipterocarpaceae",
+        dbh_cm=dbh,
+        height_m=height if height is not None else heights.height_m(dbh),
+        wood_density=density or allometry.DEFAULT_WOOD_DENSITY,
+    )
+    found = db.session.scalar(
+        text(
+            "SELECT huy_agb_kg(:genus, CAST(:d AS numeric), CAST(:h AS numeric),"
+            " CAST(:r AS numeric))"
+        ),
+        {"genus": name.split()[0], "d": dbh, "h": height, "r": density},
+    )
+    assert found == pytest.approx(expected.agb_kg, rel=1e-9)
+
+
+def test_dipterocarps_get_huy_2019_beside_chave_and_outside_the_total():
+    hopea = species_named("Hopea odorata")
+    make_tree(commune="Gia Sàng", species_id=hopea.id, category="urban")
+    make_tree(commune="Gia Sàng")  # not a dipterocarp
+    summary = reports.carbon_summary(reports.ReportFilter())
+    comparison = summary["comparison"]
+    assert comparison["trees"] == 1
+    assert 0 < comparison["chave_agb_t"] < summary["agb_t"]  # the total holds both trees
+    assert comparison["huy_agb_t"] > 0 and comparison["huy_agb_t"] != comparison["chave_agb_t"]

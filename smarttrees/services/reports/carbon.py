@@ -20,7 +20,10 @@ SUMS = """
   coalesce(sum(t.with_dbh), 0) AS with_dbh,
   coalesce(sum(t.height_estimated), 0) AS heights_estimated,
   coalesce(sum(t.agb_kg), 0) AS agb_kg,
-  coalesce(sum(t.agb_var), 0) AS agb_var"""
+  coalesce(sum(t.agb_var), 0) AS agb_var,
+  coalesce(sum(t.dipterocarps), 0) AS dipterocarps,
+  coalesce(sum(t.dipterocarps_agb_kg), 0) AS dipterocarps_agb_kg,
+  coalesce(sum(t.dipterocarps_huy_kg), 0) AS dipterocarps_huy_kg"""
 DENSITIES_ESTIMATED = """
   coalesce(sum(t.with_dbh) FILTER (WHERE s.wood_density_basis IS DISTINCT FROM 'species'), 0)
   AS densities_estimated"""
@@ -50,6 +53,7 @@ def carbon_by_commune(report: ReportFilter) -> list[dict]:
     return sorted(figures, key=lambda f: f["co2e_t"], reverse=True)
 
 
+DIPTEROCARP = f"{LIVING} AND s.family = 'Dipterocarpaceae'"
 STAND_SQL = f"""
 SELECT count(*) AS all_trees,
        count(*) FILTER (WHERE NOT {LIVING}) AS not_living,
@@ -60,7 +64,13 @@ SELECT count(*) AS all_trees,
        coalesce(sum(tree_agb_kg(t.dbh_cm, t.height_m, s.wood_density))
                 FILTER (WHERE {LIVING}), 0) AS agb_kg,
        coalesce(sum(tree_agb_var(t.dbh_cm, t.height_m, s.wood_density))
-                FILTER (WHERE {LIVING}), 0) AS agb_var
+                FILTER (WHERE {LIVING}), 0) AS agb_var,
+       count(t.dbh_cm) FILTER (WHERE {DIPTEROCARP}) AS dipterocarps,
+       coalesce(sum(tree_agb_kg(t.dbh_cm, t.height_m, s.wood_density))
+                FILTER (WHERE {DIPTEROCARP}), 0) AS dipterocarps_agb_kg,
+       coalesce(sum(huy_agb_kg(split_part(s.scientific_name, ' ', 1), t.dbh_cm, t.height_m,
+                               s.wood_density)) FILTER (WHERE {DIPTEROCARP}), 0)
+         AS dipterocarps_huy_kg
   FROM trees AS t LEFT JOIN species AS s ON s.id = t.species_id
  WHERE t.stand_id = :stand"""
 
@@ -91,6 +101,17 @@ def figures_of(row) -> dict:
         "co2e_t": round(agb_t * to_co2e, 3),
         "low": round(max(agb_t - half, 0.0) * to_co2e, 3),
         "high": round((agb_t + half) * to_co2e, 3),
+        "comparison": _comparison(row),
+    }
+
+
+def _comparison(row) -> dict:
+    """Huy et al. 2019 beside Chave for the living dipterocarps: not part of the total."""
+    return {
+        "method": "huy_agb",
+        "trees": int(row["dipterocarps"]),
+        "chave_agb_t": round(row["dipterocarps_agb_kg"] / 1000, 3),
+        "huy_agb_t": round(row["dipterocarps_huy_kg"] / 1000, 3),
     }
 
 

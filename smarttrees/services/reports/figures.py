@@ -66,7 +66,8 @@ def densities_estimated(species_rows: list[dict], known: dict) -> int:
 
 
 FIGURES = ("all_trees", "not_living", "with_dbh", "heights_estimated", "agb_kg", "agb_var",
-           "poor_or_dead", "inspected")  # fmt: skip
+           "poor_or_dead", "inspected", "dipterocarps", "dipterocarps_agb_kg",
+           "dipterocarps_huy_kg")  # fmt: skip
 CONDITIONS = ("good", "fair", "poor", "dead", "removed", None)
 
 
