@@ -1,7 +1,8 @@
 """Reports: a tree's above-ground biomass in SQL (Chave et al. 2014, with the Feldpausch et al.
-2012 South-East Asia height when none was measured; Huy et al. 2019 beside it for dipterocarps), tallies of trees and biomass per commune,
-category, condition, species and month of planting kept by statement-level triggers, the moment
-each tree was last inspected, and where each species' wood density comes from.
+2012 South-East Asia height when none was measured; Huy et al. 2019 beside it for
+dipterocarps), tallies of trees and biomass per commune, category, condition, species and month
+of planting kept by statement-level triggers, the moment each tree was last inspected, and where
+each species' wood density comes from.
 
 Revision ID: 0021
 Revises: 0020
