@@ -20,7 +20,8 @@ SUMS = """
   coalesce(sum(t.with_dbh), 0) AS with_dbh,
   coalesce(sum(t.height_estimated), 0) AS heights_estimated,
   coalesce(sum(t.agb_kg), 0) AS agb_kg,
-  coalesce(sum(t.agb_var), 0) AS agb_var,
+  coalesce(sum(t.agb_var), 0) AS agb_var"""
+COMPARISON_SUMS = """
   coalesce(sum(t.dipterocarps), 0) AS dipterocarps,
   coalesce(sum(t.dipterocarps_agb_kg), 0) AS dipterocarps_agb_kg,
   coalesce(sum(t.dipterocarps_huy_kg), 0) AS dipterocarps_huy_kg"""
@@ -33,7 +34,9 @@ TALLIES = "tree_tallies AS t LEFT JOIN species AS s ON s.id = t.species_id"
 def carbon_summary(report: ReportFilter) -> dict:
     """The figures of `flask reports carbon` and /api/v1/reports/carbon for a filter."""
     where, params = report.where("t.")
-    sql = f"SELECT {SUMS}, {DENSITIES_ESTIMATED} FROM {TALLIES} WHERE true {where}"
+    sql = (
+        f"SELECT {SUMS}, {DENSITIES_ESTIMATED}, {COMPARISON_SUMS} FROM {TALLIES} WHERE true {where}"
+    )
     row = db.session.execute(text(sql), params)
     return figures_of(row.mappings().one())
 
@@ -42,7 +45,7 @@ def carbon_by_commune(report: ReportFilter) -> list[dict]:
     """The same figures for each commune, biggest CO₂e first."""
     where, params = report.where("t.")
     sql = f"""
-    SELECT t.commune_id, c.code, c.name, {SUMS}, {DENSITIES_ESTIMATED}
+    SELECT t.commune_id, c.code, c.name, {SUMS}, {DENSITIES_ESTIMATED}, {COMPARISON_SUMS}
       FROM {TALLIES} LEFT JOIN admin_units AS c ON c.id = t.commune_id
      WHERE true {where} GROUP BY 1, 2, 3"""
     rows = db.session.execute(text(sql), params).mappings()
@@ -101,8 +104,15 @@ def figures_of(row) -> dict:
         "co2e_t": round(agb_t * to_co2e, 3),
         "low": round(max(agb_t - half, 0.0) * to_co2e, 3),
         "high": round((agb_t + half) * to_co2e, 3),
-        "comparison": _comparison(row),
+        "comparison": _comparison(row) if "dipterocarps" in row else None,
     }
+
+
+def comparison(report: ReportFilter) -> dict:
+    """The dipterocarps' figures under a filter, from the few tallies that hold any."""
+    where, params = report.where("t.")
+    sql = f"SELECT {COMPARISON_SUMS} FROM tree_tallies AS t WHERE t.dipterocarps <> 0 {where}"
+    return _comparison(db.session.execute(text(sql), params).mappings().one())
 
 
 def _comparison(row) -> dict:

@@ -9,7 +9,9 @@ def dashboard(report: ReportFilter) -> dict:
     tallied, known = figures.tally_figures(report), figures.names()
     communes = figures.by_commune(tallied["commune"], known["commune"])
     return {
-        "carbon": _carbon(tallied, known) if tallied["total"] else carbon.carbon_summary(report),
+        "carbon": _carbon(report, tallied, known)
+        if tallied["total"]
+        else carbon.carbon_summary(report),
         "categories": figures.counts(tallied["category"]),
         "conditions": figures.by_condition(tallied["condition"]),
         "species": figures.by_species(tallied["species"], known["species"]),
@@ -23,9 +25,9 @@ def dashboard(report: ReportFilter) -> dict:
     }
 
 
-def _carbon(tallied: dict, known: dict) -> dict:
+def _carbon(report: ReportFilter, tallied: dict, known: dict) -> dict:
     total = tallied["total"][0]
-    return carbon.figures_of(
-        total | {"densities_estimated": figures.densities_estimated(
-            tallied["species"], known["species"])}
-    )  # fmt: skip
+    estimated = figures.densities_estimated(tallied["species"], known["species"])
+    return carbon.figures_of(total | {"densities_estimated": estimated}) | {
+        "comparison": carbon.comparison(report)
+    }

@@ -5,7 +5,7 @@ can filter by (None when it cannot), a label, and values."""
 from sqlalchemy import text
 
 from smarttrees.extensions import db
-from smarttrees.services.reports.carbon import SUMS, TALLIES
+from smarttrees.services.reports.carbon import SUMS
 from smarttrees.services.reports.filters import ReportFilter
 
 TOP_SPECIES = 12
@@ -31,7 +31,7 @@ SELECT CASE {" ".join(f"WHEN grouping({c}) = 0 THEN '{d}'" for d, c in DIMENSION
        to_char(t.planted_month, 'YYYY-MM') AS month, {SUMS},
        coalesce(sum(t.trees) FILTER (WHERE t.condition IN ('poor', 'dead')), 0) AS poor_or_dead,
        coalesce(sum(t.inspected), 0) AS inspected
-  FROM {TALLIES} WHERE true {{where}}
+  FROM tree_tallies AS t WHERE true {{where}}
  GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in DIMENSIONS.values())}, ())"""
 NAMES_SQL = """
 SELECT 'commune' AS kind, id, name, code, area_ha::float AS area_ha, NULL AS basis
@@ -66,8 +66,7 @@ def densities_estimated(species_rows: list[dict], known: dict) -> int:
 
 
 FIGURES = ("all_trees", "not_living", "with_dbh", "heights_estimated", "agb_kg", "agb_var",
-           "poor_or_dead", "inspected", "dipterocarps", "dipterocarps_agb_kg",
-           "dipterocarps_huy_kg")  # fmt: skip
+           "poor_or_dead", "inspected")  # fmt: skip
 CONDITIONS = ("good", "fair", "poor", "dead", "removed", None)
 
 
