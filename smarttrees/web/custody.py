@@ -109,7 +109,7 @@ def flash_refusal(error, labels: dict[str, str]) -> None:
     """A refused action of a small form, said at the top of the page: each field by its label."""
     details = translate_details(error.details) or {}
     parts = [f"{labels.get(name, '')}: {text}".lstrip(": ") for name, text in details.items()]
-    flash(" ".join(parts) or gettext(error.message))
+    flash(" ".join(parts) or gettext(error.message), "error")
 
 
 @bp.post("/l/<code>/merge")

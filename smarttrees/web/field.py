@@ -15,11 +15,13 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user
 
 from smarttrees.auth import role_required
 from smarttrees.extensions import login
 from smarttrees.labels import codes
+from smarttrees.measures import MEASURES
 from smarttrees.models import Role
 from smarttrees.services import custody, inventory, labels
 from smarttrees.services.custody import LOT_PREFIX
@@ -71,7 +73,12 @@ def scan():
 @role_required(Role.FIELD)
 def field_app():
     """The installable field app: works offline on the trees of the area the user chose."""
-    return render_template("field/app.html", communes=inventory.list_communes())
+    # The server's own ranges, so a phone offline refuses what the server would refuse.
+    limits = {
+        m.column: {"low": m.low, "high": m.high, "message": gettext(m.message)}
+        for m in MEASURES.values()
+    }
+    return render_template("field/app.html", communes=inventory.list_communes(), limits=limits)
 
 
 @bp.get("/sw.js")

@@ -173,7 +173,7 @@ def shipment_eudr(shipment_id: int):
     repair = request.args.get("repair") == "1"
     found = eudr.statement([item.batch.code for item in shipment.items], repair=repair)
     if not found.ok:
-        flash(gettext("The EUDR file cannot be made yet: see what to do by stand."))
+        flash(gettext("The EUDR file cannot be made yet: see what to do by stand."), "error")
         return redirect(url_for("pages.shipment_detail", shipment_id=shipment.id))
     collections = list(found.geolocation.collections.values())
     if len(collections) == 1:

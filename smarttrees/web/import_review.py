@@ -57,7 +57,7 @@ def import_fix_row(batch_id: int, row_number: int):
     cells = {k.removeprefix("cell:"): v for k, v in request.form.items() if k.startswith("cell:")}
     problems = imports.fix_row(batch_id, row_number, cells)
     if problems:
-        flash(gettext("Row %(row)s still has problems.", row=row_number))
+        flash(gettext("Row %(row)s still has problems.", row=row_number), "error")
     else:
         flash(gettext("Row %(row)s is ready.", row=row_number))
     group = request.form.get("group") if request.form.get("group") == "warnings" else "errors"

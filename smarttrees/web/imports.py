@@ -82,6 +82,7 @@ LABELS = {
     "height": _l("Height"),
     "crown": _l("Crown width"),
     "condition": _l("Condition"),
+    "category": _l("Category"),
     "planted": _l("Planted on"),
     "external_id": _l("Id in the file"),
     "notes": _l("Notes"),
@@ -207,7 +208,7 @@ def import_labels(batch_id: int):
 @role_required(Role.MANAGER)
 def import_commit(batch_id: int):
     if not imports.request_write(batch_id, actor=current_user):
-        flash(gettext("This import cannot be committed now."))
+        flash(gettext("This import cannot be committed now."), "error")
     return redirect(url_for("pages.import_detail", batch_id=batch_id))
 
 
@@ -235,8 +236,9 @@ def import_undo(batch_id: int):
     try:
         imports.request_undo(batch_id, actor=current_user)
     except Conflict as error:
-        examples = ", ".join(error.details.get("examples", []))
-        flash(gettext(error.message) + (f" ({examples}…)" if examples else ""), "error")
+        named = error.details.get("examples", [])
+        more = "…" if error.details.get("changed", 0) > len(named) else ""
+        flash(gettext(error.message) + (f" ({', '.join(named)}{more})" if named else ""), "error")
     return redirect(url_for("pages.import_detail", batch_id=batch_id))
 
 

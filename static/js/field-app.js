@@ -90,19 +90,30 @@
         }).join("");
         return "<label>" + esc(label(name)) + ' <select name="condition">' + options + "</select></label>";
       }
+      if (name === "inspected_at") {
+        return "<label>" + esc(label(name)) + ' <input type="datetime-local" name="inspected_at" value="' + esc(localTime(value)) + '"></label>';
+      }
       var decimal = NUMBERS.indexOf(name) >= 0;
       return "<label>" + esc(label(name)) + ' <input name="' + name + '" value="' + esc(decimal ? value.replace(".", ",") : value) + '"' +
         (decimal ? ' inputmode="decimal"' : "") + "></label>";
     }).join("") + '<button type="submit">' + esc(say("resend")) + "</button></form>";
   }
+  function localTime(iso) {  // "2026-11-26T13:27" in the phone's own time zone
+    var when = iso ? new Date(iso) : null;
+    if (!when || isNaN(when)) return "";
+    return new Date(when.getTime() - when.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  }
   function resend(record, form) {
     EDITABLE[record.type].forEach(function (name) {
       var value = form.elements[name].value.trim();
+      if (name === "inspected_at" && value) value = new Date(value).toISOString();
       record[name] = value === "" ? undefined : NUMBERS.indexOf(name) >= 0 ? value.replace(",", ".") : value;
     });
     delete record.error;
     var shown = record.type === "inspection" ? applyToTree(record) : Promise.resolve();
-    return shown.then(function () { return put("outbox", record); }).then(showOutbox).then(sync);
+    return shown.then(function () { return put("outbox", record); }).then(function () {
+      return current ? openTree(current.code) : null;
+    }).then(showOutbox).then(sync);
   }
   function forget(record) {
     return remove("outbox", record.client_id).then(function () { return remove("photos", record.client_id); });
@@ -117,7 +128,7 @@
   function fillSpecies() {
     return meta("species").then(function (species) {
       var box = $("new-species");
-      box.innerHTML = (species || []).map(function (s) {
+      box.innerHTML = '<option value="">—</option>' + (species || []).map(function (s) {
         return '<option value="' + s.id + '">' + s.label.replace(/</g, "&lt;") + "</option>";
       }).join("");
     });
@@ -166,53 +177,58 @@
       var pictured = records.filter(function (r) { return r.photo; });
       return token().then(function (bearer) {
         // Records without a photo go together; each photo goes with its own record.
-        var sent = plain.length ? send(bearer, plain, JSON.stringify({ records: plain }), "application/json") : Promise.resolve();
+        var tally = { done: 0, conflicts: 0, refused: 0, photos: 0 };
+        var sent = plain.length ? send(bearer, plain, JSON.stringify({ records: plain }), "application/json", tally) : Promise.resolve();
         return pictured.reduce(function (chain, record) {
-          return chain.then(function () { return sendWithPhoto(bearer, record); });
-        }, sent);
+          return chain.then(function () { return sendWithPhoto(bearer, record, tally); });
+        }, sent).then(function () { report(tally); });
       });
     }).catch(function () { /* still offline or the server is unreachable: try again later */ })
       .then(function () { syncing = false; return showOutbox(); });
   }
-  function send(bearer, records, body, type) {
+  function send(bearer, records, body, type, tally) {
     var headers = { Authorization: "Bearer " + bearer };
     if (type) headers["Content-Type"] = type;
     return fetch(root.dataset.syncUrl, { method: "POST", headers: headers, body: body })
       .then(function (r) { return r.json(); })
-      .then(function (reply) { return settle(records, reply.results || []); });
+      .then(function (reply) { return settle(records, reply.results || [], tally); });
   }
-  function sendWithPhoto(bearer, record) {
+  function sendWithPhoto(bearer, record, tally) {
     return get("photos", record.client_id).then(function (kept) {
       var form = new FormData();
       form.append("records", JSON.stringify([record]));
       if (kept) form.append("photo:" + record.client_id, kept.blob, record.client_id + ".jpg");
-      return send(bearer, [record], form, null);
+      return send(bearer, [record], form, null, tally);
     });
   }
-  function settle(records, results) {
-    var byId = {}, done = 0, conflicts = 0;
+  // Each answer counted into the sync's tally; what the phone shows follows the server.
+  function settle(records, results, tally) {
+    var byId = {};
     records.forEach(function (r) { byId[r.client_id] = r; });
     return Promise.all(results.map(function (result) {
       var record = byId[result.client_id];
       if (!record) return null;
       if (result.status === "created" || result.status === "duplicate") {
-        done++;
-        if (result.conflict) conflicts++;
-        if (result.photo_error) flash(say("photo_refused"));
+        tally.done++;
+        if (result.conflict) tally.conflicts++;
+        if (result.photo_error) tally.photos++;
         return forget(record);
       }
+      tally.refused++;
       record.error = result.error;
       return Promise.resolve(restoreTree(record)).then(function () {
         return get("outbox", record.client_id);
       }).then(function (still) {  // not dropped meanwhile
         return still ? put("outbox", record) : null;
       });
-    })).then(function () {
-      var refused = results.length - done, parts = [];
-      if (done) parts.push(say("synced", { n: done }) + (conflicts ? " " + say("conflict") : ""));
-      if (refused > 0) parts.push(say("refused", { n: refused }));
-      if (parts.length) flash(parts.join(" "));
-    });
+    })).then(function () { if (current) return openTree(current.code); return null; });
+  }
+  function report(tally) {
+    var parts = [];
+    if (tally.done) parts.push(say("synced", { n: tally.done }) + (tally.conflicts ? " " + say("conflict") : ""));
+    if (tally.photos) parts.push(say("photo_refused"));
+    if (tally.refused) parts.push(say("refused", { n: tally.refused }));
+    if (parts.length) flash(parts.join(" "));
   }
 
   // ---- trees on the phone ----
@@ -268,10 +284,24 @@
       return tree ? put("trees", Object.assign(tree, record.local_before)) : null;
     });
   }
+  // The server's ranges, checked on the phone: a record it would refuse is not kept.
+  function outOfRange(form) {
+    var wrong = null;
+    Object.keys(T.limits || {}).forEach(function (name) {
+      var input = form.elements[name], value = numberField(form, name);
+      if (!input) return;
+      var bad = value !== undefined && !(Number(value) > T.limits[name].low && Number(value) <= T.limits[name].high);
+      input.setAttribute("aria-invalid", bad ? "true" : "false");
+      if (bad && !wrong) wrong = T.limits[name].message;
+    });
+    if (wrong) flash(say("out_of_range") + " " + wrong);
+    return !!wrong;
+  }
   function saveInspection(event) {
     event.preventDefault();
     if (!current) return;
     var form = event.target;
+    if (outOfRange(form)) return;
     var record = newRecord("inspection", {
       code: current.code, inspected_at: new Date().toISOString(), base_updated_at: current.updated_at,
       dbh_cm: numberField(form, "dbh_cm"), circumference_cm: numberField(form, "circumference_cm"),
@@ -290,6 +320,7 @@
   function saveNewTree(event) {
     event.preventDefault();
     var form = event.target;
+    if (outOfRange(form)) return;
     var record = newRecord("tree", {
       code: normalize(form.elements.code.value), species_id: form.elements.species_id.value,
       category: form.elements.category.value, dbh_cm: numberField(form, "dbh_cm")

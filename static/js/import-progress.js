@@ -10,7 +10,7 @@
       if (s.status !== box.dataset.status) { location.reload(); return; }
       if (bar && s.rows_total) { bar.max = s.rows_total; bar.value = s.rows_done; }
       if (count) count.textContent = s.rows_done;
-      if (step) step.textContent = (s.step && step.dataset[s.step]) || "";
+      if (step) step.textContent = (s.step && step.dataset[s.step]) || (s.status === "undoing" ? step.dataset.undoing : "");
       // Once the rows are read the database checks them: the bar has nothing left to count.
       if (bar && s.step && s.step !== "reading") bar.removeAttribute("value");
       setTimeout(poll, 1500);

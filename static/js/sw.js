@@ -2,8 +2,9 @@
 // /t/<code> pages answered by the app (which finds the tree in IndexedDB) while offline, and
 // the pages of seedling lots already opened (/l/<code>), whose form keeps events in the phone's
 // outbox until the network returns.
-var CACHE = "smarttrees-field-v3";
-var SHELL = ["/field", "/static/js/field-app.js", "/static/js/field-photos.js", "/static/js/lot-outbox.js", "/static/css/app.css",
+var CACHE = "smarttrees-field-v4";
+var SHELL = ["/field", "/static/js/field-app.js", "/static/js/field-photos.js", "/static/js/confirm.js",
+  "/static/js/table-labels.js", "/static/js/lot-outbox.js", "/static/css/app.css",
   "/manifest.webmanifest", "/static/icons/tree-192.png"];
 
 function kept(pathname) { return pathname === "/field" || /^\/l\/[A-Za-z0-9]+$/.test(pathname); }

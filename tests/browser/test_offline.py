@@ -65,10 +65,21 @@ def test_an_inspection_made_offline_syncs_once_back_online(live_server):
     assert float(synced.dbh_cm) == 45.5 and synced.condition.value == "poor"
 
 
+OUTBOX_PUT = """(records) => new Promise((resolve) => {
+  const open = indexedDB.open("smarttrees-field");
+  open.onsuccess = () => {
+    const tx = open.result.transaction("outbox", "readwrite");
+    records.forEach((record) => tx.objectStore("outbox").put(record));
+    tx.oncomplete = () => resolve(records.length);
+  };
+})"""
+
+
 def test_a_refused_record_is_shown_on_top_fixed_and_sent_again_or_dropped(live_server):
-    """The server refuses a DBH of 900 cm: the phone says so at the top, in Vietnamese, with
-    the field; the inspector corrects it to 45 and sends it again. A second refused record
-    is dropped. Nothing stays stuck in the outbox."""
+    """The phone refuses a DBH of 900 cm itself, with the server's own range. Records it kept
+    before (an older version of the app, other limits) that the server refuses are shown at
+    the top, in Vietnamese, with the field; one is corrected to 45 and sent again, the other
+    dropped. Nothing stays stuck in the outbox."""
     user = make_user(Role.FIELD)
     tree = make_tree(commune="Gia Sàng")
     with sync_playwright() as playwright:
@@ -81,12 +92,18 @@ def test_a_refused_record_is_shown_on_top_fixed_and_sent_again_or_dropped(live_s
         expect(page.locator("#area-state")).to_contain_text("1 cây của Gia Sàng")
         page.fill("#open-code", tree.code)
         page.click("#open-form button[type=submit]")
-        for dbh in ("900", "950"):
-            page.fill("#inspect-form [name=dbh_cm]", dbh)
-            page.click("#inspect-form button[type=submit]")
-            expect(page.locator("#rejected .rejected-record")).to_have_count(
-                1 if dbh == "900" else 2
-            )
+        page.fill("#inspect-form [name=dbh_cm]", "900")
+        page.click("#inspect-form button[type=submit]")
+        expect(page.locator("#sync-message")).to_contain_text("Chưa lưu")
+        expect(page.locator("#outbox-state")).to_have_text("0 bản ghi chờ đồng bộ")
+        kept = [
+            {"client_id": f"old-{dbh}", "type": "inspection", "code": tree.code,
+             "inspected_at": "2026-01-05T02:00:00Z", "dbh_cm": dbh}
+            for dbh in ("900", "950")
+        ]  # fmt: skip
+        assert page.evaluate(OUTBOX_PUT, kept) == 2
+        page.click("#sync-now")
+        expect(page.locator("#rejected .rejected-record")).to_have_count(2)
         first = page.locator("#rejected .rejected-record").first
         expect(first).to_contain_text("Máy chủ từ chối")
         expect(first).to_contain_text("D1.3 phải lớn hơn 0 và không quá 500 cm.")
