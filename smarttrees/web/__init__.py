@@ -13,7 +13,7 @@ bp = Blueprint("pages", __name__)
 def _template_globals() -> dict:
     from flask_babel import lazy_gettext as _l
 
-    from smarttrees.web.printing import layout_label
+    from smarttrees.web.printing import address_warning, layout_label
 
     return {
         "Role": Role,
@@ -26,6 +26,7 @@ def _template_globals() -> dict:
         "get_locale": get_locale,
         "basemap_info": basemap_info,
         "layout_label": layout_label,
+        "label_address_warning": address_warning,
     }
 
 

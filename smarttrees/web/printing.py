@@ -6,7 +6,7 @@ from flask import Response, current_app, request, send_file
 from flask_babel import gettext
 
 from smarttrees.errors import ValidationFailed
-from smarttrees.labels.addresses import label_base_url
+from smarttrees.labels.addresses import LabelAddressRefused, is_local, label_base_url
 from smarttrees.labels.options import label_fonts, print_options
 from smarttrees.labels.sheets import LAYOUTS
 from smarttrees.services import labels
@@ -18,6 +18,22 @@ def _base_url() -> str:
     config = current_app.config
     return label_base_url(
         config["BASE_URL"], used=request.host_url, production=config["PRODUCTION"]
+    )
+
+
+def address_warning() -> str | None:
+    """What to tell someone about to print, when the codes would lead phones nowhere."""
+    try:
+        base = _base_url()
+    except LabelAddressRefused as refused:
+        return gettext(refused.message)
+    if not is_local(base):
+        return None
+    return gettext(
+        "These codes would lead to %(address)s, which only this computer can open: a phone "
+        "scanning the printed tag would open nothing. Open the app at the address phones "
+        "reach, or set SMARTTREES_BASE_URL, before printing tags to hang on trees.",
+        address=base,
     )
 
 

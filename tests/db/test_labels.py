@@ -346,3 +346,20 @@ def test_a_roll_of_fresh_tags_is_printed_from_the_browser(client, tmp_path):
     assert f"http://localhost/t/{first}" in urls and f"http://localhost/t/{last}" in urls
     refused = client.post("/labels/roll", data={"count": "²", "csrf_token": csrf})
     assert refused.status_code == 422 and "count" in refused.get_data(as_text=True)
+
+
+def test_the_print_forms_warn_before_printing_codes_that_lead_to_this_computer(client):
+    """The trial printed tags that led phones to 127.0.0.1: the page now says so first."""
+    from tests.helpers.web import CSRF_INPUT
+
+    make_tree(commune="Gia Sàng")
+    for base, warned in (("http://127.0.0.1:5000", True), ("http://10.20.0.5:5000", False)):
+        user = make_user(Role.FIELD)
+        login = client.get("/login", base_url=base).get_data(as_text=True)
+        form = {"email": user.email, "password": PASSWORD}
+        form["csrf_token"] = CSRF_INPUT.search(login).group(1)
+        client.post("/login", data=form, base_url=base)
+        for page in ("/trees", "/labels/roll"):
+            html = client.get(page, base_url=base).get_data(as_text=True)
+            assert ('id="label-address-warning"' in html) is warned, (base, page)
+            assert ("127.0.0.1:5000" in html) is warned
