@@ -4,6 +4,12 @@
 window.SmartTreesBasemap = (function () {
   "use strict";
 
+  // Every map of the page says "zoom in" in the page's language (Leaflet's own is English).
+  if (window.L && L.Control && L.Control.Zoom && document.body.dataset.zoomIn) {
+    L.Control.Zoom.prototype.options.zoomInTitle = document.body.dataset.zoomIn;
+    L.Control.Zoom.prototype.options.zoomOutTitle = document.body.dataset.zoomOut;
+  }
+
   var POINT = 1, LINE = 2, POLYGON = 3;
 
   function ofType(type) {

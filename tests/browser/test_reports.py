@@ -53,6 +53,10 @@ def test_a_planner_filters_the_dashboard_to_a_commune_and_takes_its_workbook(liv
         page.get_by_role("link", name="Báo cáo").click()
         expect(page.locator("#figure-trees")).to_have_text("5")  # six trees, one dead
         assert _charts_drawn(page) >= 6
+        # The commune map's buttons speak the page's language (Leaflet's own are English).
+        expect(page.locator("#report-map .leaflet-control-zoom-in")).to_have_attribute(
+            "title", "Phóng to"
+        )
 
         page.select_option("#report-filters select[name=commune_id]", label="Gia Sàng")
         page.get_by_role("button", name="Lọc").click()
