@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
         admin,
         assets,
         custody,
+        exports,
         field,
         harvests,
         home,

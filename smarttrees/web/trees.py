@@ -5,15 +5,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import (
-    Response,
-    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
     send_from_directory,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext
@@ -52,7 +49,7 @@ def _bbox(text: str) -> tuple[float, float, float, float] | None:
     return (west, south, east, north) if west < east and south < north else None
 
 
-def _list_query() -> tuple[TreeQuery, dict]:
+def list_query() -> tuple[TreeQuery, dict]:
     """Filters from the query string; a bad value is ignored and shown as not applied."""
     args = {name: request.args.get(name, "").strip() for name in FILTERS}
 
@@ -79,7 +76,7 @@ def _list_query() -> tuple[TreeQuery, dict]:
 @bp.get("/trees")
 @role_required(Role.VIEWER)
 def tree_list():
-    query, args = _list_query()
+    query, args = list_query()
     rows, next_cursor = inventory.list_trees(query)
     active = {name: value for name, value in args.items() if value}
     next_url = url_for("pages.tree_list", after=next_cursor, **active) if next_cursor else None
@@ -208,26 +205,8 @@ def _inspection_done(recorded) -> tuple[str, str]:
 @role_required(Role.FIELD)
 def tree_labels():
     """Labels for the trees the list shows (its filters), as a PDF to print."""
-    query, _ = _list_query()
+    query, _ = list_query()
     return label_pdf(labels.Selection(query=query), default_layout="a4-3x8", filename="labels.pdf")
-
-
-EXPORTS = {
-    "csv": (inventory.trees_csv, "text/csv; charset=utf-8"),
-    "geojson": (inventory.trees_geojson, "application/geo+json"),
-}
-
-
-@bp.get("/trees/export.<fmt>")
-@role_required(Role.VIEWER)
-def tree_export(fmt: str):
-    """The trees the list's filters select, as CSV or GeoJSON, streamed."""
-    if fmt not in EXPORTS:
-        abort(404)
-    query, _ = _list_query()
-    write, mimetype = EXPORTS[fmt]
-    headers = {"Content-Disposition": f'attachment; filename="trees.{fmt}"'}
-    return Response(stream_with_context(write(query)), mimetype=mimetype, headers=headers)
 
 
 @bp.route("/labels/roll", methods=["GET", "POST"])

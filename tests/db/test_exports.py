@@ -1,13 +1,22 @@
-"""The trees a filter selects, as CSV and GeoJSON: streamed, readable by Excel and QGIS (GDAL),
-and brought back by SmartTrees' own import with nothing changed."""
+"""The trees a filter selects, as CSV and GeoJSON (streamed), Excel, GeoPackage, zipped Shapefile
+and KML: readable by Excel and QGIS (GDAL), and brought back by SmartTrees' own import with
+nothing changed."""
 
 import csv
 import io
 import json
+import re
+import unicodedata
+import zipfile
 
+import openpyxl
+import pyogrio
+import pytest
 from geoalchemy2.shape import to_shape
+from pyogrio import raw
 from sqlalchemy import select
 
+from smarttrees.exporters import COLUMNS
 from smarttrees.extensions import db
 from smarttrees.models import Role, Tree
 from tests.helpers.factories import make_tree, species_named
@@ -81,3 +90,73 @@ def test_a_geojson_export_is_read_by_gdal_and_comes_back_unchanged(client, runne
     for tree in originals[:2]:
         db.session.refresh(tree)
         assert _values(back[tree.code]) == _values(tree), tree.code
+
+
+# The other formats: each comes back through the importer with every value unchanged, in WGS 84
+# and (GeoPackage, Shapefile) in VN-2000 TM-3.
+
+KINDS = {  # test id → (format in the URL, coordinate system asked for, file suffix)
+    "xlsx": ("xlsx", None, ".xlsx"),
+    "gpkg": ("gpkg", None, ".gpkg"),
+    "gpkg-vn2000": ("gpkg", 9213, ".gpkg"),
+    "shp": ("shp.zip", None, ".shp.zip"),
+    "shp-vn2000": ("shp.zip", 9213, ".shp.zip"),
+    "kml": ("kml", None, ".kml"),
+}
+PROVINCE_VIEW = "105.2,21.2,106.4,22.9"  # the map's view over the whole province: a filter
+
+
+def _texts(path) -> list[str]:
+    """Every text value of an exported file, as a spreadsheet or GDAL reads it."""
+    if path.suffix == ".xlsx":
+        book = openpyxl.load_workbook(path, read_only=True)
+        return [
+            v for row in book.active.iter_rows(values_only=True) for v in row if isinstance(v, str)
+        ]
+    _, _, _, columns = raw.read(path)
+    return [v for column in columns for v in column if isinstance(v, str)]
+
+
+def _comes_back_unchanged(runner, exported, originals, source: str) -> None:
+    code, summary, output = run(runner, exported, "--source", source, "--commit")
+    assert code == 0 and summary["created"] == len(originals), output
+    back = {t.external_id: t for t in db.session.scalars(select(Tree).filter_by(source=source))}
+    for tree in originals:
+        db.session.refresh(tree)
+        assert _values(back[tree.code]) == _values(tree), tree.code
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_file_format_comes_back_unchanged_with_its_vietnamese(client, runner, tmp_path, kind):
+    fmt, crs, suffix = KINDS[kind]
+    originals = _trees()
+    sign_in(client, Role.VIEWER)
+    asked = {"bbox": PROVINCE_VIEW} | ({"crs": crs} if crs else {})
+    answer = client.get(f"/trees/export.{fmt}", query_string=asked, buffered=True)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    assert answer.headers["Content-Disposition"].startswith("attachment")
+    assert suffix in answer.headers["Content-Disposition"]
+    exported = tmp_path / f"cay_xanh{suffix}"
+    exported.write_bytes(answer.data)
+    texts = _texts(exported)
+    vietnamese = {"gốc bị sâu", "Gia Sàng", "Quan Triều", "Phan Đình Phùng"}
+    assert vietnamese <= set(texts) and all(unicodedata.is_normalized("NFC", t) for t in texts)
+    if suffix != ".xlsx":
+        assert pyogrio.read_info(exported)["crs"] == f"EPSG:{crs or 4326}"
+    _comes_back_unchanged(runner, exported, originals, source=f"export-{kind}")
+
+
+def test_a_zipped_shapefile_says_utf8_has_its_prj_and_a_readme_of_its_short_names(client):
+    _trees()
+    sign_in(client, Role.VIEWER)
+    answer = client.get("/trees/export.shp.zip", query_string={"bbox": PROVINCE_VIEW, "crs": 9213})
+    archive = zipfile.ZipFile(io.BytesIO(answer.data))
+    stems = {name.rpartition(".")[0] for name in archive.namelist() if name != "README.txt"}
+    assert stems == {"trees_vn2000"} and "README.txt" in archive.namelist()
+    assert archive.read("trees_vn2000.cpg") == b"UTF-8"
+    assert "VN-2000" in archive.read("trees_vn2000.prj").decode()
+    readme = archive.read("README.txt").decode("utf-8")
+    fields = pyogrio.read_info(io.BytesIO(answer.data))["fields"]
+    assert all(len(name) <= 10 for name in fields)
+    for column in COLUMNS:  # each short name beside its full name
+        assert re.search(rf"^{column.field}\s+{column.name}\s", readme, re.M), column.name
