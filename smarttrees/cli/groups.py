@@ -21,7 +21,8 @@ class DomainGroup(AppGroup):
             return super().invoke(ctx)
         except DomainError as error:
             details = f" {json.dumps(error.details, ensure_ascii=False)}" if error.details else ""
-            raise click.ClickException(f"{error.message}{details}") from None
+            message = error.message % error.params if error.params else error.message
+            raise click.ClickException(f"{message}{details}") from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:

@@ -7,6 +7,6 @@ knows neither Flask nor the database.
 """
 
 from smarttrees.report_document.document import write_report
-from smarttrees.report_document.texts import TEXTS
+from smarttrees.report_document.texts import METHOD_NAMES, TEXTS
 
-__all__ = ["TEXTS", "write_report"]
+__all__ = ["METHOD_NAMES", "TEXTS", "write_report"]

@@ -5,6 +5,7 @@ from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from smarttrees import report_document
 from smarttrees.i18n import number
 
 # id, title, figure, kind, value field, the tree list's parameter for a bar (None: no link)
@@ -52,16 +53,5 @@ def charts(figures: dict, args: dict[str, str]) -> list[dict]:
     return out
 
 
-# The method's keys (smarttrees.allometry.METHOD) as the page names them.
-METHOD_NAMES = {
-    "agb": _l("Above-ground biomass (Chave et al. 2014)"),
-    "height": _l("Height of a tree whose height was not measured"),
-    "wood_density": _l("Wood density"),
-    "carbon": _l("Carbon"),
-    "co2e": _l("CO₂ equivalent"),
-    "uncertainty": _l("Uncertainty"),
-    "huy_agb": _l("Huy et al. 2019, Vietnam's dry dipterocarp forests"),
-    "wood_density_regions": _l("Regions of the wood-density records used first"),
-    "height_region": _l("Region of the height model"),
-    "carbon_fraction": _l("Carbon fraction of dry biomass"),
-}
+# The method's keys (smarttrees.allometry.METHOD) as the page names them: the report's names.
+METHOD_NAMES = {key: _l(name) for key, name in report_document.METHOD_NAMES.items()}

@@ -1,8 +1,10 @@
 """The planners' dashboard in a real headless Chromium: the figures, charts drawn by the app's
-own Chart.js, a filter to one commune, a bar's trees, and the Excel workbook, each figure
-checked against the database."""
+own Chart.js, a filter to one commune, a bar's trees, the Excel workbook and the PDF report
+(read back by pdftotext), each figure checked against the database."""
 
 import io
+import re
+import subprocess
 
 from openpyxl import load_workbook
 from playwright.sync_api import expect, sync_playwright
@@ -23,6 +25,11 @@ def _plant() -> None:
     make_tree(commune="Gia Sàng", category="urban", condition="dead")
     for _ in range(2):
         make_tree(commune="Quan Triều", category="scattered")
+
+
+def _vietnamese(value: float, places: int) -> str:
+    """1234.5 as Vietnamese writes it: 1.234,5."""
+    return f"{value:,.{places}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _sign_in(page, base: str, user) -> None:
@@ -61,8 +68,7 @@ def test_a_planner_filters_the_dashboard_to_a_commune_and_takes_its_workbook(liv
         page.select_option("#report-filters select[name=commune_id]", label="Gia Sàng")
         page.get_by_role("button", name="Lọc").click()
         expect(page.locator("#figure-trees")).to_have_text(str(expected["trees"]))
-        co2e = f"{expected['co2e_t']:,.3f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-        expect(page.locator("#figure-co2e")).to_have_text(co2e)
+        expect(page.locator("#figure-co2e")).to_have_text(_vietnamese(expected["co2e_t"], 3))
         expect(page.locator("#worst-communes tbody tr")).to_have_count(0)  # under 20 trees
         page.screenshot(path=str(ARTIFACTS / "reports-desktop.png"), full_page=True)
 
@@ -74,6 +80,17 @@ def test_a_planner_filters_the_dashboard_to_a_commune_and_takes_its_workbook(liv
         assert summary["CO₂ tương đương (tấn)"] == expected["co2e_t"]
         categories = dict(list(book["Cây theo loại"].iter_rows(values_only=True))[1:])
         assert categories == {"cây đô thị": 3, "cây phân tán": 1}
+
+        with page.expect_download() as download:
+            page.click("#download-pdf")
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(download.value.path()), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        assert "Xã/phường: Gia Sàng" in text  # the filter, stated
+        assert re.search(rf"Cây còn sống\s+{expected['trees']}\b", text)
+        assert _vietnamese(expected["co2e_t"], 1) in text  # CO₂e as the database sums it
+        assert "Trang 1/" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text
 
         figure = page.locator("#figure-categories")
         figure.locator("summary").click()

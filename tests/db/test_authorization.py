@@ -21,6 +21,7 @@ ROUTES = {
     "pages.province": ("GET", "/map", MAP),
     "pages.reports_dashboard": ("GET", "/reports", V),
     "pages.reports_workbook": ("GET", "/reports.xlsx", V),
+    "pages.reports_document": ("GET", "/reports.pdf", V),
     "pages.scan": ("GET", "/scan", MAP),
     "pages.tree_tag": ("GET", "/t/{tree}", MAP),
     "pages.lot_tag": ("GET", "/l/LOT-NONE", MAP),

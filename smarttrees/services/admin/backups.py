@@ -219,13 +219,15 @@ def _refuse_unless_forced(
     tables = user_tables(connection)
     if force or not (tables or clashes):
         return tables
-    name = make_url(database_url).database
-    held = f"the database {name} holds {tables} tables" if tables else ""
-    if clashes:
-        held += (" and " if held else "") + f"{len(clashes)} photos would be replaced"
     raise Conflict(
-        f"Not restored: {held}. Restore into an empty database, or say that it is to be "
+        "Not restored: the database %(name)s holds %(tables)s tables and %(photos)s photos "
+        "would be replaced. Restore into an empty database, or say that they are to be "
         "replaced (make restore FORCE=1; flask backup restore --force).",
+        params={
+            "name": make_url(database_url).database,
+            "tables": tables,
+            "photos": len(clashes),
+        },
         details={"photos": clashes[:20]} if clashes else None,
     )
 

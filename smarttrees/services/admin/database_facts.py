@@ -134,4 +134,7 @@ def run_program(args: list[str], env: dict[str, str]) -> None:
     done = subprocess.run(args, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         said = (done.stderr or done.stdout).strip().splitlines()[-5:]
-        raise BackupFailed(f"{Path(args[0]).name} failed: " + " | ".join(said))
+        raise BackupFailed(
+            "%(program)s failed: %(said)s",
+            params={"program": Path(args[0]).name, "said": " | ".join(said)},
+        )

@@ -9,7 +9,7 @@ from smarttrees.services.reports.carbon import (
     method,
 )
 from smarttrees.services.reports.dashboard import dashboard
-from smarttrees.services.reports.figures import commune_shapes
+from smarttrees.services.reports.figures import commune_shapes, province_name
 from smarttrees.services.reports.filters import ReportFilter, parse_filter
 
 __all__ = [
@@ -22,4 +22,5 @@ __all__ = [
     "dashboard",
     "method",
     "parse_filter",
+    "province_name",
 ]

@@ -193,3 +193,8 @@ def commune_shapes(tolerance_deg: float = 0.002) -> list[dict]:
     """Each commune's outline, simplified, in web-mercator metres (for a printed map)."""
     rows = db.session.execute(text(SHAPES_SQL), {"tolerance": tolerance_deg}).mappings()
     return [dict(row) for row in rows]
+
+
+def province_name() -> str:
+    """The province's name, as the reference boundaries give it."""
+    return db.session.scalar(text("SELECT name FROM admin_units WHERE level = 'province' LIMIT 1"))
