@@ -68,6 +68,11 @@ class Config:
         self.LABEL_LIMIT = 20_000  # labels in one PDF
         self.PHOTO_DIR = os.environ.get("SMARTTREES_PHOTO_DIR", str(ROOT / "var" / "photos"))
         self.UPLOAD_DIR = os.environ.get("SMARTTREES_UPLOAD_DIR", str(ROOT / "var" / "uploads"))
+        # Exports made in the background (a folder each: the file and its state), kept so long.
+        self.EXPORT_DIR = os.environ.get("SMARTTREES_EXPORT_DIR", str(ROOT / "var" / "exports"))
+        self.EXPORT_KEEP_DAYS = int(os.environ.get("SMARTTREES_EXPORT_KEEP_DAYS", "7"))
+        # A selection of at most this many trees (and not the whole province) downloads at once.
+        self.EXPORT_AT_ONCE = int(os.environ.get("SMARTTREES_EXPORT_AT_ONCE", "20000"))
         # Uploads larger than this are refused with 413 before they are read.
         self.MAX_CONTENT_LENGTH = int(os.environ.get("SMARTTREES_MAX_UPLOAD_MB", "200")) * 2**20
         # The read-only public map (trees, stands, communes, public tree cards) without login.

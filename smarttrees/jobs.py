@@ -5,6 +5,7 @@ Jobs survive a web restart because they live in the database; `flask jobs worker
 
 from collections.abc import Callable
 from functools import cache, wraps
+from pathlib import Path
 
 import procrastinate
 
@@ -80,3 +81,15 @@ def undo_import(batch_id: int, actor_id: int | None = None) -> None:
     from smarttrees.services import admin, imports
 
     imports.run_undo(batch_id, actor=admin.get_user(actor_id) if actor_id else None)
+
+
+@tasks.task(name="export_trees", queue="exports")
+@in_app_context
+def export_trees(export_id: str) -> None:
+    """Write a large export's file, then remove the files of old ones."""
+    from smarttrees.services import exports
+
+    config = _flask_app().config
+    export_dir = Path(config["EXPORT_DIR"])
+    exports.run(export_id, export_dir=export_dir)
+    exports.prune(export_dir, keep_days=config["EXPORT_KEEP_DAYS"])

@@ -37,6 +37,7 @@ def register(app: Flask) -> None:
         basemap,
         catalog,
         custody,
+        exports,
         field,
         imports,
         ogc,

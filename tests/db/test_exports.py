@@ -1,6 +1,6 @@
 """The trees a filter selects, as CSV and GeoJSON (streamed), Excel, GeoPackage, zipped Shapefile
-and KML: readable by Excel and QGIS (GDAL), and brought back by SmartTrees' own import with
-nothing changed."""
+and KML (at once when few, in the background when many): readable by Excel and QGIS (GDAL), and
+brought back by SmartTrees' own import with nothing changed."""
 
 import csv
 import io
@@ -8,20 +8,22 @@ import json
 import re
 import unicodedata
 import zipfile
+from urllib.parse import urlsplit
 
 import openpyxl
 import pyogrio
 import pytest
 from geoalchemy2.shape import to_shape
 from pyogrio import raw
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from smarttrees.exporters import COLUMNS
 from smarttrees.extensions import db
 from smarttrees.models import Role, Tree
 from tests.helpers.factories import make_tree, species_named
+from tests.helpers.imports import run_jobs
 from tests.helpers.surveys import run
-from tests.helpers.web import sign_in
+from tests.helpers.web import csrf_from, sign_in
 
 FIELDS = ("species_id", "category", "dbh_cm", "height_m", "crown_m", "condition", "planted_on")
 
@@ -93,7 +95,7 @@ def test_a_geojson_export_is_read_by_gdal_and_comes_back_unchanged(client, runne
 
 
 # The other formats: each comes back through the importer with every value unchanged, in WGS 84
-# and (GeoPackage, Shapefile) in VN-2000 TM-3.
+# and (GeoPackage, Shapefile) in VN-2000 TM-3; small selections at once, large in the background.
 
 KINDS = {  # test id → (format in the URL, coordinate system asked for, file suffix)
     "xlsx": ("xlsx", None, ".xlsx"),
@@ -104,6 +106,14 @@ KINDS = {  # test id → (format in the URL, coordinate system asked for, file s
     "kml": ("kml", None, ".kml"),
 }
 PROVINCE_VIEW = "105.2,21.2,106.4,22.9"  # the map's view over the whole province: a filter
+
+
+@pytest.fixture
+def export_dir(app, tmp_path):
+    previous = app.config["EXPORT_DIR"]
+    app.config["EXPORT_DIR"] = str(tmp_path / "exports")
+    yield tmp_path / "exports"
+    app.config["EXPORT_DIR"] = previous
 
 
 def _texts(path) -> list[str]:
@@ -160,3 +170,95 @@ def test_a_zipped_shapefile_says_utf8_has_its_prj_and_a_readme_of_its_short_name
     assert all(len(name) <= 10 for name in fields)
     for column in COLUMNS:  # each short name beside its full name
         assert re.search(rf"^{column.field}\s+{column.name}\s", readme, re.M), column.name
+
+
+def test_a_selection_over_the_limit_is_offered_in_the_background(app, client, monkeypatch):
+    originals = _trees()
+    monkeypatch.setitem(app.config, "EXPORT_AT_ONCE", 3)
+    sign_in(client, Role.VIEWER)
+    few = client.get("/trees/export.kml", query_string={"commune_id": originals[0].commune_id})
+    assert few.mimetype == "application/vnd.google-earth.kml+xml"
+    many = client.get("/trees/export.kml", query_string={"bbox": PROVINCE_VIEW})
+    assert many.mimetype == "text/html" and 'id="export-make"' in many.get_data(as_text=True)
+
+
+def _start(client, path: str) -> str:
+    """Ask for a background export as the offer's button does; the export page's path."""
+    offer = client.get(path)
+    assert 'id="export-make"' in offer.get_data(as_text=True)
+    started = client.post(path, data={"csrf_token": csrf_from(client, path)})
+    assert started.status_code == 302
+    return urlsplit(started.headers["Location"]).path
+
+
+def test_the_whole_province_is_made_in_the_background_and_comes_back_unchanged(
+    app, client, runner, export_dir, tmp_path
+):
+    originals = _trees()
+    sign_in(client, Role.VIEWER)
+    page = _start(client, "/trees/export.gpkg?crs=9213")
+    status = client.get("/api/v1" + page).get_json()
+    assert status["status"] == "queued" and status["file"] is None
+    assert 'id="export-progress"' in client.get(page).get_data(as_text=True)
+    run_jobs(runner)
+    status = client.get("/api/v1" + page).get_json()
+    assert status["status"] == "done" and status["rows_done"] == status["rows_total"] == 4
+    assert 'id="export-file"' in client.get(page).get_data(as_text=True)
+    answer = client.get(status["file"], buffered=True)
+    assert answer.mimetype == "application/geopackage+sqlite3"
+    exported = tmp_path / "trees_vn2000.gpkg"
+    exported.write_bytes(answer.data)
+    _comes_back_unchanged(runner, exported, originals, source="export-province")
+    other = app.test_client()
+    sign_in(other, Role.MANAGER)
+    assert other.get(page).status_code == 404  # someone else's export
+    sign_in(other, Role.ADMIN)
+    assert other.get(page).status_code == 200
+
+
+def test_an_export_that_cannot_write_its_file_ends_failed_with_the_reason(
+    client, runner, export_dir, monkeypatch
+):
+    from smarttrees.services.exports import background, files
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    _trees()
+    sign_in(client, Role.VIEWER)
+    page = _start(client, "/trees/export.xlsx")
+    monkeypatch.setattr(files, "open_writer", disk_full)
+    run_jobs(runner)
+    status = client.get("/api/v1" + page + "?lang=en").get_json()
+    assert status["status"] == "failed" and status["failure"] == background.NOT_WRITTEN
+    shown = client.get(page + "?lang=en").get_data(as_text=True)
+    assert background.NOT_WRITTEN in shown
+    assert [p.name for p in (export_dir / page.rpartition("/")[2]).iterdir()] == ["state.json"]
+
+
+def test_an_export_whose_job_died_is_said_to_have_failed(client, export_dir):
+    _trees()
+    sign_in(client, Role.VIEWER)
+    page = _start(client, "/trees/export.kml")
+    db.session.execute(text("UPDATE procrastinate_jobs SET status = 'failed'"))
+    db.session.commit()
+    assert client.get("/api/v1" + page).get_json()["status"] == "failed"
+
+
+def test_old_files_are_removed_and_their_page_says_so(client, runner, export_dir):
+    from smarttrees.services import exports
+    from smarttrees.services.exports import state
+
+    _trees()
+    sign_in(client, Role.VIEWER)
+    page = _start(client, "/trees/export.xlsx")
+    run_jobs(runner)
+    export_id = page.rpartition("/")[2]
+    assert exports.prune(export_dir, keep_days=7) == 0
+    export = state.load(export_dir, export_id)
+    export.finished_at = "2020-01-01T00:00:00+00:00"
+    state.save(export, export_dir)
+    assert exports.prune(export_dir, keep_days=7) == 1
+    assert not (export_dir / export_id / export.filename).exists()
+    assert client.get("/api/v1" + page).get_json()["status"] == "expired"
+    assert client.get(page + "/file").status_code == 404

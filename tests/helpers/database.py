@@ -48,7 +48,7 @@ def reset_schema(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def app():
+def app(tmp_path_factory):
     url = _database_url()
     reset_schema(url)
     app = create_app(
@@ -57,6 +57,7 @@ def app():
             "DATABASE_URL": url,
             "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url),
             "BASEMAP_FILE": "",  # no basemap, unless a test builds one
+            "EXPORT_DIR": str(tmp_path_factory.mktemp("exports")),  # not the app's var/
         }
     )
     with app.app_context():
