@@ -9,7 +9,7 @@ TEST_DB := smarttrees_test
 # The server that already runs on this machine, used to prove the DATABASE_URL path.
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/smarttrees_external
 
-.PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels bench-import bench-custody bench-ogc bench-reports bench-load backup restore prepare database migrate reference demo basemap \
+.PHONY: run test lint stop psql demo-full bench bench-tiles bench-labels bench-import bench-custody bench-ogc bench-reports bench-export bench-load backup restore prepare database migrate reference demo basemap \
         test-local test-external test-unit translations
 
 run: prepare database migrate reference demo basemap
@@ -96,6 +96,10 @@ bench-labels: prepare migrate
 
 bench-ogc: prepare migrate
 	PYTHONPATH=. $(VENV)/bin/python bench/ogc.py
+
+# The province's GeoPackage export against ogr2ogr on the same SELECT (after make demo-full).
+bench-export: prepare migrate
+	PYTHONPATH=. $(VENV)/bin/python bench/exports/run.py
 
 # The dashboard and carbon at a province's scale (after make demo-full), against raw SQL.
 bench-reports: prepare migrate
