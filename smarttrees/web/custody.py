@@ -18,7 +18,7 @@ from smarttrees.extensions import login
 from smarttrees.labels import product_list
 from smarttrees.labels.addresses import label_base_url
 from smarttrees.models import LotEventKind, Propagation, Role
-from smarttrees.services import custody, inventory, labels
+from smarttrees.services import custody, inventory, labels, reports
 from smarttrees.services.custody import batches, eudr, shipments, trace
 from smarttrees.services.custody.stands import stand_choices
 from smarttrees.web import bp
@@ -41,6 +41,7 @@ def _lot_page(lot, *, values=None, errors=None, status=200):
         older=older,
         totals=custody.ledger_totals(lot) if staff else [],
         arrival=custody.arrival(lot) if staff else None,
+        survival=reports.survival("lot", lot.id) if staff else None,
         may_record=may_record,
         may_print=custody.may_print_label(current_user, lot),
         kinds=[(kind.value, gettext(kind.value)) for kind in RECORDED],

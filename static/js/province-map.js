@@ -240,7 +240,7 @@ var SmartTreesMap = (function () {
       if (c.error) { card.setContent(escapeHtml(c.error.message)); return; }
       var mix = c.species.map(function (s) { return (s.vi_name || t("unknown")) + ": " + number(s.trees); }).join(", ");
       card.setContent('<div class="st-card"><h2>' + escapeHtml(c.name) + "</h2>" + rows([
-        [t("trees"), number(c.trees)], [t("Area"), number(Math.round(c.area_ha)) + " " + t("ha")],
+        [t("Number of trees"), number(c.trees)], [t("Area"), number(Math.round(c.area_ha)) + " " + t("ha")],
         [t("Trees per ha"), number(c.trees_per_ha)], [t("Poor or dead (%)"), number(c.poor_share)], [t("urban"), number(c.by_category.urban || 0)],
         [t("scattered"), number(c.by_category.scattered || 0)], [t("plantation"), number(c.by_category.plantation || 0)],
         [t("Main species"), mix]
@@ -254,8 +254,11 @@ var SmartTreesMap = (function () {
       if (s.error) { card.setContent(escapeHtml(s.error.message)); return; }
       card.setContent('<div class="st-card"><h2>' + escapeHtml(s.name) + "</h2>" + rows([
         [t("Species"), s.species], [t("Planted"), s.planting_year], [t("Area"), number(s.area_ha) + " " + t("ha")],
-        [t("trees"), number(s.trees)], [t("Density"), number(s.trees_per_ha) + " / " + t("ha")],
-        [t("Plot"), [s.plot.tieu_khu, s.plot.khoanh, s.plot.lo].join(" / ")], [t("Commune"), s.commune]
+        [t("Number of trees"), number(s.trees)], [t("Density"), number(s.trees_per_ha) + " / " + t("ha")],
+        [t("Plot"), [s.plot.tieu_khu, s.plot.khoanh, s.plot.lo].join(" / ")], [t("Commune"), s.commune],
+        [t("Survival"), s.survival && s.survival.trees ? number(s.survival.survival) + " % (" +
+          t("inspected") + " " + number(s.survival.inspected_share) + " %)" : null],
+        [t("CO₂ equivalent (t)"), s.co2e_t ? number(s.co2e_t) : null]
       ]) + "</div>");
     });
   }

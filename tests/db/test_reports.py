@@ -191,3 +191,31 @@ def test_dipterocarps_get_huy_2019_beside_chave_and_outside_the_total():
     assert comparison["trees"] == 1
     assert 0 < comparison["chave_agb_t"] < summary["agb_t"]  # the total holds both trees
     assert comparison["huy_agb_t"] > 0 and comparison["huy_agb_t"] != comparison["chave_agb_t"]
+
+
+def test_survival_of_a_stand_s_and_a_lot_s_trees_states_the_inspected_share():
+    from smarttrees.models import LotEventKind
+    from smarttrees.services import custody
+    from tests.helpers.factories import make_stand
+
+    field = make_user(Role.FIELD)
+    stand = make_stand("Gia Sàng")
+    nursery = custody.create_nursery(name="Vườn ươm Phú Lương")
+    lot = custody.create_lot(
+        species_id=species_named("Acacia mangium").id, nursery_id=nursery.id, seed_source="X"
+    )
+    custody.record_event(lot, LotEventKind.SOWN, 100)
+    planted = [make_tree(commune="Gia Sàng", category="plantation") for _ in range(4)]
+    db.session.execute(
+        update(Tree)
+        .where(Tree.id.in_([t.id for t in planted]))
+        .values(stand_id=stand.id, seedling_lot_id=lot.id)
+    )
+    db.session.commit()
+    inventory.record_inspection(planted[0].code, {"condition": "dead"}, actor=field)
+    inventory.record_inspection(planted[1].code, {"condition": "good"}, actor=field)
+    for of, record in (("stand", stand.id), ("lot", lot.id)):
+        found = reports.survival(of, record)
+        assert (found["trees"], found["living"], found["dead"], found["inspected"]) == (4, 3, 1, 2)
+        assert (found["survival"], found["inspected_share"]) == (75.0, 50.0)
+    assert reports.survival("stand", stand.id + 999)["survival"] is None  # no tree, no rate

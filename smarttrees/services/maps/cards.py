@@ -15,6 +15,7 @@ from smarttrees.models import (
     Stand,
     Tree,
 )
+from smarttrees.services import reports
 from smarttrees.services.inventory.catalog import get_commune
 from smarttrees.vietnamese import fold
 
@@ -101,6 +102,8 @@ def stand_summary(stand_id: int, *, with_owner: bool = False) -> dict:
         "owner": stand.owner if with_owner else None,
         "commune": stand.commune.name if stand.commune else None,
         "bbox": list(to_shape(stand.geom).bounds),
+        "survival": reports.survival("stand", stand.id),
+        "co2e_t": reports.carbon_of_stand(stand.id)["co2e_t"],
     }
 
 

@@ -11,6 +11,7 @@ from smarttrees.services.reports.carbon import (
 from smarttrees.services.reports.dashboard import dashboard
 from smarttrees.services.reports.figures import commune_shapes, province_name
 from smarttrees.services.reports.filters import ReportFilter, parse_filter
+from smarttrees.services.reports.survival import survival
 
 __all__ = [
     "ReportFilter",
@@ -23,4 +24,5 @@ __all__ = [
     "method",
     "parse_filter",
     "province_name",
+    "survival",
 ]
