@@ -93,3 +93,13 @@ def export_trees(export_id: str) -> None:
     export_dir = Path(config["EXPORT_DIR"])
     exports.run(export_id, export_dir=export_dir)
     exports.prune(export_dir, keep_days=config["EXPORT_KEEP_DAYS"])
+
+
+@tasks.periodic(cron="30 2 * * *")
+@tasks.task(name="refresh_growth", queue="maintenance")
+@in_app_context
+def refresh_growth(timestamp: int | None = None) -> None:
+    """Each night: the growth figures from the day's inspections."""
+    from smarttrees.services import reports
+
+    reports.refresh_growth()

@@ -161,6 +161,38 @@ END $$;
 """
 
 
+# Growth from repeated inspections: each tree's first and last measured DBH (and height) at
+# least half a year apart give a yearly increment, summed per species, age at the first of
+# them (5-year classes), commune, category and year of planting. Refreshed by the job worker
+# each night and by `flask reports refresh`: growth moves slowly, and a million inspections
+# are too many to pair on every page.
+GROWTH = r"""
+CREATE MATERIALIZED VIEW growth_tallies AS
+WITH pairs AS (
+  SELECT i.tree_id, m.measure,
+         (array_agg(m.value ORDER BY i.inspected_at))[1] AS first_value,
+         (array_agg(m.value ORDER BY i.inspected_at DESC))[1] AS last_value,
+         min(i.inspected_at) AS first_at, max(i.inspected_at) AS last_at
+    FROM inspections AS i,
+         LATERAL (VALUES ('dbh', i.dbh_cm), ('height', i.height_m)) AS m(measure, value)
+   WHERE m.value IS NOT NULL
+   GROUP BY 1, 2 HAVING count(*) >= 2
+)
+SELECT p.measure, t.species_id, t.commune_id, t.category,
+       extract(year FROM t.planted_on)::int AS planted_year,
+       (extract(year FROM p.first_at)::int - extract(year FROM t.planted_on)::int) / 5 * 5
+         AS age_class,
+       count(*)::int AS trees,
+       sum((p.last_value - p.first_value)
+           / (extract(epoch FROM p.last_at - p.first_at) / 31557600))::float8 AS yearly_sum
+  FROM pairs AS p JOIN trees AS t ON t.id = p.tree_id
+ WHERE p.last_at - p.first_at >= interval '182 days'
+ GROUP BY 1, 2, 3, 4, 5, 6
+WITH DATA;
+CREATE INDEX ix_growth_tallies_species ON growth_tallies (species_id);
+"""
+
+
 def upgrade():
     op.add_column("species", sa.Column("wood_density_basis", sa.String(10)))
     op.add_column("trees", sa.Column("last_inspected_at", sa.DateTime(timezone=True)))
@@ -193,6 +225,7 @@ def upgrade():
         "max(inspected_at) AS latest FROM inspections GROUP BY 1) AS i WHERE i.tree_id = t.id"
     )
     op.execute("DO $$ BEGIN EXECUTE report_tally_sql('trees', 1); END $$")
+    run_script(GROWTH)
 
 
 EARLIER = r"""
@@ -225,6 +258,7 @@ END $$;
 
 
 def downgrade():
+    op.execute("DROP MATERIALIZED VIEW IF EXISTS growth_tallies")
     run_script(EARLIER)
     for trigger, table in (
         ("trees_report_insert", "trees"),

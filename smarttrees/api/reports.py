@@ -21,4 +21,7 @@ def carbon_report():
 def dashboard_figures():
     """Every figure of /reports for the filter."""
     report = reports.parse_filter(request.args)
-    return {"filter": report.as_args(), **reports.dashboard(report)}
+    figures = reports.dashboard(report)
+    computed = figures["growth"]["computed_at"]
+    figures["growth"]["computed_at"] = computed.isoformat() if computed else None
+    return {"filter": report.as_args(), **figures}

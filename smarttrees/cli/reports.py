@@ -22,3 +22,9 @@ def carbon(commune: str, category: str, species_id: str, year: str) -> None:
         {"commune": commune, "category": category, "species_id": species_id, "year": year}
     )
     click.echo(json.dumps(reports.carbon_report(report), ensure_ascii=False))
+
+
+@reports_cli.command("refresh")
+def refresh() -> None:
+    """Compute the growth figures again from the inspections (the worker does it each night)."""
+    click.echo(json.dumps({"growth_computed_at": reports.refresh_growth()}))

@@ -42,6 +42,15 @@ SHEETS = (
         (("label", _l("Species")), ("stands", _l("Stands")), ("area_ha", _l("Area (ha)"))),
     ),
     (
+        _l("Growth per year"),
+        "growth",
+        (
+            ("species", _l("Species")), ("age_class", _l("Age (years)")),
+            ("measure", _l("Measure")), ("trees", _l("Trees measured twice")),
+            ("per_year", _l("Growth per year")),
+        ),
+    ),
+    (
         _l("Stands by age"),
         "stands_by_age",
         (("key", _l("Age (years)")), ("stands", _l("Stands")), ("area_ha", _l("Area (ha)"))),
@@ -69,7 +78,8 @@ def write(out: BinaryIO, figures: dict, *, filters: dict[str, str]) -> None:
     for title, key, columns in SHEETS:
         sheet = book.create_sheet(_sheet_name(str(title)))
         sheet.append([str(heading) for _field, heading in columns])
-        for row in figures[key]:
+        rows = figures[key]["rows"] if key == "growth" else figures[key]
+        for row in rows:
             sheet.append([_cell(row.get(field), field, key) for field, _heading in columns])
     book.save(out)
 
@@ -84,4 +94,6 @@ def _cell(value, field: str, key: str):
         return gettext("others") if field == "label" else None
     if field == "key" and key in WORDS:
         return gettext(value)
+    if field == "measure":
+        return gettext("DBH (cm)") if value == "dbh" else gettext("Height (m)")
     return value

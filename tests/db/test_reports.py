@@ -219,3 +219,28 @@ def test_survival_of_a_stand_s_and_a_lot_s_trees_states_the_inspected_share():
         assert (found["trees"], found["living"], found["dead"], found["inspected"]) == (4, 3, 1, 2)
         assert (found["survival"], found["inspected_share"]) == (75.0, 50.0)
     assert reports.survival("stand", stand.id + 999)["survival"] is None  # no tree, no rate
+
+
+def test_growth_per_species_and_age_comes_from_trees_measured_twice(runner):
+    from datetime import datetime, timedelta
+
+    field = make_user(Role.FIELD)
+    first = datetime(2024, 3, 1, 8, 0)
+    trees = [make_tree(commune="Gia Sàng", planted_on="15/03/2012") for _ in range(3)]
+    for tree, (before, after) in zip(trees, ((20, 22), (30, 31), (25, 28)), strict=True):
+        for when, dbh in ((first, before), (first + timedelta(days=730), after)):
+            inventory.record_inspection(
+                tree.code,
+                {"dbh_cm": str(dbh), "inspected_at": when.isoformat() + "+07:00"},
+                actor=field,
+            )
+    make_tree(commune="Gia Sàng")  # measured once: no growth
+    assert runner.invoke(args=["reports", "refresh"]).exit_code == 0
+    found = reports.growth(reports.ReportFilter())
+    [row] = [r for r in found["rows"] if r["measure"] == "dbh"]
+    # (2 + 1 + 3) cm over two years (730 days ≈ 1.9986 years of 365.25 days) for 3 trees
+    assert row["trees"] == 3 and row["per_year"] == pytest.approx(1.0, abs=0.01)
+    assert row["age_class"] == 10  # first measured 12 years after planting: class 10–14
+    assert found["computed_at"] is not None
+    commune = commune_named("Quan Triều").id  # no tree there: nothing to show
+    assert reports.growth(reports.ReportFilter(commune_id=commune))["rows"] == []

@@ -11,6 +11,7 @@ from smarttrees.services.reports.carbon import (
 from smarttrees.services.reports.dashboard import dashboard
 from smarttrees.services.reports.figures import commune_shapes, province_name
 from smarttrees.services.reports.filters import ReportFilter, parse_filter
+from smarttrees.services.reports.growth import growth, refresh_growth
 from smarttrees.services.reports.survival import survival
 
 __all__ = [
@@ -21,8 +22,10 @@ __all__ = [
     "carbon_summary",
     "commune_shapes",
     "dashboard",
+    "growth",
     "method",
     "parse_filter",
     "province_name",
+    "refresh_growth",
     "survival",
 ]

@@ -1,6 +1,6 @@
 """The whole dashboard under one filter: every figure, read in one transaction."""
 
-from smarttrees.services.reports import carbon, figures
+from smarttrees.services.reports import carbon, figures, growth
 from smarttrees.services.reports.filters import ReportFilter
 
 
@@ -22,6 +22,7 @@ def dashboard(report: ReportFilter) -> dict:
         "inspections": figures.inspections_by_month(report),
         "stands_by_species": figures.stands_by(report, "species"),
         "stands_by_age": figures.stands_by(report, "age"),
+        "growth": growth.growth(report),
     }
 
 
