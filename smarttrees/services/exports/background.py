@@ -16,9 +16,14 @@ from smarttrees.services.exports import files, selection, state
 from smarttrees.services.exports.state import Export, ExportStatus
 from smarttrees.services.inventory import TreeQuery
 
+
+def N_(message: str) -> str:  # a message kept untranslated (the page translates it), extracted
+    return message
+
+
 QUEUE = "exports"
-UNEXPECTED = "The export stopped on an unexpected error."
-NOT_WRITTEN = "The file could not be written on the server: its disk may be full."
+UNEXPECTED = N_("The export stopped on an unexpected error.")
+NOT_WRITTEN = N_("The file could not be written on the server: its disk may be full.")
 JOB_WAITING = ("todo", "doing")  # procrastinate's words for a job not ended yet
 
 
