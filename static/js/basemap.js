@@ -5,7 +5,7 @@ window.SmartTreesBasemap = (function () {
   "use strict";
 
   // Every map of the page says "zoom in" in the page's language (Leaflet's own is English).
-  if (window.L && L.Control && L.Control.Zoom && document.body.dataset.zoomIn) {
+  if (window.L && L.Control && L.Control.Zoom && document.body && document.body.dataset.zoomIn) {
     L.Control.Zoom.prototype.options.zoomInTitle = document.body.dataset.zoomIn;
     L.Control.Zoom.prototype.options.zoomOutTitle = document.body.dataset.zoomOut;
   }

@@ -53,6 +53,15 @@ SELECT w.layer, w.name, lower(GeometryType(g)), ST_Transform(g, 3857)
  WHERE NOT ST_IsEmpty(g)
 """
 
+# A commune named as the town it holds (ward Bắc Kạn in the town of Bắc Kạn) is named once: the
+# town's label, shown from a smaller zoom, stands for both.
+ONE_NAME_SQL = """
+DELETE FROM basemap_features AS c
+ WHERE c.layer = 'places' AND c.kind IN ('commune', 'ward')
+   AND EXISTS (SELECT 1 FROM basemap_features AS t
+                WHERE t.layer = 'places' AND t.kind NOT IN ('commune', 'ward')
+                  AND t.name = c.name AND ST_DWithin(t.geom, c.geom, 15000))"""
+
 TILES_SQL = """
 WITH tiles AS (
   SELECT x, y, ST_TileEnvelope(:z, x, y) AS envelope
@@ -99,6 +108,7 @@ def build_basemap(
             _load(layer, Path(work))
             if progress:
                 progress(f"{layer.kind}: {layer.path.name}")
+    db.session.execute(text(ONE_NAME_SQL))
     db.session.execute(text("CREATE INDEX ON basemap_features USING gist (geom)"))
     db.session.execute(text("ANALYZE basemap_features"))
     counts = dict(
