@@ -244,3 +244,20 @@ def test_growth_per_species_and_age_comes_from_trees_measured_twice(runner):
     assert found["computed_at"] is not None
     commune = commune_named("Quan Triều").id  # no tree there: nothing to show
     assert reports.growth(reports.ReportFilter(commune_id=commune))["rows"] == []
+
+
+def test_an_import_and_its_re_import_keep_the_carbon_equal_to_the_trees(heights, runner, tmp_path):
+    """A survey written by the bulk importer (a set-wise INSERT, then an UPDATE of the trees it
+    measured again) moves the tallies exactly as the trees move."""
+    survey = tmp_path / "khao_sat.csv"
+    rows = ["Mã cây;Loài cây;D1.3;Chiều cao;Kinh độ;Vĩ độ"]
+    rows += [f"K-{n};Keo tai tượng;{10 + n},5;;105,81{n};21,59{n}" for n in range(8)]
+    survey.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    args = ["trees", "import", str(survey), "--commit", "--source", "ks-carbon"]
+    assert runner.invoke(args=args).exit_code == 0
+    first = _check(heights)
+    assert first["trees"] == 8 and first["heights_estimated"] == 8  # no height in the file
+    survey.write_text(survey.read_text(encoding="utf-8").replace("10,5;;", "40,5;21;"))
+    assert runner.invoke(args=args).exit_code == 0
+    again = _check(heights)
+    assert again["heights_estimated"] == 7 and again["agb_t"] > first["agb_t"]
