@@ -67,6 +67,7 @@ def write_report(
         tables.communes(figures["communes"], figures["carbon"], pen),
         Spacer(0, 3 * mm),
         tables.stands(figures, pen),
+        *tables.growth(figures, pen),
         tables.method(method, pen),
         signatures(pen),
     ]

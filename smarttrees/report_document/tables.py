@@ -146,6 +146,31 @@ def stands(figures: dict, pen: Pen) -> Table:
     return pen.table([titles, [by_species, by_age]], [WIDTH / 2] * 2, valign="TOP")
 
 
+def growth(figures: dict, pen: Pen) -> list[Flowable]:
+    """Yearly growth in DBH and height per species and age class, from trees measured twice."""
+    rows = figures.get("growth", {}).get("rows", [])
+    title = pen.say("Growth per year", "h3")
+    if not rows:
+        return [title, pen.say(GROWTH_NONE, "small")]
+    years = pen.words(YEARS)
+    head = ("Species", "Age (years)", "Measure", "Trees measured twice", "Growth per year")
+    body = [
+        [
+            pen.write(row["species"] or "—", "cell"),
+            pen.write(years % {"low": row["age_class"], "high": row["age_class"] + 4}, "cell"),
+            pen.say("DBH (cm)" if row["measure"] == "dbh" else "Height (m)", "cell"),
+            pen.write(formats.count(row["trees"]), "number"),
+            pen.write(formats.decimal(row["per_year"], 2), "number"),
+        ]
+        for row in rows
+    ]
+    widths = [WIDTH * share for share in (0.3, 0.16, 0.18, 0.18, 0.18)]
+    return [title, pen.ruled([[pen.say(h, "head") for h in head], *body], widths)]
+
+
+GROWTH_NONE = "No tree under these filters was measured twice at least half a year apart."
+
+
 def _source(source: dict) -> str:
     doi = f", doi:{source['doi']}" if source.get("doi") else ""
     return f"{source['citation']}{doi}"

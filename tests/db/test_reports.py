@@ -4,6 +4,8 @@ species' new wood density; the CLI and the API answer the same object."""
 
 import json
 import math
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from smarttrees.extensions import db
 from smarttrees.models import Role, Species, Tree, TreeCategory
 from smarttrees.services import admin, inventory, reports
 from tests.helpers.factories import commune_named, make_tree, make_user, species_named
+from tests.helpers.web import sign_in
 
 REFERENCE = Path(__file__).parents[2] / "data" / "reference"
 
@@ -221,7 +224,7 @@ def test_survival_of_a_stand_s_and_a_lot_s_trees_states_the_inspected_share():
     assert reports.survival("stand", stand.id + 999)["survival"] is None  # no tree, no rate
 
 
-def test_growth_per_species_and_age_comes_from_trees_measured_twice(runner):
+def test_growth_per_species_and_age_comes_from_trees_measured_twice(runner, client, tmp_path):
     from datetime import datetime, timedelta
 
     field = make_user(Role.FIELD)
@@ -242,6 +245,13 @@ def test_growth_per_species_and_age_comes_from_trees_measured_twice(runner):
     assert row["trees"] == 3 and row["per_year"] == pytest.approx(1.0, abs=0.01)
     assert row["age_class"] == 10  # first measured 12 years after planting: class 10–14
     assert found["computed_at"] is not None
+    sign_in(client, Role.VIEWER)  # the signed report prints the same figure
+    pdf = tmp_path / "bao-cao.pdf"
+    pdf.write_bytes(client.get("/reports.pdf").data)
+    printed = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True
+    )
+    assert re.search(r"Bằng lăng nước\s+10–14 năm\s+D1\.3 \(cm\)\s+3\s+1,00", printed.stdout)
     commune = commune_named("Quan Triều").id  # no tree there: nothing to show
     assert reports.growth(reports.ReportFilter(commune_id=commune))["rows"] == []
 
