@@ -32,6 +32,7 @@ REFUSALS = {
     ),
     "fk_trees_species_id_species": ("species_id", "Choose a species of the list."),
     "fk_inspections_tree_id_trees": ("tree", "This tree no longer exists."),
+    "uq_species_scientific_name": ("scientific_name", "Another species has this scientific name."),
 }
 REFUSED = "The database refused these values."
 

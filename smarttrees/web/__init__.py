@@ -44,6 +44,7 @@ def register(app: Flask) -> None:
         imports,
         map,
         reports,
+        species,
         trees,
     )
 

@@ -26,7 +26,7 @@ def test_the_landing_page_conformance_and_collections_say_what_a_client_needs(cl
     conformance = client.get("/ogcapi/conformance").get_json()["conformsTo"]
     assert "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core" in conformance
     listed = client.get("/ogcapi/collections").get_json()["collections"]
-    assert [c["id"] for c in listed] == ["trees", "stands", "communes"]
+    assert [c["id"] for c in listed] == ["trees", "stands", "communes", "lots", "batches"]
     trees = listed[0]
     assert "http://www.opengis.net/def/crs/EPSG/0/9213" in trees["crs"]
     assert any(link["rel"] == "items" for link in trees["links"])
@@ -131,7 +131,9 @@ def test_gdal_lists_the_collections_and_copies_a_filtered_one_to_a_geopackage(
         timeout=120,
     )
     assert listing.returncode == 0, listing.stderr
-    assert all(name in listing.stdout for name in ("trees", "stands", "communes"))
+    assert all(
+        name in listing.stdout for name in ("trees", "stands", "communes", "lots", "batches")
+    )
     out = tmp_path / "urban.gpkg"
     source = f"OAPIF:{live_server.url}/ogcapi/collections/trees"
     copied = subprocess.run(
@@ -150,3 +152,48 @@ def test_gdal_lists_the_collections_and_copies_a_filtered_one_to_a_geopackage(
     assert sorted(f["properties"]["code"] for f in features) == sorted(t.code for t in trees)
     first = next(f for f in features if f["properties"]["code"] == trees[0].code)
     assert first["geometry"]["coordinates"] == pytest.approx([105.84, 21.593], abs=1e-6)
+
+
+def test_seedling_lots_and_product_batches_are_collections_too(client, public_map):
+    """A lot sits at its nursery's commune; a batch is drawn as the stand it was cut from; the
+    seed source and a batch's notes are for staff."""
+    from sqlalchemy import text
+
+    from smarttrees.extensions import db
+    from smarttrees.models import LotEventKind
+    from smarttrees.services import custody
+    from smarttrees.services.custody import harvests
+    from tests.helpers.factories import commune_named, make_user, species_named
+
+    gia_sang = commune_named("Gia Sàng")
+    nursery = custody.create_nursery(name="Vườn ươm Gia Sàng", commune_id=gia_sang.id)
+    lot = custody.create_lot(
+        species_id=species_named("Acacia mangium").id, nursery_id=nursery.id,
+        seed_source="Rừng giống Ba Vì",
+    )  # fmt: skip
+    custody.record_event(lot, LotEventKind.SOWN, 4000)
+    stand = make_stand()
+    manager = make_user(Role.MANAGER)
+    harvest = harvests.create_harvest(
+        {"stand_id": stand.id, "harvested_on": "15/10/2026", "area_ha": "4,0"}, actor=manager
+    )
+    batch = harvests.add_batch(
+        harvest, {"kind": "log", "volume_m3": "20", "notes": "xe 20C-123"}, actor=manager
+    )
+    lots = client.get("/ogcapi/collections/lots/items").get_json()["features"]
+    [found] = [f for f in lots if f["id"] == lot.code]
+    assert found["properties"]["seedlings"] == 4000 and found["geometry"]["type"] == "Point"
+    assert "seed_source" not in found["properties"]
+    inside = db.session.scalar(
+        text("SELECT ST_Contains(geom, ST_GeomFromGeoJSON(:g)) FROM admin_units WHERE id = :c"),
+        {"g": json.dumps(found["geometry"]), "c": gia_sang.id},
+    )
+    assert inside  # at the nursery's commune
+    one = client.get(f"/ogcapi/collections/batches/items/{batch.code}").get_json()
+    assert one["properties"]["volume_m3"] == 20 and one["geometry"]["type"] == "MultiPolygon"
+    assert "notes" not in one["properties"] and one["properties"]["tieu_khu"] == "123"
+    sign_in(client, Role.VIEWER)
+    staff = client.get(f"/ogcapi/collections/batches/items/{batch.code}").get_json()
+    assert staff["properties"]["notes"] == "xe 20C-123"
+    dated = client.get("/ogcapi/collections/batches/items?datetime=2026-10-01/2026-10-31")
+    assert [f["id"] for f in dated.get_json()["features"]] == [batch.code]

@@ -1,10 +1,19 @@
-"""Administration: accounts and API tokens, reference data, the demo inventory."""
+"""Administration: accounts and API tokens, reference data and the species list, the demo
+inventory."""
 
 from smarttrees.services.admin.accounts import change_account, invite, list_accounts
 from smarttrees.services.admin.audit import AuditQuery, audit_csv, audit_page
 from smarttrees.services.admin.demo import load_demo
 from smarttrees.services.admin.reference import analyze, invalid_polygon_count, load_reference
 from smarttrees.services.admin.sign_in import TooManyAttempts, end_sessions, sign_in
+from smarttrees.services.admin.species import (
+    SpeciesUses,
+    add_species,
+    edit_species,
+    get_species,
+    species_with_uses,
+)
+from smarttrees.services.admin.species_merge import merge_preview, merge_species
 from smarttrees.services.admin.users import (
     authenticate,
     create_user,
@@ -19,16 +28,20 @@ from smarttrees.services.admin.users import (
 
 __all__ = [
     "AuditQuery",
+    "SpeciesUses",
     "TooManyAttempts",
+    "add_species",
     "analyze",
     "audit_csv",
     "audit_page",
     "authenticate",
     "change_account",
     "create_user",
+    "edit_species",
     "end_sessions",
     "ensure_user",
     "find_user",
+    "get_species",
     "get_user",
     "invalid_polygon_count",
     "invite",
@@ -37,7 +50,10 @@ __all__ = [
     "list_tokens",
     "load_demo",
     "load_reference",
+    "merge_preview",
+    "merge_species",
     "revoke_token",
     "sign_in",
+    "species_with_uses",
     "user_for_token",
 ]

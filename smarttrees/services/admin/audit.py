@@ -16,6 +16,7 @@ from smarttrees.models import User
 from smarttrees.models.audit import AUDITED_TABLES, AuditLog
 
 PAGE = 100
+ACTIONS = ("create", "update", "delete", "merge")  # merge: a species merged into another
 CSV_HEADER = ("id", "at", "actor", "action", "entity", "entity_id", "before", "after")
 
 
@@ -23,7 +24,7 @@ CSV_HEADER = ("id", "at", "actor", "action", "entity", "entity_id", "before", "a
 class AuditQuery:
     entity: str | None = None  # a table of AUDITED_TABLES
     entity_id: str | None = None
-    action: str | None = None  # create | update | delete
+    action: str | None = None  # create | update | delete | merge
     actor_id: int | None = None
     since: date | None = None
     until: date | None = None  # inclusive
@@ -36,7 +37,7 @@ def _select(query: AuditQuery):
         stmt = stmt.where(AuditLog.entity == query.entity)
     if query.entity_id:
         stmt = stmt.where(AuditLog.entity_id == query.entity_id)
-    if query.action in ("create", "update", "delete"):
+    if query.action in ACTIONS:
         stmt = stmt.where(AuditLog.action == query.action)
     if query.actor_id:
         stmt = stmt.where(AuditLog.actor_id == query.actor_id)

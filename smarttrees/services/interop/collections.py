@@ -37,6 +37,7 @@ class Collection:
     queryables: dict[str, Queryable] = field(default_factory=dict)
     datetime: str | None = None  # the date the datetime parameter filters on
     joins: str = ""
+    geometry: str = "t.geom"  # an SQL expression in EPSG:4326 (a joined table's, for some)
 
 
 COLLECTIONS = {
@@ -101,6 +102,58 @@ COLLECTIONS = {
                     "population": "t.population"},
             queryables={"code": Queryable("t.code", "string", "Statistics code")},
             joins="",
+        ),
+        Collection(
+            id="lots",
+            title="Seedling lots",
+            description="Seedling lots with their stock, located at their nursery's commune.",
+            table="seedling_lots",
+            key="t.id",
+            feature_id="t.code",
+            public={
+                "code": "t.code", "species": "s.scientific_name", "species_vi": "s.vi_name",
+                "nursery": "n.name", "propagation": "t.propagation::text", "grade": "t.grade",
+                "sown_on": "t.sown_on::text", "seedlings": "t.quantity_on_hand",
+                "commune": "c.name",
+            },
+            staff={"seed_source": "t.seed_source", "certificate": "t.certificate_number",
+                   "holder": "t.holder"},
+            queryables={
+                "species_id": Queryable("t.species_id", "integer", "Species (id)"),
+                "nursery_id": Queryable("t.nursery_id", "integer", "Nursery (id)"),
+                "commune_code": Queryable("c.code", "string", "Commune (statistics code)"),
+            },
+            datetime="t.sown_on",
+            joins="JOIN nurseries n ON n.id = t.nursery_id "
+                  "LEFT JOIN species s ON s.id = t.species_id "
+                  "LEFT JOIN admin_units c ON c.id = n.commune_id",
+            geometry="ST_PointOnSurface(c.geom)",
+        ),
+        Collection(
+            id="batches",
+            title="Forest product batches",
+            description="Batches of logs, sawn wood, chips and firewood, drawn as the stand "
+                        "they were harvested from (none for a batch made by processing).",
+            table="product_batches",
+            key="t.id",
+            feature_id="t.code",
+            public={
+                "code": "t.code", "kind": "t.kind::text", "origin": "t.origin::text",
+                "species": "s.scientific_name", "species_vi": "s.vi_name",
+                "volume_m3": "t.volume_m3::float", "remaining_m3": "t.remaining_m3::float",
+                "mass_kg": "t.mass_kg::float", "harvested_on": "h.harvested_on::text",
+                "tieu_khu": "st.tieu_khu", "khoanh": "st.khoanh", "lo": "st.lo",
+            },
+            staff={"notes": "t.notes", "document": "h.document"},
+            queryables={
+                "species_id": Queryable("t.species_id", "integer", "Species (id)"),
+                "kind": Queryable("t.kind::text", "string", "Kind of product"),
+            },
+            datetime="h.harvested_on",
+            joins="LEFT JOIN species s ON s.id = t.species_id "
+                  "LEFT JOIN harvests h ON h.id = t.harvest_id "
+                  "LEFT JOIN stands st ON st.id = t.stand_id",
+            geometry="st.geom",
         ),
     )
 }  # fmt: skip

@@ -136,9 +136,9 @@ def _filters(found: Collection, args) -> dict[str, Any]:
     return chosen
 
 
-def _geometry(crs: str) -> str:
+def _geometry(found: Collection, crs: str) -> str:
     srid, lat_first = CRS[crs]
-    geom = "t.geom" if srid == 4326 else f"ST_Transform(t.geom, {srid})"
+    geom = found.geometry if srid == 4326 else f"ST_Transform({found.geometry}, {srid})"
     digits = 6 if srid == 4326 else 3  # 10 cm in degrees, a millimetre in metres
     return f"ST_AsGeoJSON({'ST_FlipCoordinates(' + geom + ')' if lat_first else geom}, {digits})"
 
@@ -152,7 +152,7 @@ def _conditions(found: Collection, query: ItemsQuery) -> tuple[list[str], dict]:
             x1, y1, x2, y2 = y1, x1, y2, x2
         params |= {"x1": x1, "y1": y1, "x2": x2, "y2": y2}
         box = f"ST_MakeEnvelope(:x1, :y1, :x2, :y2, {srid})"
-        where.append(f"ST_Intersects(t.geom, ST_Transform({box}, 4326))")
+        where.append(f"ST_Intersects({found.geometry}, ST_Transform({box}, 4326))")
     if query.dates and found.datetime:
         start, end = query.dates
         if start:
@@ -171,7 +171,7 @@ def _select(found: Collection, crs: str, staff: bool) -> str:
     shown = found.public | (found.staff if staff else {})
     props = ", ".join(f"'{name}', {expr}" for name, expr in shown.items())
     return (
-        f"SELECT {found.key} AS key, {found.feature_id} AS fid, {_geometry(crs)} AS geom, "
+        f"SELECT {found.key} AS key, {found.feature_id} AS fid, {_geometry(found, crs)} AS geom, "
         f"json_build_object({props}) AS props FROM {found.table} t {found.joins}"
     )
 
@@ -213,7 +213,10 @@ def item(found: Collection, feature_id: str, *, crs: str, staff: bool) -> dict:
 
 
 def extent(found: Collection) -> list[float] | None:
-    """The collection's bounding box in CRS84, from PostGIS's statistics (no table scan)."""
+    """The collection's bounding box in CRS84, from PostGIS's statistics (no table scan);
+    none for a collection drawn from another table's shapes."""
+    if found.geometry != "t.geom":
+        return None
     try:
         box = db.session.execute(
             text("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
