@@ -48,6 +48,7 @@ FIELDS = {
     "harvested_on": _l("Harvested on"),
     "height_m": _l("Height (m)"),
     "holder": _l("Holder"),
+    "import_batches": _l("Imports"),
     "inspected_at": _l("Time of the inspection"),
     "khoanh": _l("Khoảnh"),
     "kind": _l("Kind"),
@@ -66,6 +67,7 @@ FIELDS = {
     "pieces": _l("Pieces"),
     "planted_on": _l("Planted on"),
     "planting_year": _l("Planting year"),
+    "product_batches": _l("Product batches"),
     "population": _l("Population"),
     "propagation": _l("Propagation"),
     "quantity": _l("Quantity"),
@@ -73,8 +75,10 @@ FIELDS = {
     "remaining_m3": _l("Remaining (m³)"),
     "revoked_at": _l("Revoked"),
     "role": _l("Role"),
+    "saved_mappings": _l("Saved mappings"),
     "scientific_name": _l("Scientific name"),
     "seed_source": _l("Seed source"),
+    "seedling_lots": _l("Seedling lots"),
     "seedlings": _l("Seedlings held"),
     "shipped_on": _l("Shipped on"),
     "source": _l("Source"),
@@ -82,16 +86,19 @@ FIELDS = {
     "species_id": _l("Species"),
     "species_vi": _l("Vietnamese name"),
     "stand_id": _l("Stand"),
+    "stands": _l("Stands"),
     "status": _l("Status"),
     "tieu_khu": _l("Tiểu khu"),
+    "trees": _l("Trees"),
     "vehicle": _l("Vehicle"),
     "vi_name": _l("Vietnamese name"),
     "volume_m3": _l("Volume (m³)"),
     "wood_density": _l("Wood density (g/cm³)"),
+    "wood_density_basis": _l("Wood density from"),
 }
 
 # Columns whose values are the app's own words (an enum), shown translated.
 WORDS = {
     "category", "condition", "forest_function", "kind", "level", "origin", "propagation",
-    "role", "status",
+    "role", "status", "wood_density_basis",
 }  # fmt: skip
