@@ -54,6 +54,7 @@ def label_pdf(selection: labels.Selection, *, default_layout: str, filename: str
         buffer,
         base_url=base,
         note=gettext("QR codes lead to %(url)s", url="{url}"),
+        title=gettext("SmartTrees labels"),
         layout=options.layout,
         fonts=label_fonts(config),
         code128=options.code128,

@@ -137,6 +137,7 @@ def write_labels(
     limit: int = 20_000,
     margins: tuple[float, float] | None = None,
     note: str = "",
+    title: str = "SmartTrees labels",
 ) -> int:
     """Render the selection's labels into `out`; refuses an empty or oversized selection.
     `note` (with "{url}" where the codes' address goes) is said on each page and in the PDF's
@@ -162,7 +163,9 @@ def write_labels(
     if margins is not None:  # left, top in mm: what a given printer needs
         sheet = replace(sheet, margin_left=margins[0], margin_top=margins[1])
     note = note.replace("{url}", f"{base_url}/{path}/…")
-    return render_sheet(labels, out, layout=sheet, fonts=fonts, code128=code128, note=note)
+    return render_sheet(
+        labels, out, layout=sheet, fonts=fonts, code128=code128, note=note, title=title
+    )
 
 
 def print_reserved_codes(
