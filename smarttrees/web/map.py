@@ -46,6 +46,7 @@ MAP_STRINGS = (
     "Communes coloured by",
     "Poor or dead (%)",
     "Print labels of this view",
+    "These trees as a GeoPackage",
     "Legend",
     "urban",
     "scattered",
@@ -131,6 +132,9 @@ def _config() -> dict:
         "nav": _navigation(),
         "print_labels": url_for("pages.tree_labels")
         if current_user.is_authenticated and current_user.can(Role.FIELD)
+        else None,
+        "export_trees": url_for("pages.tree_export", fmt="gpkg")
+        if current_user.is_authenticated
         else None,
         "basemap": basemap_info(),
         "species": [[s.id, s.label] for s in inventory.list_species()],

@@ -293,6 +293,7 @@ var SmartTreesMap = (function () {
       Object.keys(MEASURES).map(function (key) { return option(key, t(MEASURE_LABELS[key]), state.measure); }).join("") + "</select>" +
       '<button type="button" id="st-reset">' + escapeHtml(t("Reset filters")) + "</button>" +
       (config.print_labels ? ' <button type="button" id="st-print">' + escapeHtml(t("Print labels of this view")) + "</button>" : "") +
+      (config.export_trees ? ' <button type="button" id="st-export">' + escapeHtml(t("These trees as a GeoPackage")) + "</button>" : "") +
       (state.batch ? '<div class="st-note" id="st-batch">' + escapeHtml(t("Only the trees of import") + " #" + state.batch) +
         ' <button type="button" class="link" id="st-batch-off">' + escapeHtml(t("Show every tree")) + "</button></div>" : "") +
       '<div class="st-legend" id="st-legend"></div>' +
@@ -318,17 +319,20 @@ var SmartTreesMap = (function () {
     var batchOff = panel.querySelector("#st-batch-off");
     if (batchOff) batchOff.addEventListener("click", function () { state.batch = ""; panel.querySelector("#st-batch").remove(); refreshTrees(); });
     var print = panel.querySelector("#st-print");
-    if (print) print.addEventListener("click", function () { window.open(printUrl(), "_blank"); });
+    if (print) print.addEventListener("click", function () { window.open(viewUrl(config.print_labels), "_blank"); });
+    var exported = panel.querySelector("#st-export");
+    if (exported) exported.addEventListener("click", function () { window.location.href = viewUrl(config.export_trees); });
     return panel;
   }
 
-  // The trees in view with the map's filters, as a sheet of labels (the tree list's endpoint).
-  function printUrl() {
+  // The trees in view with the map's filters: a sheet of labels, or a file (the tree list's
+  // endpoints, which take the same filters and the view as a box).
+  function viewUrl(base) {
     var b = map.getBounds(), params = new URLSearchParams();
     params.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(6); }).join(","));
     var names = { category: "category", condition: "condition", species: "species_id", commune: "commune_id", year: "year", batch: "batch" };
     Object.keys(names).forEach(function (name) { if (state[name]) params.set(names[name], state[name]); });
-    return config.print_labels + "?" + params.toString();
+    return base + "?" + params.toString();
   }
 
   function renderLegend() {

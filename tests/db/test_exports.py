@@ -262,3 +262,30 @@ def test_old_files_are_removed_and_their_page_says_so(client, runner, export_dir
     assert not (export_dir / export_id / export.filename).exists()
     assert client.get("/api/v1" + page).get_json()["status"] == "expired"
     assert client.get(page + "/file").status_code == 404
+
+
+def test_the_map_s_view_and_an_import_s_trees_export_alone(client, runner, tmp_path):
+    """The map's "these trees as a GeoPackage" sends its view as a box, an import's page its
+    batch: each file holds those trees and no other."""
+    sign_in(client, Role.VIEWER)
+    here = make_tree(lon=105.8400, lat=21.5930)
+    make_tree(lon=105.9000, lat=21.6500)  # outside the view
+    view = "105.835000,21.590000,105.845000,21.596000"
+    answer = client.get(f"/trees/export.gpkg?bbox={view}")
+    assert answer.status_code == 200
+    assert _codes(answer.data) == [here.code]
+    survey = tmp_path / "khao_sat.csv"
+    survey.write_text("id,longitude,latitude\nA,105.81,21.59\nB,105.83,21.60\n")
+    assert runner.invoke(args=["trees", "import", str(survey), "--commit"]).exit_code == 0
+    batch = db.session.scalar(select(Tree.import_batch_id).where(Tree.external_id == "A"))
+    page = client.get(f"/imports/{batch}")
+    assert page.status_code == 403  # a viewer does not see imports; the link is the manager's
+    answer = client.get(f"/trees/export.gpkg?batch={batch}")
+    codes = _codes(answer.data)
+    assert len(codes) == 2 and here.code not in codes
+
+
+def _codes(gpkg: bytes) -> list[str]:
+    """The trees' codes a GeoPackage holds, as GDAL reads them."""
+    meta, _, _, columns = raw.read(io.BytesIO(gpkg), read_geometry=False)
+    return list(columns[list(meta["fields"]).index("code")])
