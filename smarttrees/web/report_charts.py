@@ -33,6 +33,29 @@ def _label(row: dict, figure: str) -> str:
     return str(row["key"])
 
 
+def stacked(figures: dict, args: dict[str, str]) -> dict:
+    """Trees by category, stacked by condition: each bar links to its category's trees."""
+    rows = figures["condition_by_category"]
+    words = [row["key"] for row in rows]
+    conditions = [c for c in CONDITIONS if any(c in row["conditions"] for row in rows)]
+    return {
+        "id": "stacked", "title": str(_l("Condition of the trees by category")), "kind": "stacked",
+        "labels": [gettext(word) for word in words],
+        "values": [sum(row["conditions"].values()) for row in rows],
+        "texts": [number(sum(row["conditions"].values())) for row in rows],
+        "links": [url_for("pages.tree_list", **(args | {"category": w})) for w in words],
+        "stacks": [
+            {"label": gettext(c) if c else "—", "key": c,
+             "values": [row["conditions"].get(c, 0) for row in rows]}
+            for c in conditions
+        ],
+        "survival": None,
+    }  # fmt: skip
+
+
+CONDITIONS = ("good", "fair", "poor", "dead", "removed", None)
+
+
 def charts(figures: dict, args: dict[str, str]) -> list[dict]:
     """Each chart's title, kind, labels, values (with their text) and links."""
     out = []
@@ -50,6 +73,7 @@ def charts(figures: dict, args: dict[str, str]) -> list[dict]:
             ],
             "survival": [row["survival"] for row in rows] if figure == "planting_years" else None,
         })  # fmt: skip
+    out.insert(2, stacked(figures, args))
     return out
 
 

@@ -20,6 +20,13 @@
       backgroundColor: chart.kind === "line" ? "rgba(31,111,63,0.15)" : COLOURS[0], borderColor: COLOURS[0],
       fill: chart.kind === "line", tension: 0.2, yAxisID: "y"
     }];
+    if (chart.stacks) {  // one dataset per condition, stacked in each category's bar
+      var shades = { good: "#1b9e77", fair: "#e6ab02", poor: "#d95f02", dead: "#7a0177", removed: "#666666" };
+      datasets = chart.stacks.map(function (stack, index) {
+        return { type: "bar", label: stack.label, data: stack.values, stack: "all",
+          backgroundColor: shades[stack.key] || COLOURS[index % COLOURS.length], yAxisID: "y" };
+      });
+    }
     if (chart.survival) {
       datasets.push({ type: "line", label: "%", data: chart.survival, borderColor: COLOURS[1],
         backgroundColor: COLOURS[1], yAxisID: "share", pointRadius: 2 });
@@ -27,12 +34,13 @@
     // Counts of trees have no fractions; areas in hectares do.
     var ticks = { callback: format, precision: chart.id === "stands" || chart.id === "ages" ? undefined : 0 };
     var scales = horizontal ? { x: { beginAtZero: true, ticks: ticks } } : { y: { beginAtZero: true, ticks: ticks } };
+    if (chart.stacks) { scales.y.stacked = true; scales.x = { stacked: true }; }
     if (chart.survival) scales.share = { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false } };
     new window.Chart(canvas, {
       data: { labels: chart.labels, datasets: datasets },
       options: {
         indexAxis: horizontal ? "y" : "x", maintainAspectRatio: false, animation: false,
-        plugins: { legend: { display: !!chart.survival }, tooltip: { callbacks: {
+        plugins: { legend: { display: !!(chart.survival || chart.stacks) }, tooltip: { callbacks: {
           label: function (item) { return item.dataset.label === "%" ? format(item.raw) + " %" : format(item.raw); } } } },
         scales: scales,
         onClick: function (event, elements) {

@@ -148,6 +148,8 @@ def test_the_dashboard_s_figures_follow_the_filter():
     gia_sang = commune_named("Gia Sàng").id
     everything = reports.dashboard(reports.ReportFilter())
     assert sum(row["trees"] for row in everything["categories"]) == 3
+    stacked = {row["key"]: row["conditions"] for row in everything["condition_by_category"]}
+    assert stacked == {"urban": {"good": 2}, "scattered": {"good": 1}}
     assert {row["label"] for row in everything["communes"]} == {"Gia Sàng", "Bắc Kạn"}
     one = reports.dashboard(reports.ReportFilter(commune_id=gia_sang, category=TreeCategory.URBAN))
     assert [(row["key"], row["trees"]) for row in one["categories"]] == [("urban", 1)]

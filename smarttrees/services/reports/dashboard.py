@@ -14,6 +14,7 @@ def dashboard(report: ReportFilter) -> dict:
         else carbon.carbon_summary(report),
         "categories": figures.counts(tallied["category"]),
         "conditions": figures.by_condition(tallied["condition"]),
+        "condition_by_category": figures.condition_by_category(tallied["category_condition"]),
         "species": figures.by_species(tallied["species"], known["species"]),
         "communes": communes,
         "worst_communes": figures.worst_communes(communes),

@@ -24,7 +24,8 @@ DIMENSIONS = {
 }
 # Every tally figure in one pass over the tallies (a pass costs the same for one figure or all).
 SETS_SQL = f"""
-SELECT CASE {" ".join(f"WHEN grouping({c}) = 0 THEN '{d}'" for d, c in DIMENSIONS.items())}
+SELECT CASE WHEN grouping(t.category, t.condition) = 0 THEN 'category_condition'
+            {" ".join(f"WHEN grouping({c}) = 0 THEN '{d}'" for d, c in DIMENSIONS.items())}
             ELSE 'total' END AS dimension,
        t.category::text AS category, t.condition::text AS condition, t.species_id,
        t.commune_id, extract(year FROM t.planted_month)::int AS year,
@@ -32,7 +33,8 @@ SELECT CASE {" ".join(f"WHEN grouping({c}) = 0 THEN '{d}'" for d, c in DIMENSION
        coalesce(sum(t.trees) FILTER (WHERE t.condition IN ('poor', 'dead')), 0) AS poor_or_dead,
        coalesce(sum(t.inspected), 0) AS inspected
   FROM tree_tallies AS t WHERE true {{where}}
- GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in DIMENSIONS.values())}, ())"""
+ GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in DIMENSIONS.values())},
+                         (t.category, t.condition), ())"""
 NAMES_SQL = """
 SELECT 'commune' AS kind, id, name, code, area_ha::float AS area_ha, NULL AS basis
   FROM admin_units
@@ -46,10 +48,12 @@ def tally_figures(report: ReportFilter) -> dict[str, list[dict]]:
     the sums of carbon.SUMS, its poor or dead trees and its inspected trees."""
     where, params = report.where("t.")
     db.session.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves here
-    out: dict[str, list[dict]] = {name: [] for name in (*DIMENSIONS, "total")}
+    out: dict[str, list[dict]] = {name: [] for name in (*DIMENSIONS, "category_condition", "total")}
     for row in db.session.execute(text(SETS_SQL.format(where=where)), params).mappings():
         dimension = row["dimension"]
         key = row[KEYS[dimension]] if dimension in KEYS else None
+        if dimension == "category_condition":
+            key = (row["category"], row["condition"])
         figures = {k: row[k] for k in FIGURES}
         figures["living"] = int(row["all_trees"]) - int(row["not_living"])
         out[dimension].append({"key": key, **figures})
@@ -87,6 +91,16 @@ def counts(rows: list[dict]) -> list[dict]:
 def by_condition(rows: list[dict]) -> list[dict]:
     ordered = sorted(rows, key=lambda r: CONDITIONS.index(r["key"]))
     return [{"key": r["key"], "trees": int(r["all_trees"])} for r in ordered]
+
+
+def condition_by_category(rows: list[dict]) -> list[dict]:
+    """For each category, its trees by condition (a stacked chart)."""
+    categories: dict[str, dict] = {}
+    for row in rows:
+        category, condition = row["key"]
+        counts = categories.setdefault(category, {"key": category, "conditions": {}})
+        counts["conditions"][condition] = int(row["all_trees"])
+    return sorted(categories.values(), key=lambda c: -sum(c["conditions"].values()))
 
 
 def by_species(rows: list[dict], known: dict) -> list[dict]:
