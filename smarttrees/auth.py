@@ -1,14 +1,20 @@
-"""Sign-in: sessions for browsers (Flask-Login), bearer tokens for other clients, roles."""
+"""Sign-in: sessions for browsers (Flask-Login), bearer tokens for other clients, roles; a
+session signed in with a temporary password reaches only the page that replaces it."""
 
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, Request, abort, current_app, request
+from flask import Flask, Request, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
+from smarttrees.errors import Forbidden
 from smarttrees.extensions import login
 from smarttrees.models import Role
 from smarttrees.services import admin
+
+# What a session with a temporary password may still reach: the page that replaces it, signing
+# out, and the files those pages load.
+OPEN_BEFORE_PASSWORD = {"pages.password", "pages.logout", "static", "vendor.asset"}
 
 
 def init_login(app: Flask) -> None:
@@ -16,6 +22,7 @@ def init_login(app: Flask) -> None:
     login.login_message = None
     login.user_loader(_user_of_session)
     login.request_loader(_user_from_bearer)
+    app.before_request(_own_password_first)
 
 
 def _user_of_session(session_id: str):
@@ -31,8 +38,22 @@ def _user_of_session(session_id: str):
 def _user_from_bearer(request: Request):
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        return admin.user_for_token(header.removeprefix("Bearer ").strip())
+        user = admin.user_for_token(header.removeprefix("Bearer ").strip())
+        g.signed_in_by_token = user is not None
+        return user
     return None
+
+
+def _own_password_first():
+    """Send a session whose user holds a temporary password to the page that replaces it (the
+    API answers 403); a bearer token's client goes on (tokens are issued by hand, to devices)."""
+    if request.endpoint in OPEN_BEFORE_PASSWORD or not current_user.is_authenticated:
+        return None
+    if g.get("signed_in_by_token") or not current_user.must_change_password:
+        return None
+    if request.blueprint in ("api", "tiles", "ogc"):
+        raise Forbidden("Choose your own password first.", code="password_change_required")
+    return redirect(url_for("pages.password"))
 
 
 def public_or_viewer(view: Callable) -> Callable:

@@ -20,7 +20,7 @@ from smarttrees.models.species import Species
 from smarttrees.models.stand import ForestFunction, Stand
 from smarttrees.models.tally import CommuneTally, LayerVersion, TileVersion, TreeCell, TreeTally
 from smarttrees.models.tree import Condition, Inspection, Tree, TreeCategory
-from smarttrees.models.user import ApiToken, LoginAttempt, Role, User
+from smarttrees.models.user import ApiToken, LoginAttempt, RecoveryCode, Role, User
 
 __all__ = [
     "AdminLevel",
@@ -46,6 +46,7 @@ __all__ = [
     "ProductBatch",
     "ProductKind",
     "Propagation",
+    "RecoveryCode",
     "ReplacedStand",
     "ReplacedTree",
     "ReplacedTreeStand",

@@ -31,7 +31,16 @@ AUDITED_TABLES = {
     "admin_units",
 }
 # Columns whose values stay out of the log.
-UNLOGGED = {"geom", "password_hash", "token_hash", "created_at", "updated_at", "last_used_at"}
+UNLOGGED = {
+    "geom",
+    "password_hash",
+    "token_hash",
+    "totp_secret",
+    "totp_last_step",
+    "created_at",
+    "updated_at",
+    "last_used_at",
+}
 
 
 class AuditLog(db.Model):

@@ -1,4 +1,4 @@
-"""Users, their roles and API tokens."""
+"""Users, their roles, API tokens and the second step of signing in."""
 
 import enum
 from datetime import datetime
@@ -43,6 +43,15 @@ class User(db.Model):
     # Raised when the user signs out (or is disabled): every session and "remember me" cookie
     # issued before names an older version and is refused.
     session_version: Mapped[int] = mapped_column(server_default="1", default=1)
+    # A temporary password (an admin's invite or reset) must be replaced at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, server_default="false", default=False
+    )
+    # Two-step sign-in (TOTP, RFC 6238): the shared secret, when it was turned on (logged, so the
+    # audit shows it turned off), and the time step of the last code accepted (never twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     # What the sign-in layer (Flask-Login) asks of a user, without the model importing it.
     @property
@@ -63,6 +72,11 @@ class User(db.Model):
     def can(self, needed: Role) -> bool:
         return self.active and self.role.allows(needed)
 
+    @property
+    def two_step(self) -> bool:
+        """Signing in asks for a code after the password."""
+        return self.totp_secret is not None
+
 
 class ApiToken(db.Model):
     """A bearer token for non-browser clients; only its SHA-256 is stored."""
@@ -81,9 +95,21 @@ class ApiToken(db.Model):
     user = relationship("User")
 
 
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for a two-step sign-in code when the phone is lost; only
+    its SHA-256 is stored (80 random bits: no guessing back from the digest)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class LoginAttempt(db.Model):
-    """A sign-in tried with a password, kept to slow down guessing: too many failures lock the
-    account, or the address they come from, for a while."""
+    """A sign-in tried with a password or a two-step code, kept to slow down guessing: too many
+    failures lock the account, or the address they come from, for a while."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (

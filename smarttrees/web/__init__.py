@@ -33,6 +33,7 @@ def _template_globals() -> dict:
 def register(app: Flask) -> None:
     from smarttrees.web import (  # noqa: F401
         account,
+        account_settings,
         admin,
         assets,
         custody,

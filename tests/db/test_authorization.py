@@ -16,6 +16,11 @@ V, N, F, M = Role.VIEWER, Role.NURSERY, Role.FIELD, Role.MANAGER
 ROUTES = {
     "pages.home": ("GET", "/", V),
     "pages.login": ("GET", "/login", PUBLIC),
+    "pages.login_code": ("GET", "/login/code", PUBLIC),
+    "pages.account": ("GET", "/account", SIGNED_IN),
+    "pages.password": ("GET", "/account/password", SIGNED_IN),
+    "pages.two_step": ("GET", "/account/two-step", SIGNED_IN),
+    "pages.two_step_off": ("POST", "/account/two-step/off", SIGNED_IN),
     "pages.tokens": ("GET", "/account/tokens", SIGNED_IN),
     "pages.token_revoke": ("POST", "/account/tokens/999999/revoke", SIGNED_IN),
     "pages.province": ("GET", "/map", MAP),

@@ -4,8 +4,15 @@ inventory."""
 from smarttrees.services.admin.accounts import change_account, invite, list_accounts
 from smarttrees.services.admin.audit import AuditQuery, audit_csv, audit_page
 from smarttrees.services.admin.demo import load_demo
+from smarttrees.services.admin.passwords import change_password
 from smarttrees.services.admin.reference import analyze, invalid_polygon_count, load_reference
-from smarttrees.services.admin.sign_in import TooManyAttempts, end_sessions, sign_in
+from smarttrees.services.admin.sign_in import (
+    SECOND_STEP,
+    TooManyAttempts,
+    end_sessions,
+    sign_in,
+    sign_in_code,
+)
 from smarttrees.services.admin.species import (
     SpeciesUses,
     add_species,
@@ -14,6 +21,13 @@ from smarttrees.services.admin.species import (
     species_with_uses,
 )
 from smarttrees.services.admin.species_merge import merge_preview, merge_species
+from smarttrees.services.admin.two_step import (
+    new_two_step_secret,
+    recovery_codes_left,
+    turn_off_two_step,
+    turn_on_two_step,
+    two_step_uri,
+)
 from smarttrees.services.admin.users import (
     authenticate,
     create_user,
@@ -27,6 +41,7 @@ from smarttrees.services.admin.users import (
 )
 
 __all__ = [
+    "SECOND_STEP",
     "AuditQuery",
     "SpeciesUses",
     "TooManyAttempts",
@@ -36,6 +51,7 @@ __all__ = [
     "audit_page",
     "authenticate",
     "change_account",
+    "change_password",
     "create_user",
     "edit_species",
     "end_sessions",
@@ -52,8 +68,14 @@ __all__ = [
     "load_reference",
     "merge_preview",
     "merge_species",
+    "new_two_step_secret",
+    "recovery_codes_left",
     "revoke_token",
     "sign_in",
+    "sign_in_code",
     "species_with_uses",
+    "turn_off_two_step",
+    "turn_on_two_step",
+    "two_step_uri",
     "user_for_token",
 ]

@@ -1,19 +1,27 @@
 """What an admin does to accounts: invite (a temporary password shown once: a closed network
-has no mail), change a role, disable (every session and token of the user stops at once) or
-enable again, reset a password. Each change is in the audit log under the admin's name."""
+has no mail; the newcomer must replace it at the first sign-in), change a role, disable (every
+session and token of the user stops at once) or enable again, reset a password (temporary too),
+remove a user's two-step sign-in (a lost phone and no recovery code left). Each change is in
+the audit log under the admin's name."""
 
 import secrets
 
 from smarttrees.errors import Conflict, NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.models import ApiToken, Nursery, Role, User
+from smarttrees.services.admin.password_policy import weakness
 from smarttrees.services.admin.sign_in import invalidate_sessions
-from smarttrees.services.admin.users import create_user, hash_password
+from smarttrees.services.admin.two_step import clear_two_step
+from smarttrees.services.admin.users import create_user, set_password
 from smarttrees.services.saving import commit_changes
 
 
 def temporary_password() -> str:
-    return secrets.token_urlsafe(9)  # 12 characters
+    """12 random characters, within the policy like any other password."""
+    while True:
+        password = secrets.token_urlsafe(9)
+        if weakness(password, email="", name=None) is None:
+            return password
 
 
 def list_accounts() -> list[User]:
@@ -30,7 +38,7 @@ def invite(
         nursery_id = _nursery(nursery)
     password = temporary_password()
     db.session.info["actor_id"] = by.id  # the audit log names the admin who invited
-    user = create_user(email=email, name=name, password=password, role=chosen)
+    user = create_user(email=email, name=name, password=password, role=chosen, temporary=True)
     if nursery_id:
         user.nursery_id = nursery_id
         commit_changes(actor=by)
@@ -46,6 +54,9 @@ def change_account(
         raise NotFound("No such account.", details={"user": user_id})
     if user.id == by.id and action in ("disable", "role"):
         raise Conflict("An admin cannot disable or demote themselves; ask another admin.")
+    # The audit log names the admin for rows flushed before the commit too (the statements
+    # below on tokens and recovery codes flush the user's row first).
+    db.session.info["actor_id"] = by.id
     password = None
     if action == "role":
         user.role = _role(role)
@@ -62,8 +73,10 @@ def change_account(
         user.active = True
     elif action == "reset":
         password = temporary_password()
-        user.password_hash = hash_password(password)
+        set_password(user, password, field="password", temporary=True)
         invalidate_sessions(user)
+    elif action == "two_step_off":
+        clear_two_step(user)
     else:
         raise ValidationFailed("Some fields are not valid.", details={"action": "Unknown action."})
     commit_changes(actor=by)

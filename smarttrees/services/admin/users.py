@@ -1,4 +1,4 @@
-"""Accounts: creation, password checks (argon2) and API tokens."""
+"""Accounts: creation, passwords (argon2, the policy of password_policy) and API tokens."""
 
 import hashlib
 import secrets
@@ -11,20 +11,29 @@ from sqlalchemy import func, select
 from smarttrees.errors import Conflict, NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.models import ApiToken, Role, User
+from smarttrees.services.admin.password_policy import check_password, weakness
 from smarttrees.vietnamese import nfc
 
 _hasher = PasswordHasher()
-MIN_PASSWORD_LENGTH = 8
 
 
-def create_user(*, email: str, name: str, password: str, role: Role, locale: str = "vi") -> User:
-    """Create an account; the email is its unique login."""
+def create_user(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    locale: str = "vi",
+    temporary: bool = False,
+) -> User:
+    """Create an account; the email is its unique login. A temporary password (an admin's
+    invite) must be replaced at the first sign-in."""
     email = (email or "").strip().lower()
     errors = {}
     if "@" not in email:
         errors["email"] = "Enter a valid email address."
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = "The password must have at least 8 characters."
+    if problem := weakness(password, email=email, name=name):
+        errors["password"] = problem
     if errors:
         raise ValidationFailed("Some fields are not valid.", details=errors)
     if db.session.scalar(select(User).where(User.email == email)):
@@ -34,9 +43,18 @@ def create_user(*, email: str, name: str, password: str, role: Role, locale: str
         )
     user = User(email=email, name=nfc(name) or email, role=role, locale=locale)
     user.password_hash = hash_password(password)
+    user.must_change_password = temporary
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def set_password(user: User, password: str, *, field: str, temporary: bool = False) -> None:
+    """Give a user a new password through the policy (not committed); a temporary one (an
+    admin's reset) must be replaced at the next sign-in."""
+    check_password(password, email=user.email, name=user.name, field=field)
+    user.password_hash = hash_password(password)
+    user.must_change_password = temporary
 
 
 def hash_password(password: str) -> str:
