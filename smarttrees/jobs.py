@@ -103,3 +103,22 @@ def refresh_growth(timestamp: int | None = None) -> None:
     from smarttrees.services import reports
 
     reports.refresh_growth()
+
+
+def recover_stalled_jobs() -> list[dict]:
+    """Jobs left 'doing' by a worker that died run again; an import that died too often ends
+    failed with the reason (the worker does this when it starts and every minute)."""
+    from smarttrees.services import imports, queue
+
+    recovered = queue.recover_stalled()
+    for job in recovered:
+        if job["failed"] and job["task"] in ("check_import", "commit_import", "undo_import"):
+            imports.interrupted(job["args"]["batch_id"])
+    return recovered
+
+
+@tasks.periodic(cron="* * * * *")
+@tasks.task(name="recover_stalled_jobs", queue="maintenance")
+@in_app_context
+def recover_stalled_jobs_each_minute(timestamp: int | None = None) -> None:
+    recover_stalled_jobs()

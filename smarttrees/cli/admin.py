@@ -111,6 +111,9 @@ def jobs_worker(once: bool) -> None:
     from smarttrees import jobs
 
     jobs.use_app(current_app._get_current_object())
+    for job in jobs.recover_stalled_jobs():  # left by a worker that died
+        state = "failed" if job["failed"] else "queued again"
+        click.echo(f"{job['task']} {json.dumps(job['args'])}: its worker died; {state}")
     queue = jobs.queue_app(current_app.config["DATABASE_URL"])
     with queue.open():
         queue.run_worker(wait=not once, install_signal_handlers=not once)

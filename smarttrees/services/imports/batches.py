@@ -205,6 +205,28 @@ def _failed(batch_id: int, message: str, error: dict) -> None:
     db.session.commit()
 
 
+UNDO_INTERRUPTED = (
+    "The undo was interrupted several times (the job worker stopped): nothing was undone. "
+    "Undo it again."
+)
+
+
+def interrupted(batch_id: int) -> None:
+    """An import whose job worker died again and again: failed, with what to do (its check or
+    write was one transaction, so nothing of it was written)."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is not None and batch.status == ImportStatus.UNDOING:  # still written: it stays so
+        batch.status, batch.failure = ImportStatus.DONE, UNDO_INTERRUPTED
+        db.session.commit()
+    elif batch is not None and batch.status != ImportStatus.DONE:
+        _failed(
+            batch_id,
+            "The job worker stopped in the middle of this import several times (killed, or "
+            "the server restarted): nothing was written. Check the file again or discard it.",
+            {"code": "interrupted", "details": {}},
+        )
+
+
 def row_errors(
     batch_id: int, *, severity: str | None = None, rows: int | None = None, after: int = 0
 ) -> list[ImportRowError]:
