@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
     from smarttrees.api import (  # noqa: F401  (routes on bp and tiles.bp)
         basemap,
         catalog,
+        changes,
         custody,
         exports,
         field,

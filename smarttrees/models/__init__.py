@@ -2,6 +2,7 @@
 
 from smarttrees.models.audit import AuditLog
 from smarttrees.models.baseline import ForestBaseline
+from smarttrees.models.change import Change
 from smarttrees.models.harvest import Harvest, Shipment, ShipmentItem
 from smarttrees.models.import_batch import (
     ImportBatch,
@@ -28,6 +29,7 @@ __all__ = [
     "ApiToken",
     "AuditLog",
     "BatchOrigin",
+    "Change",
     "CommuneTally",
     "Condition",
     "ForestBaseline",

@@ -84,6 +84,7 @@ ROUTES = {
     "pages.import_undo": ("POST", "/imports/999999/undo", M),
     "api.list_species": ("GET", "/api/v1/species", V),
     "api.list_communes": ("GET", "/api/v1/communes", V),
+    "api.change_feed": ("GET", "/api/v1/changes", V),
     "api.carbon_report": ("GET", "/api/v1/reports/carbon", V),
     "api.dashboard_figures": ("GET", "/api/v1/reports/dashboard", V),
     "api.get_commune": ("GET", "/api/v1/communes/19654", V),
