@@ -29,7 +29,7 @@ DOOR = settings(
     max_examples=100,
     deadline=None,
     derandomize=True,  # the same examples on every run: a red suite means a changed answer
-    database=None,  # no .hypothesis/ in the checkout
+    database=None,  # no example database kept between runs
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 

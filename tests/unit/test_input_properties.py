@@ -35,7 +35,7 @@ from smarttrees.services.interop.collections import COLLECTIONS
 from smarttrees.services.interop.features import ParameterInvalid, parse_items
 from smarttrees.vietnamese import fold, nfc
 
-# The same examples on every run (a red suite means a changed answer); no .hypothesis/ written.
+# The same examples on every run (a red suite means a changed answer), no example database.
 FAST = settings(max_examples=200, deadline=None, derandomize=True, database=None)
 ROOT = Path(__file__).resolve().parents[2]
 
