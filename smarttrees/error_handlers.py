@@ -6,6 +6,7 @@ API errors always look like {"error": {"code": ..., "message": ..., "details": .
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from smarttrees.errors import DomainError
@@ -21,6 +22,7 @@ HTTP_CODES = {
     413: "too_large",
     422: "validation_failed",
     429: "too_many_requests",
+    503: "database_away",
     500: "server_error",
 }
 
@@ -96,6 +98,20 @@ def _http_error(error: HTTPException):
     )
 
 
+DATABASE_AWAY = "The database is not answering (it may be restarting); try again in a moment."
+
+
+def _database_away(error: OperationalError):
+    """The database went away mid-request (a restart, a lost connection): the transaction is
+    rolled back, so nothing was half-saved; the client may simply try again."""
+    from smarttrees.extensions import db
+
+    db.session.rollback()
+    current_app.logger.warning("database away: %s", error.orig)
+    return error_response(status=503, code="database_away", message=gettext(DATABASE_AWAY))
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_away)

@@ -50,3 +50,10 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class StorageFull(DomainError):
+    """The server could not write a file (its disk is full, or the folder is not writable)."""
+
+    status = 507
+    code = "storage_full"

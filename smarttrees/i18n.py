@@ -6,6 +6,7 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal
 from flask_login import current_user
 from jinja2 import Undefined
+from sqlalchemy.exc import SQLAlchemyError
 
 babel = Babel()
 
@@ -21,9 +22,11 @@ def select_locale() -> str:
         session["lang"] = chosen
     if session.get("lang") in languages:
         return session["lang"]
-    if current_user and getattr(current_user, "locale", None) in languages:
-        return current_user.locale
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    try:
+        own = getattr(current_user, "locale", None) if current_user else None
+    except SQLAlchemyError:  # the database went away mid-request: answer all the same
+        own = None
+    return own if own in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def day_first(value: date | datetime | None) -> str:

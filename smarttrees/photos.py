@@ -3,6 +3,8 @@
 Pure: takes a stream and a directory, touches neither Flask nor the database.
 """
 
+import io
+import os
 import uuid
 from datetime import date
 from pathlib import Path
@@ -19,6 +21,10 @@ class NotAPhoto(ValueError):
     """The upload is not an image the server can read."""
 
 
+class PhotoNotStored(OSError):
+    """The photo could not be written whole (a full disk): nothing of it is left."""
+
+
 def store_photo(stream: BinaryIO, directory: Path) -> str:
     """Save an upright, resized JPEG under directory/yyyy/mm/; return its relative path."""
     try:
@@ -31,9 +37,25 @@ def store_photo(stream: BinaryIO, directory: Path) -> str:
         raise NotAPhoto(str(error)) from error
     upright = upright.convert("RGB")
     upright.thumbnail((MAX_SIDE, MAX_SIDE))
+    encoded = io.BytesIO()
+    upright.save(encoded, "JPEG", quality=QUALITY, optimize=True)
     today = date.today()
     relative = Path(f"{today:%Y}") / f"{today:%m}" / f"{uuid.uuid4().hex}.jpg"
-    target = directory / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    upright.save(target, "JPEG", quality=QUALITY, optimize=True)
+    _write_whole(directory / relative, encoded.getvalue())
     return relative.as_posix()
+
+
+def _write_whole(target: Path, data: bytes) -> None:
+    """Write to a side file, flushed to the disk, then put in place: a full disk leaves no
+    truncated photo behind (it did, and the sync said the photo was saved)."""
+    partial = target.with_suffix(".part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise PhotoNotStored(str(error)) from error

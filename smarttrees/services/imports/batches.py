@@ -6,6 +6,7 @@ duplicates none.
 """
 
 import codecs
+import os
 import re
 import shutil
 import uuid
@@ -15,7 +16,7 @@ from typing import BinaryIO
 from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
-from smarttrees.errors import Conflict, DomainError, NotFound, ValidationFailed
+from smarttrees.errors import Conflict, DomainError, NotFound, StorageFull, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.importers.csvfile import ONE_BYTE_ENCODINGS
 from smarttrees.measures import UNITS
@@ -138,24 +139,43 @@ def upload(
             details={"file": filename},
         )
     folder = upload_dir / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    path = folder / name
-    with path.open("wb") as out:
-        shutil.copyfileobj(stream, out)
-    if path.stat().st_size == 0:
-        raise UnreadableFile("The file is empty.", details={"file": filename})
-    batch = _new_batch(
-        path,
-        actor=actor,
-        kind=kind,
-        source=source or Path(name).stem,
-        crs=crs,
-        layer=layer,
-        category=category,
-    )
-    queue_check(batch.id)
-    db.session.commit()
+    path = _save_upload(stream, folder / name)
+    try:
+        if path.stat().st_size == 0:
+            raise UnreadableFile("The file is empty.", details={"file": filename})
+        batch = _new_batch(
+            path,
+            actor=actor,
+            kind=kind,
+            source=source or Path(name).stem,
+            crs=crs,
+            layer=layer,
+            category=category,
+        )
+        queue_check(batch.id)
+        db.session.commit()
+    except BaseException:  # no batch: no file kept for it either
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return batch
+
+
+def _save_upload(stream: BinaryIO, path: Path) -> Path:
+    """The upload written whole in a folder of its own, or nothing left and StorageFull."""
+    try:
+        path.parent.mkdir(parents=True)
+        with path.open("wb") as out:
+            shutil.copyfileobj(stream, out)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as error:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise StorageFull(
+            "The server could not store the file (its disk may be full): nothing was kept. "
+            "Tell the administrator, then upload it again.",
+            details={"file": path.name},
+        ) from error
+    return path
 
 
 def queue_check(batch_id: int) -> None:

@@ -11,12 +11,12 @@ from typing import Any, BinaryIO
 from geoalchemy2.shape import from_shape, to_shape
 from sqlalchemy import func, select
 
-from smarttrees.errors import ValidationFailed
+from smarttrees.errors import StorageFull, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.inputs import Fields
 from smarttrees.measures import MEASURES
 from smarttrees.models import Condition, Inspection, User
-from smarttrees.photos import NotAPhoto, store_photo
+from smarttrees.photos import NotAPhoto, PhotoNotStored, store_photo
 from smarttrees.services.inventory.trees import get_tree, parse_location
 from smarttrees.services.saving import commit_changes
 
@@ -181,6 +181,11 @@ def _store_photo(photo: BinaryIO, photo_dir: Path | None) -> str:
     except NotAPhoto as error:
         raise ValidationFailed(
             "Some fields are not valid.", details={"photo": "This file is not a photo."}
+        ) from error
+    except PhotoNotStored as error:
+        raise StorageFull(
+            "The server could not store the photo (its disk may be full): nothing was saved.",
+            details={"photo": "not stored"},
         ) from error
 
 

@@ -75,7 +75,7 @@ def _tree(record: Mapping[str, Any], actor: User, photos: Photos) -> dict:
 APPLY = {"inspection": _inspection, "tree": _tree}
 
 
-def _apply_one(record: Any, actor: User, photos: Photos) -> dict:
+def _apply_one(record: Any, actor: User, photos: Photos, actor_id: int) -> dict:
     if not isinstance(record, Mapping) or not record.get("client_id"):
         return {
             "status": "rejected",
@@ -101,7 +101,7 @@ def _apply_one(record: Any, actor: User, photos: Photos) -> dict:
         }
     except Exception:  # any other failure rejects this record alone
         db.session.rollback()
-        log.exception("sync: record %s of user %s failed", record["client_id"], actor.id)
+        log.exception("sync: record %s of user %s failed", record["client_id"], actor_id)
         result = {
             "status": "rejected",
             "error": {"code": "server_error", "message": NOT_SAVED, "details": {}},
@@ -118,4 +118,5 @@ def apply_records(records: list, *, actor: User, photos: Photos | None = None) -
             "Send a list of at most 500 records.",
             details={"records": f"a list of at most {MAX_RECORDS}"},
         )
-    return [_apply_one(record, actor, photos or Photos()) for record in records]
+    actor_id = actor.id  # read once: after a rollback it would need the database
+    return [_apply_one(record, actor, photos or Photos(), actor_id) for record in records]
