@@ -18,8 +18,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _bind_extensions(app: Flask) -> None:
-    from smarttrees import auth, extensions, headers, i18n
+    from smarttrees import auth, extensions, headers, i18n, request_checks
 
+    request_checks.register(app)  # first: no other hook sees text a database cannot store
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=app.config["MIGRATIONS_DIR"])
     extensions.csrf.init_app(app)

@@ -70,7 +70,11 @@ def error_response(*, status: int, code: str, message: str, details=None):
     if wants_json():
         body = {"error": {"code": code, "message": message, "details": details or {}}}
         return jsonify(body), status
-    page = render_template("error.html", status=status, message=message, details=details)
+    from smarttrees import field_names
+
+    page = render_template(
+        "error.html", status=status, message=message, details=details, names=field_names
+    )
     return page, status
 
 

@@ -17,7 +17,13 @@ from smarttrees.vietnamese import nfc
 CLOCK_SLACK = timedelta(minutes=10)
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 _THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[. ][0-9]{3})+$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", re.ASCII)
+
+
+def is_whole(text: str) -> bool:
+    """ASCII digits, few enough for any id ("²" and "١" are digits to Python; int() of 4,300
+    digits fails)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 @dataclass
@@ -49,7 +55,8 @@ class Fields:
             value = nfc(str(self.raw[name])) if self.raw[name] is not None else None
             if value and len(value) > max_length:
                 self.errors[name] = "This text is too long."
-            elif value and "\x00" in value:
+            elif value and ("\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value)):
+                # a NUL byte, or half of a surrogate pair: no database column stores them
                 self.errors[name] = "This text holds a character that cannot be stored."
             self.values[name] = value
 
@@ -68,7 +75,11 @@ class Fields:
             return
         low, high, message = FIELD_RANGES.get(name, (None, None, None))
         if places is not None:
-            value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            try:
+                value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            except InvalidOperation:  # more digits than a decimal context holds: 1e30
+                self.errors[name] = message or "The number is too large."
+                return
         if low is not None and not (low < value <= high):
             self.errors[name] = message
             return
@@ -145,6 +156,8 @@ class Fields:
 def parse_day(text: str) -> date:
     """A day-first date (dd/mm/yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd."""
     text = text.strip()
+    if not text.isascii():  # strptime's \d reads other scripts' digits too
+        raise ValueError(text)
     if match := _DAY_FIRST.match(text):
         day, month, year = (int(part) for part in match.groups())
         return date(year, month, day)

@@ -8,7 +8,7 @@ from smarttrees.api.params import whole_arg
 from smarttrees.api.serialize import commune_feature, species_dict
 from smarttrees.auth import public_or_viewer, role_required
 from smarttrees.errors import NotFound, ValidationFailed
-from smarttrees.inputs import Fields
+from smarttrees.inputs import Fields, is_whole
 from smarttrees.models import Role
 from smarttrees.services import inventory, maps
 
@@ -71,7 +71,7 @@ def commune_summary(code: str):
 @bp.get("/stands/<stand_id>")
 @public_or_viewer
 def stand_summary(stand_id: str):
-    if not stand_id.isdigit():
+    if not is_whole(stand_id):
         raise NotFound("No stand has this id.", details={"id": stand_id})
     staff = current_user.is_authenticated and current_user.can(Role.VIEWER)
     return maps.stand_summary(int(stand_id), with_owner=staff)

@@ -11,6 +11,7 @@ from smarttrees.api import bp
 from smarttrees.auth import role_required
 from smarttrees.error_handlers import translate_details
 from smarttrees.errors import ValidationFailed
+from smarttrees.inputs import is_whole
 from smarttrees.models import Role
 from smarttrees.services import admin, inventory
 
@@ -27,7 +28,7 @@ def field_token():
 @role_required(Role.VIEWER)
 def field_trees():
     commune = request.args.get("commune_id", "")
-    if not commune.isdigit():
+    if not is_whole(commune):
         raise ValidationFailed(
             "Some parameters are not valid.", details={"commune_id": "Choose a commune."}
         )

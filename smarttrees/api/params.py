@@ -9,7 +9,8 @@ def whole_arg(name: str) -> int | None:
     value = request.args.get(name, "").strip()
     if not value:
         return None
-    if not (value.isascii() and value.isdigit()):  # "²" is a digit to Python, not a number
+    # "²" is a digit to Python, not a number; 19 digits pass any id (and int() of 4,300 fails)
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
         raise ValidationFailed(
             "Some parameters are not valid.", details={name: "Enter a whole number."}
         )

@@ -9,6 +9,7 @@ from flask_login import current_user
 from smarttrees.api.params import enum_arg, whole_arg
 from smarttrees.errors import DomainError, Forbidden, Unauthorized, ValidationFailed
 from smarttrees.geo.tiles import Tile, parse_tile
+from smarttrees.inputs import is_whole
 from smarttrees.models import Condition, Role, TreeCategory
 from smarttrees.services import maps
 from smarttrees.services.maps import TileFilter
@@ -47,7 +48,7 @@ def tile_at_args(z: str, x: str, y: str) -> Tile:
 def tile_filter() -> TileFilter:
     species = request.args.get("species", "").strip()
     parts = [part.strip() for part in species.split(",") if part.strip()]
-    if not all(part.isdigit() for part in parts):
+    if not all(is_whole(part) for part in parts):
         raise ValidationFailed(
             "Some parameters are not valid.", details={"species": "Species ids, comma-separated."}
         )

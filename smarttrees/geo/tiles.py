@@ -28,7 +28,8 @@ def parse_tile(z: str, x: str, y: str) -> Tile:
     """A tile from URL parts; ValueError names the part that is not a tile coordinate."""
     values = {}
     for name, text in (("z", z), ("x", x), ("y", y)):
-        if not text.isdigit():
+        # ASCII digits only ("١" and "²" are digits to Python), and few: a zoom has two
+        if not (text.isascii() and text.isdigit() and len(text) <= 10):
             raise ValueError(name)
         values[name] = int(text)
     if values["z"] > MAX_ZOOM:

@@ -2,6 +2,7 @@
 WGS 84 (pyproj, on arrays), numbers with a decimal comma. Plain longitude/latitude columns are
 left to SQL."""
 
+import math
 import re
 
 import shapely
@@ -23,8 +24,11 @@ def parse_number(text: str) -> float:
             value = value.replace(",", "")
     elif "," in value:
         value = value.replace(",", ".")
+    # ASCII only, as import_number in SQL: float() also reads "١٢" and "1_000"
+    if not value.isascii() or "_" in value:
+        raise ValueError(text)
     number = float(value)
-    if number != number or number in (float("inf"), float("-inf")):
+    if not math.isfinite(number):
         raise ValueError(text)
     return number
 
@@ -73,6 +77,8 @@ def _pair(kind: str, text: str) -> tuple[float, float]:
             shape = shape.geoms[0]
         if shape.geom_type != "Point" or shape.is_empty:
             raise NotAPoint(shape.geom_type)
+        if not (math.isfinite(shape.x) and math.isfinite(shape.y)):  # POINT (nan inf)
+            raise ValueError(text)
         return shape.x, shape.y
     if kind == "latlon":
         parts = _LATLON_SPLIT.split(text.strip().strip("[]()"))

@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 
 from smarttrees.auth import role_required
+from smarttrees.inputs import is_whole
 from smarttrees.models import Role
 from smarttrees.services import exports, inventory
 from smarttrees.web import bp
@@ -38,7 +39,7 @@ def _crs() -> int | None:
     value = request.args.get("crs", "").strip()
     if not value:
         return None
-    return int(value) if value.isdigit() else -1
+    return int(value) if is_whole(value) else -1
 
 
 def _streamed(fmt: str) -> Response:

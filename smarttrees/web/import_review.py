@@ -9,6 +9,7 @@ from flask_login import current_user
 from smarttrees.auth import role_required
 from smarttrees.importers.mapping import targets_for
 from smarttrees.importers.report import REPORT_HEADER, report_xlsx
+from smarttrees.inputs import is_whole
 from smarttrees.models import Role
 from smarttrees.services import imports
 from smarttrees.web import bp
@@ -24,7 +25,7 @@ def _species_choices(form) -> dict[str, int | None]:
             value = form.get("species_" + key.removeprefix("species_name_"), "auto")
             if value == "none":
                 choices[name] = None
-            elif value.isdigit():
+            elif is_whole(value):
                 choices[name] = int(value)
     return choices
 
@@ -43,7 +44,7 @@ def import_mapping(batch_id: int):
             mapping={t: form.get(f"col_{t}", "") for t in targets_for(batch.kind)},
             species=_species_choices(form),
             units={f: form[f"unit_{f}"] for f in UNIT_FIELDS if form.get(f"unit_{f}")},
-            crs=(f"EPSG:{crs}" if crs.isdigit() else crs) or None,
+            crs=(f"EPSG:{crs}" if is_whole(crs) else crs) or None,
             encoding=form.get("encoding") or None,
             save_as=form.get("save_as", "").strip() or None,
             actor=current_user,

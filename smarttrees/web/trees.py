@@ -20,6 +20,7 @@ from geoalchemy2.shape import to_shape
 from smarttrees.auth import role_required
 from smarttrees.error_handlers import translate_details
 from smarttrees.errors import ValidationFailed
+from smarttrees.inputs import is_whole
 from smarttrees.labels.sheets import LAYOUTS
 from smarttrees.models import Condition, Role, TreeCategory
 from smarttrees.services import inventory, labels
@@ -54,7 +55,7 @@ def list_query() -> tuple[TreeQuery, dict]:
     args = {name: request.args.get(name, "").strip() for name in FILTERS}
 
     def as_int(name):
-        return int(args[name]) if args[name].isdigit() else None
+        return int(args[name]) if is_whole(args[name]) else None
 
     def as_enum(name, enum_type):
         return next((m for m in enum_type if m.value == args[name]), None)
@@ -68,7 +69,7 @@ def list_query() -> tuple[TreeQuery, dict]:
         planted_year=as_int("year"),
         import_batch_id=as_int("batch"),
         bbox=_bbox(args["bbox"]),
-        after=int(request.args["after"]) if request.args.get("after", "").isdigit() else None,
+        after=int(request.args["after"]) if is_whole(request.args.get("after", "")) else None,
     )
     return query, args
 

@@ -4,8 +4,6 @@ non-ASCII digits, huge numbers, NaN and Infinity, far dates). Whatever is sent, 
 never a 5xx; a refusal (4xx) names at least one field of that door in error.details (a form page
 marks one); a refused request writes nothing; a sync batch reports each record truly."""
 
-import math
-import string
 import uuid
 from urllib.parse import quote, urlencode
 
@@ -28,7 +26,7 @@ from tests.helpers.web import csrf_from, sign_in
 DOOR = settings(
     max_examples=100,
     deadline=None,
-    derandomize=True,  # the same examples on every run: a red suite means a changed answer
+    derandomize=False,
     database=None,  # no example database kept between runs
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -68,26 +66,22 @@ def _without_nul(texts: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 any_text = _texts([*NASTY, *BIG, ENDLESS])
-any_value = _values(any_text)
+any_value = _values(_texts([*NASTY, *BIG, ENDLESS, "\ud800"]))
 # Values some doors still pass unrefused to the database or to int() (issue 13, each reported
 # with its door): a NUL in an id, a code or a search; an endless digit string in a query; digits
 # of other scripts in a tile's address or filters, or a ten-digit year among those filters; a
 # JSON list or object as a sync record's type; a number past 10^24 where a column rounds to its
 # places. The strategies below leave each out where it still fails, so that the suite stays
 # green: widen them as the refusals land.
-id_text = _without_nul(any_text)
-id_value = _values(id_text)
-query_text = _without_nul(_texts([*NASTY, *BIG]))
-tile_text = st.one_of(
-    st.text(string.printable, max_size=12),
-    st.integers(-(10**9), 10**9).map(str),
-    st.sampled_from(["NaN", "1e30", "-0", "0x1A"]),
-)
-record_type = st.one_of(st.sampled_from(["tree", "inspection", "lot"]), st.none(), query_text)
-modest_value = _values(_texts(NASTY), big=10**20).filter(
-    lambda v: not isinstance(v, float) or not 1e20 <= abs(v) < math.inf
-)
-path_text = id_text.filter(lambda t: t.strip() and "/" not in t)  # a path part, never empty
+LONE_SURROGATE = "\ud800"  # JSON may carry one ("\\ud800"); UTF-8 cannot
+any_json_text = _texts([*NASTY, *BIG, ENDLESS, LONE_SURROGATE])
+id_text = any_json_text
+id_value = _values(any_json_text)
+query_text = _texts([*NASTY, *BIG, ENDLESS])  # a URL cannot carry a lone surrogate
+tile_text = query_text
+record_type = _values(query_text)
+modest_value = _values(any_json_text)
+path_text = query_text.filter(lambda t: t.strip() and "/" not in t)  # a path part, never empty
 
 
 def _overrides(names, values=any_value, **special) -> st.SearchStrategy[dict]:
@@ -257,7 +251,7 @@ def test_listing_trees_answers_every_query(client, args):
     headers = _once("field", lambda: _bearer(Role.FIELD))
     _once("tree", lambda: make_tree().code)
     response = _send(client, "GET", f"/api/v1/trees?{urlencode(args)}", headers=headers)
-    _answered(response, LIST_ARGS - {"q"})
+    _answered(response, LIST_ARGS)  # q too: text a database cannot store is refused, named
 
 
 TILE_ARGS = {"species", "category", "condition", "commune", "year", "batch"}
@@ -355,7 +349,7 @@ sql_text = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@settings(max_examples=300, deadline=None, derandomize=False, database=None)
 @given(value=sql_text)
 def test_the_imports_sql_readers_give_a_finite_value_or_null_never_an_error(app, value):
     number, middle, day = db.session.execute(
@@ -366,7 +360,7 @@ def test_the_imports_sql_readers_give_a_finite_value_or_null_never_an_error(app,
     assert day is None or 1 <= day.year <= 9999
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@settings(max_examples=200, deadline=None, derandomize=False, database=None)
 @given(
     number=st.decimals(min_value=-(10**9), max_value=10**9, places=3),
     places=st.integers(1, 3),
@@ -437,4 +431,22 @@ def _lot() -> tuple[str, int]:
 
 def _form_value(value) -> str:
     """What a browser can send for a JSON value: text."""
-    return "" if value is None else str(value)
+    return "" if value is None else str(value).encode("utf-8", "replace").decode()
+
+
+other_digits = st.text(
+    st.characters(categories=["Nd", "No"]).filter(lambda c: not c.isascii()),
+    min_size=1,
+    max_size=3,
+)
+
+
+@DOOR
+@given(part=st.sampled_from(["z", "x", "y"]), digits=other_digits)
+def test_a_tile_address_in_other_digits_is_refused_naming_its_part(client, part, digits):
+    headers = _once("field", lambda: _bearer(Role.FIELD))
+    address = {"z": "0", "x": "0", "y": "0", part: digits}
+    url = "/tiles/trees/{z}/{x}/{y}.pbf".format(**{k: quote(v) for k, v in address.items()})
+    response = _send(client, "GET", url, headers=headers)
+    assert response.status_code == 400, (url, response.status_code)
+    assert set(response.get_json()["error"]["details"]) == {part}

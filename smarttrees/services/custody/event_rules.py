@@ -65,7 +65,9 @@ def _planting_place(fields: Fields) -> None:
     """A planting names its stand, or the trees it became (tree points, by their codes)."""
     text = str(fields.raw.get("trees") or "")
     trees = list(dict.fromkeys(codes.normalize(c) for c in re.split(r"[\s,;]+", text) if c))
-    if len(trees) > MAX_TREE_POINTS:
+    if any(not set(code) <= set(codes.ALPHABET) for code in trees):
+        fields.errors["trees"] = "A tree code is written with the letters and digits of a label."
+    elif len(trees) > MAX_TREE_POINTS:
         fields.errors["trees"] = "At most 2,000 tree codes on one planting."
     elif trees:
         quantity = fields.values.setdefault("quantity", len(trees))

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from smarttrees.errors import NotFound, ValidationFailed
 from smarttrees.extensions import db
+from smarttrees.inputs import is_whole
 from smarttrees.labels import codes
 from smarttrees.services.interop.collections import COLLECTIONS, CRS, CRS84, WHERE, Collection
 
@@ -75,7 +76,7 @@ def _whole(args, name, default, *, low, high):
     value = (args.get(name) or "").strip()
     if not value:
         return default
-    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+    if not is_whole(value) or not low <= int(value) <= high:
         raise _invalid(name, "Enter a whole number in the allowed range.")
     return int(value)
 

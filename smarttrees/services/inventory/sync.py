@@ -27,6 +27,7 @@ SYNCED_FIELDS = (
 
 MAX_RECORDS = 500
 NOT_SAVED = "This record could not be saved; it stays on the phone."
+UNSTORABLE = "This text holds a character that cannot be stored."
 log = logging.getLogger(__name__)
 
 
@@ -84,8 +85,19 @@ def _apply_one(record: Any, actor: User, photos: Photos, actor_id: int) -> dict:
                 "details": {"client_id": "Every record needs its client_id."},
             },
         }
+    unstorable = [
+        name for name in ("client_id", "code")
+        if not isinstance(record.get(name, ""), (str, int)) or "\x00" in str(record.get(name, ""))
+        or any(0xD800 <= ord(c) <= 0xDFFF for c in str(record.get(name, "")))
+    ]  # fmt: skip
+    if unstorable:
+        return {
+            "client_id": str(record["client_id"]).replace("\x00", ""),
+            "status": "rejected",
+            "error": {"code": "invalid", "details": dict.fromkeys(unstorable, UNSTORABLE)},
+        }
     kind = record.get("type")
-    if kind not in APPLY:
+    if not isinstance(kind, str) or kind not in APPLY:  # a list is no type, and unhashable
         return {
             "client_id": record["client_id"],
             "status": "rejected",
