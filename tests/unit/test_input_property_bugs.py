@@ -35,7 +35,7 @@ def test_accepted_text_can_be_stored(value):
     fields = Fields({"notes": value})
     fields.text("notes")
     if "notes" not in fields.errors and fields.values["notes"]:
-        fields.values["notes"].encode("utf-8")
+        assert fields.values["notes"].encode("utf-8")  # raises on a lone surrogate
 
 
 @HUNT
