@@ -18,20 +18,13 @@ from tests.helpers.browser import (
     CHROMIUM_FLAGS,
     OffsiteRequests,
     chromium_path,
+    sign_in_page,
     write_y4m,
 )
-from tests.helpers.factories import PASSWORD, make_stand, make_user, species_named
+from tests.helpers.factories import make_stand, make_user, species_named
 
 PHONE = {"width": 390, "height": 844}
 TODAY = date.today().strftime("%d/%m/%Y")
-
-
-def _sign_in(page, base: str, user) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def _lot_label_video(app, lot, base_url: str, tmp_path):
@@ -68,7 +61,7 @@ def test_a_phone_scans_a_lot_label_and_records_a_dispatch(app, live_server, tmp_
         context.grant_permissions(["camera"], origin=live_server.url)
         page = context.new_page()
         offsite = OffsiteRequests(page, live_server.url)
-        _sign_in(page, live_server.url, operator)
+        sign_in_page(page, live_server.url, operator)
         page.goto(live_server.url + "/scan")
         page.wait_for_url(f"**/l/{lot.code}", timeout=30_000)
         form = page.locator("#record-event")
@@ -110,7 +103,7 @@ def test_the_whole_chain_from_sowing_to_the_eudr_file_on_a_desktop(app, live_ser
         page = browser.new_context(viewport={"width": 1280, "height": 900},
                                    accept_downloads=True).new_page()  # fmt: skip
         offsite = OffsiteRequests(page, live_server.url)
-        _sign_in(page, live_server.url, manager)
+        sign_in_page(page, live_server.url, manager)
         page.goto(live_server.url + "/lots/new")
         page.locator("select[name=species_id]").select_option(
             str(species_named("Acacia mangium").id)
@@ -186,7 +179,7 @@ def test_events_recorded_offline_on_a_lot_page_are_sent_once_back_online(live_se
         context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
         page = context.new_page()
         offsite = OffsiteRequests(page, live_server.url)
-        _sign_in(page, live_server.url, operator)
+        sign_in_page(page, live_server.url, operator)
         page.goto(f"{live_server.url}/l/{lot.code}")
         page.evaluate("navigator.serviceWorker.ready")
         page.reload()  # now under the service worker, which keeps a copy of the page

@@ -13,8 +13,14 @@ from sqlalchemy import func, select
 from smarttrees.extensions import db
 from smarttrees.models import Role, Tree
 from smarttrees.services import reports
-from tests.helpers.browser import ARTIFACTS, CHROMIUM_FLAGS, OffsiteRequests, chromium_path
-from tests.helpers.factories import PASSWORD, commune_named, make_tree, make_user
+from tests.helpers.browser import (
+    ARTIFACTS,
+    CHROMIUM_FLAGS,
+    OffsiteRequests,
+    chromium_path,
+    sign_in_page,
+)
+from tests.helpers.factories import commune_named, make_tree, make_user
 
 PHONE = {"width": 390, "height": 844}
 
@@ -30,14 +36,6 @@ def _plant() -> None:
 def _vietnamese(value: float, places: int) -> str:
     """1234.5 as Vietnamese writes it: 1.234,5."""
     return f"{value:,.{places}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def _sign_in(page, base: str, user) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def _charts_drawn(page) -> int:
@@ -56,7 +54,7 @@ def test_a_planner_filters_the_dashboard_to_a_commune_and_takes_its_workbook(liv
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         offsite = OffsiteRequests(page, live_server.url)
-        _sign_in(page, live_server.url, make_user(Role.VIEWER))
+        sign_in_page(page, live_server.url, make_user(Role.VIEWER))
         page.get_by_role("link", name="Báo cáo").click()
         expect(page.locator("#figure-trees")).to_have_text("5")  # six trees, one dead
         assert _charts_drawn(page) >= 6
@@ -100,7 +98,7 @@ def test_a_planner_filters_the_dashboard_to_a_commune_and_takes_its_workbook(liv
         expect(page.locator("table.rows tbody tr")).to_have_count(3)
 
         phone = browser.new_page(viewport=PHONE, is_mobile=True, has_touch=True)
-        _sign_in(phone, live_server.url, make_user(Role.VIEWER))
+        sign_in_page(phone, live_server.url, make_user(Role.VIEWER))
         phone.goto(live_server.url + "/reports")
         assert _charts_drawn(phone) >= 6
         width = phone.evaluate("document.documentElement.scrollWidth")

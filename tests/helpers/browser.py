@@ -77,3 +77,14 @@ def write_y4m(image, path: Path, *, size=(640, 480), frames: int = 10) -> Path:
         for _ in range(frames):
             out.write(b"FRAME\n" + luma + chroma + chroma)
     return path
+
+
+def sign_in_page(page, base: str, user) -> None:
+    """Sign the user in through the Vietnamese login form, and wait until it has let them in."""
+    from tests.helpers.factories import PASSWORD
+
+    page.goto(base + "/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(lambda url: "/login" not in url)
