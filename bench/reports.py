@@ -14,12 +14,12 @@ import time
 
 from sqlalchemy import select, text
 
+from bench.ogc import REPEATS, timings
 from smarttrees import create_app
 from smarttrees.extensions import db
 from smarttrees.models import AdminUnit, Role, Species, User
 from smarttrees.services import admin
 
-REPEATS = 15
 RAW_SQL = """
 SELECT t.category, t.commune_id, count(*),
        sum(tree_agb_kg(t.dbh_cm, t.height_m, s.wood_density))
@@ -27,16 +27,6 @@ SELECT t.category, t.commune_id, count(*),
   FROM trees AS t LEFT JOIN species AS s ON s.id = t.species_id
  WHERE true {where} GROUP BY GROUPING SETS ((t.category), (t.commune_id), ())"""
 UPDATED = 50_000
-
-
-def timings(run, repeats: int = REPEATS) -> tuple[float, float]:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
 
 
 def _bench_token() -> str:
@@ -87,7 +77,7 @@ def dashboards(client, headers: dict) -> None:
         data = timings(
             lambda q=query: client.get(f"/api/v1/reports/dashboard?{q}", headers=headers).data
         )
-        raw = timings(lambda a=args: _raw(a), repeats=5)
+        raw = timings(lambda a=args: _raw(a))
         print(
             f"{name:<20} {page[0]:>9.1f} {page[1]:>9.1f} {data[1]:>9.1f} {raw[0]:>12.1f}"
             f"  ({raw[0] / page[0]:.1f}× the page)"

@@ -20,6 +20,14 @@ _THOUSANDS = re.compile(r"^[0-9]{1,3}(?:[. ][0-9]{3})+$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", re.ASCII)
 
 
+UNSTORABLE = "This text holds a character that cannot be stored."
+
+
+def storable(text: str) -> bool:
+    """No NUL byte and no half of a surrogate pair: what every database column can store."""
+    return "\x00" not in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
 def is_whole(text: str) -> bool:
     """ASCII digits, few enough for any id ("²" and "١" are digits to Python; int() of 4,300
     digits fails)."""
@@ -55,9 +63,8 @@ class Fields:
             value = nfc(str(self.raw[name])) if self.raw[name] is not None else None
             if value and len(value) > max_length:
                 self.errors[name] = "This text is too long."
-            elif value and ("\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value)):
-                # a NUL byte, or half of a surrogate pair: no database column stores them
-                self.errors[name] = "This text holds a character that cannot be stored."
+            elif value and not storable(value):
+                self.errors[name] = UNSTORABLE
             self.values[name] = value
 
     def number(self, name: str, *, required: bool = False, places: int | None = None) -> None:

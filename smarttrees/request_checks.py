@@ -8,13 +8,9 @@ from typing import Any
 from flask import Flask, request
 
 from smarttrees.errors import NotFound, ValidationFailed
+from smarttrees.inputs import UNSTORABLE, storable
 
-UNSTORABLE = "This text holds a character that cannot be stored."
 RECORD_BY_RECORD = ("/api/v1/sync",)
-
-
-def storable(text: str) -> bool:
-    return "\x00" not in text and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
 
 
 def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:

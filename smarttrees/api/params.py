@@ -3,14 +3,14 @@
 from flask import request
 
 from smarttrees.errors import ValidationFailed
+from smarttrees.inputs import is_whole
 
 
 def whole_arg(name: str) -> int | None:
     value = request.args.get(name, "").strip()
     if not value:
         return None
-    # "²" is a digit to Python, not a number; 19 digits pass any id (and int() of 4,300 fails)
-    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+    if not is_whole(value):
         raise ValidationFailed(
             "Some parameters are not valid.", details={name: "Enter a whole number."}
         )

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from smarttrees import report_document
 from smarttrees.i18n import number
+from smarttrees.services.reports.figures import CONDITIONS
 
 # id, title, figure, kind, value field, the tree list's parameter for a bar (None: no link)
 CHARTS = (
@@ -19,7 +20,7 @@ CHARTS = (
     ("stands", _l("Stand area by species (ha)"), "stands_by_species", "hbar", "area_ha", None),
     ("ages", _l("Stand area by age (ha)"), "stands_by_age", "bar", "area_ha", None),
 )  # fmt: skip
-WORDS = {"categories", "conditions"}
+WORDS = {"categories", "conditions"}  # figures whose keys are the app's words
 
 
 def _label(row: dict, figure: str) -> str:
@@ -51,9 +52,6 @@ def stacked(figures: dict, args: dict[str, str]) -> dict:
         ],
         "survival": None,
     }  # fmt: skip
-
-
-CONDITIONS = ("good", "fair", "poor", "dead", "removed", None)
 
 
 def charts(figures: dict, args: dict[str, str]) -> list[dict]:

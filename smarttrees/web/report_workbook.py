@@ -8,6 +8,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
+from smarttrees.web.report_charts import WORDS
+
 # sheet title, figure, columns (field, heading); a field of the app's own words is translated
 SHEETS = (
     (_l("Trees by category"), "categories", (("key", _l("Category")), ("trees", _l("Trees")))),
@@ -56,7 +58,6 @@ SHEETS = (
         (("key", _l("Age (years)")), ("stands", _l("Stands")), ("area_ha", _l("Area (ha)"))),
     ),
 )  # fmt: skip
-WORDS = {"categories", "conditions"}  # figures whose keys are the app's words
 CARBON = (
     ("trees", _l("Living trees")), ("not_living", _l("Dead or removed")),
     ("trees_without_dbh", _l("Living trees without DBH (no estimate)")),

@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 
 from smarttrees.errors import DomainError, ValidationFailed
 from smarttrees.extensions import db
+from smarttrees.inputs import UNSTORABLE, storable
 from smarttrees.models import User
 from smarttrees.services.inventory import inspections, trees
 
@@ -27,7 +28,6 @@ SYNCED_FIELDS = (
 
 MAX_RECORDS = 500
 NOT_SAVED = "This record could not be saved; it stays on the phone."
-UNSTORABLE = "This text holds a character that cannot be stored."
 log = logging.getLogger(__name__)
 
 
@@ -85,10 +85,10 @@ def _apply_one(record: Any, actor: User, photos: Photos, actor_id: int) -> dict:
                 "details": {"client_id": "Every record needs its client_id."},
             },
         }
+    said = {name: record.get(name, "") for name in ("client_id", "code")}
     unstorable = [
-        name for name in ("client_id", "code")
-        if not isinstance(record.get(name, ""), (str, int)) or "\x00" in str(record.get(name, ""))
-        or any(0xD800 <= ord(c) <= 0xDFFF for c in str(record.get(name, "")))
+        name for name, value in said.items()
+        if not isinstance(value, (str, int)) or not storable(str(value))
     ]  # fmt: skip
     if unstorable:
         return {

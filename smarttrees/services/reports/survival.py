@@ -5,14 +5,15 @@ trees nobody has seen says little, so the inspected share is stated with it)."""
 from sqlalchemy import text
 
 from smarttrees.extensions import db
+from smarttrees.services.reports.carbon import LIVING
 
-SURVIVAL_SQL = """
+SURVIVAL_SQL = f"""
 SELECT count(*) AS trees,
-       count(*) FILTER (WHERE condition IS NULL OR condition NOT IN ('dead', 'removed')) AS living,
+       count(*) FILTER (WHERE {LIVING}) AS living,
        count(*) FILTER (WHERE condition = 'dead') AS dead,
        count(*) FILTER (WHERE condition = 'removed') AS missing,
        count(last_inspected_at) AS inspected
-  FROM trees WHERE {column} = :id"""
+  FROM trees AS t WHERE {{column}} = :id"""
 COLUMNS = {"stand": "stand_id", "lot": "seedling_lot_id"}
 
 
