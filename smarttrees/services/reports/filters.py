@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from smarttrees.errors import ValidationFailed
+from smarttrees.errors import NotFound, ValidationFailed
 from smarttrees.inputs import Fields
 from smarttrees.models import TreeCategory
 from smarttrees.services import inventory
@@ -69,5 +69,8 @@ def parse_filter(raw: Mapping[str, str]) -> ReportFilter:
         raise ValidationFailed("Some filters are not valid.", details=fields.errors)
     values = {name: value for name, value in fields.values.items() if value}
     if commune:
-        values["commune_id"] = inventory.get_commune(commune).id  # NotFound names the code
+        try:
+            values["commune_id"] = inventory.get_commune(commune).id
+        except NotFound as unknown:  # named as the filter calls it
+            raise NotFound(unknown.message, details={"commune": commune}) from None
     return ReportFilter(**values)
