@@ -4,6 +4,8 @@ project's own is shared). Nothing half-stored; the user told in words, never a t
 import io
 import json
 import subprocess
+import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -185,4 +187,30 @@ def test_after_postgresql_restarted_the_first_request_is_answered(private_app):
     assert again.status_code == 200, again.text
     statuses = [result["status"] for result in again.json()["results"]]
     assert statuses == ["duplicate"] * 5 + ["created"] * (RECORDS - 5)
+    assert len(stored()) == RECORDS
+
+
+def test_postgresql_restarted_during_a_sync_answers_each_record_truthfully(private_app):
+    """The server restarts while a phone's 200 records are applied: the answer says which were
+    stored (exactly those the database holds) and which were not, because the database went
+    away (the rest are not tried one by one against a server that is down); sent again, each
+    record is stored once."""
+    server, cluster, headers = private_app
+    records, stored = _private_records(cluster, "during")
+    replies = {}
+    sending = threading.Thread(target=lambda: replies.update(sync=_sync(server, headers, records)))
+    sending.start()
+    while len(stored()) < 20 and sending.is_alive():
+        time.sleep(0.02)
+    cluster.pg_ctl("restart", "-m", "fast", "-w", "-t", "60")
+    sending.join(timeout=150)
+    assert replies["sync"].status_code == 200, replies["sync"].text
+    results = replies["sync"].json()["results"]
+    created = {r["client_id"] for r in results if r["status"] == "created"}
+    refused = [r for r in results if r["status"] == "rejected"]
+    assert created == stored() and 20 <= len(created) < RECORDS
+    assert {r["error"]["code"] for r in refused} == {"database_away"}
+    assert len(created) + len(refused) == RECORDS
+    again = _sync(server, headers, records).json()["results"]
+    assert [r["status"] for r in again].count("duplicate") == len(created)
     assert len(stored()) == RECORDS

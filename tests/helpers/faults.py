@@ -50,9 +50,12 @@ class Served:
         self.url = f"http://127.0.0.1:{self.port}"
         command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1",
                    "--bind", f"127.0.0.1:{self.port}", "--timeout", "120", "wsgi:app"]  # fmt: skip
+        # Its log goes to a file: a pipe nobody reads fills up (64 KiB of tracebacks) and then
+        # blocks the worker in the middle of a request.
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, preexec_fn=preexec,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            stdout=self.log, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         self.wait_ready()
 
@@ -88,7 +91,8 @@ class Served:
 
     def output(self) -> str:
         self.stop()
-        return self.process.stdout.read() if self.process.stdout else ""
+        self.log.seek(0)
+        return self.log.read()
 
 
 @contextmanager

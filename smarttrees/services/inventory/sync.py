@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
 from smarttrees.errors import DomainError, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.inputs import UNSTORABLE, storable
@@ -28,6 +31,9 @@ SYNCED_FIELDS = (
 
 MAX_RECORDS = 500
 NOT_SAVED = "This record could not be saved; it stays on the phone."
+DATABASE_AWAY = (
+    "The database is not answering (it may be restarting); the record stays on the phone."
+)
 log = logging.getLogger(__name__)
 
 
@@ -111,14 +117,44 @@ def _apply_one(record: Any, actor: User, photos: Photos, actor_id: int) -> dict:
             "status": "rejected",
             "error": {"code": error.code, "message": error.message, "details": error.details},
         }
-    except Exception:  # any other failure rejects this record alone
-        db.session.rollback()
+    except Exception as error:  # any other failure rejects this record alone
+        _roll_back()
+        if isinstance(error, OperationalError) and not _database_answers():
+            raise DatabaseAway from error
         log.exception("sync: record %s of user %s failed", record["client_id"], actor_id)
         result = {
             "status": "rejected",
             "error": {"code": "server_error", "message": NOT_SAVED, "details": {}},
         }
     return {"client_id": record["client_id"], **result}
+
+
+class DatabaseAway(Exception):
+    """The database stopped answering in the middle of a sync."""
+
+
+def _roll_back() -> None:
+    try:
+        db.session.rollback()
+    except OperationalError:  # the connection died with the server; nothing is left to undo
+        db.session.close()
+
+
+def _database_answers() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.rollback()
+        return True
+    except OperationalError:
+        _roll_back()
+        return False
+
+
+def _not_tried(record: Any) -> dict:
+    """A record left on the phone because the database went away before it was applied."""
+    client_id = record.get("client_id") if isinstance(record, Mapping) else None
+    error = {"code": "database_away", "message": DATABASE_AWAY, "details": {}}
+    return {"client_id": client_id, "status": "rejected", "error": error}
 
 
 def apply_records(records: list, *, actor: User, photos: Photos | None = None) -> list[dict]:
@@ -131,4 +167,11 @@ def apply_records(records: list, *, actor: User, photos: Photos | None = None) -
             details={"records": f"a list of at most {MAX_RECORDS}"},
         )
     actor_id = actor.id  # read once: after a rollback it would need the database
-    return [_apply_one(record, actor, photos or Photos(), actor_id) for record in records]
+    results = []
+    for index, record in enumerate(records):
+        try:
+            results.append(_apply_one(record, actor, photos or Photos(), actor_id))
+        except DatabaseAway:  # the rest are not tried one by one against a server that is down
+            log.warning("sync: the database went away at record %d of %d", index + 1, len(records))
+            return results + [_not_tried(rest) for rest in records[index:]]
+    return results
