@@ -65,6 +65,8 @@ def public_or_viewer(view: Callable) -> Callable:
             return view(*args, **kwargs)
         return role_required(Role.VIEWER)(view)(*args, **kwargs)
 
+    guarded.role = Role.VIEWER  # what the API's description says it needs
+    guarded.public = True
     return guarded
 
 
@@ -82,6 +84,7 @@ def role_required(role: Role) -> Callable:
                 abort(403)
             return view(*args, **kwargs)
 
+        guarded.role = role  # what the API's description says it needs
         return guarded
 
     return decorate

@@ -56,7 +56,10 @@ def translate_details(details):
 
 
 def translate_message(text: str) -> str:
-    """A msgid, or a msgid ending in a colon followed by what it names ("…: P0001, P0002")."""
+    """A msgid, or a msgid ending in a colon followed by what it names ("…: P0001, P0002").
+    Empty text stays empty (gettext("") is the catalogue's header)."""
+    if not text.strip():
+        return text
     translated = gettext(text)
     if translated == text and ": " in text:
         head, tail = text.split(": ", 1)

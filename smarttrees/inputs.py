@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from shapely.geometry import Point
+
 from smarttrees.measures import FIELD_RANGES
 from smarttrees.vietnamese import nfc
 
@@ -155,6 +157,23 @@ class Fields:
             self.errors[name] = "The time cannot be before 1900."
             return
         self.values[name] = value
+
+    def location(self, *, required: bool) -> None:
+        """`lon` and `lat` as the point `geom`; an error names "location"."""
+        if not (self.present("lon") or self.present("lat")):
+            if required:
+                self.errors["location"] = "Give the tree's longitude and latitude."
+            return
+        try:
+            lon = float(str(self.raw.get("lon")).replace(",", "."))
+            lat = float(str(self.raw.get("lat")).replace(",", "."))
+        except ValueError:
+            self.errors["location"] = "Longitude and latitude must be numbers."
+            return
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):  # NaN is in no range
+            self.errors["location"] = "Longitude must be within ±180 and latitude within ±90."
+            return
+        self.values["geom"] = Point(lon, lat)
 
     def flag(self, name: str) -> None:
         self.values[name] = str(self.raw.get(name, "")).lower() in ("1", "true", "on", "yes", "y")

@@ -40,6 +40,7 @@ def refuse_unstorable_text() -> None:
     if request.is_json and request.path not in RECORD_BY_RECORD:
         fields += list(_strings(request.get_json(silent=True), ""))
     for name, value in fields:
+        name, value = name or "", value or ""  # a form part may come without a name
         if not (storable(name) and storable(value)):
             where = (name if storable(name) else "field") or "body"
             raise ValidationFailed("Some fields are not valid.", details={where: UNSTORABLE})

@@ -42,6 +42,7 @@ def register(app: Flask) -> None:
         field,
         imports,
         ogc,
+        openapi,
         reports,
         tiles,
         trees,

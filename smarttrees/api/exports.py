@@ -6,7 +6,8 @@ from flask import current_app, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from smarttrees.api import bp
+from smarttrees.api import bp, shapes
+from smarttrees.api.description import described
 from smarttrees.auth import role_required
 from smarttrees.models import Role
 from smarttrees.services import exports
@@ -14,6 +15,12 @@ from smarttrees.services import exports
 
 @bp.get("/exports/<export_id>")
 @role_required(Role.VIEWER)
+@described(
+    "How far an export has gone",
+    tag="Exports",
+    answers={200: shapes.EXPORT_STATUS},
+    path={"export_id": "The id the export page gave."},
+)
 def export_status(export_id: str):
     """How far an export has gone, and its file once done."""
     export = exports.get(

@@ -7,36 +7,85 @@ from flask import current_app, request
 from flask_babel import gettext
 from flask_login import current_user
 
-from smarttrees.api import bp
+from smarttrees.api import bp, shapes
+from smarttrees.api.description import described
+from smarttrees.api.params import json_body
 from smarttrees.auth import role_required
 from smarttrees.error_handlers import translate_details
-from smarttrees.errors import ValidationFailed
-from smarttrees.inputs import is_whole
 from smarttrees.models import Role
+from smarttrees.schemas import Schema
 from smarttrees.services import admin, inventory
+
+
+def _sync_record(schema: Schema, kind: str, **more: dict) -> dict:
+    """A record of the phone's outbox: its schema's fields, its type and its own id."""
+    body = schema.json_schema()
+    identity = {"type": {"const": kind}, "client_id": {"type": "string", "maxLength": 64}}
+    return body | {
+        "properties": {**identity, **more, **body["properties"]},
+        "required": ["type", "client_id", *more, *body.get("required", ())],
+    }
+
+
+SYNC_RECORD = {
+    "oneOf": [
+        _sync_record(inventory.INSPECTION, "inspection", code={"type": "string"}),
+        _sync_record(inventory.NEW_TREE, "tree"),
+    ]
+}
+SYNC_BODY = shapes.record(
+    {"records": {"type": "array", "maxItems": inventory.MAX_RECORDS, "items": SYNC_RECORD}}
+)
+SYNC_FORM = shapes.record(
+    {"records": {"type": "string", "description": "The records, as the JSON body gives them."}},
+    {},
+) | {
+    "additionalProperties": {
+        "type": "string",
+        "contentMediaType": "image/jpeg",
+        "description": "photo:<client_id>: the photo of that record.",
+    }
+}
 
 
 @bp.post("/field/token")
 @role_required(Role.FIELD)
+@described(
+    "A token for this device",
+    tag="Field app",
+    body=admin.DEVICE,
+    answers={201: shapes.record({"token": shapes.TEXT})},
+)
 def field_token():
     """A token for this device, so its records can sync after the session has ended."""
-    name = (request.get_json(silent=True) or {}).get("device") or "field app"
-    return {"token": admin.issue_token(current_user, name=str(name)[:80])}, 201
+    sent = request.get_json(silent=True)
+    device = admin.DEVICE.parse({} if sent is None else json_body()).get("device")
+    return {"token": admin.issue_token(current_user, name=device or "field app")}, 201
 
 
 @bp.get("/field/trees")
 @role_required(Role.VIEWER)
+@described(
+    "A commune's trees, to keep offline",
+    tag="Field app",
+    query=inventory.OFFLINE_AREA,
+    refusals=(404,),
+    answers={200: shapes.OFFLINE_AREA},
+)
 def field_trees():
-    commune = request.args.get("commune_id", "")
-    if not is_whole(commune):
-        raise ValidationFailed(
-            "Some parameters are not valid.", details={"commune_id": "Choose a commune."}
-        )
-    return inventory.area_for_offline(int(commune))
+    area = inventory.OFFLINE_AREA.parse(request.args)
+    return inventory.area_for_offline(area["commune_id"])
 
 
 @bp.post("/sync")
 @role_required(Role.FIELD)
+@described(
+    "Send the records made offline",
+    tag="Field app",
+    body=SYNC_BODY,
+    forms=SYNC_FORM,
+    answers={200: shapes.SYNC_RESULTS},
+)
 def sync_records():
     """Records made on a phone: JSON, or a form whose `records` field holds the JSON and whose
     files `photo:<client_id>` hold the photos taken with them."""

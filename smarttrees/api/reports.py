@@ -3,7 +3,8 @@ map's filters (commune by statistics code or id, category, species, year of plan
 
 from flask import request
 
-from smarttrees.api import bp
+from smarttrees.api import bp, shapes
+from smarttrees.api.description import described
 from smarttrees.auth import role_required
 from smarttrees.models import Role
 from smarttrees.services import reports
@@ -11,6 +12,9 @@ from smarttrees.services import reports
 
 @bp.get("/reports/carbon")
 @role_required(Role.VIEWER)
+@described(
+    "Carbon of the living trees", tag="Reports", query=reports.FILTER, answers={200: shapes.CARBON}
+)
 def carbon_report():
     """The same object as `flask reports carbon`."""
     return reports.carbon_report(reports.parse_filter(request.args))
@@ -18,6 +22,12 @@ def carbon_report():
 
 @bp.get("/reports/dashboard")
 @role_required(Role.VIEWER)
+@described(
+    "Every figure of the reports page",
+    tag="Reports",
+    query=reports.FILTER,
+    answers={200: shapes.DASHBOARD},
+)
 def dashboard_figures():
     """Every figure of /reports for the filter."""
     report = reports.parse_filter(request.args)

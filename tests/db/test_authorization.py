@@ -85,6 +85,8 @@ ROUTES = {
     "api.list_species": ("GET", "/api/v1/species", V),
     "api.list_communes": ("GET", "/api/v1/communes", V),
     "api.change_feed": ("GET", "/api/v1/changes", V),
+    "api.openapi_document": ("GET", "/api/v1/openapi.json", PUBLIC),
+    "api.api_docs": ("GET", "/api/v1/docs", PUBLIC),
     "api.carbon_report": ("GET", "/api/v1/reports/carbon", V),
     "api.dashboard_figures": ("GET", "/api/v1/reports/dashboard", V),
     "api.get_commune": ("GET", "/api/v1/communes/19654", V),

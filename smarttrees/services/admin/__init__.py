@@ -29,6 +29,7 @@ from smarttrees.services.admin.two_step import (
     two_step_uri,
 )
 from smarttrees.services.admin.users import (
+    DEVICE,
     authenticate,
     create_user,
     ensure_user,
@@ -41,6 +42,7 @@ from smarttrees.services.admin.users import (
 )
 
 __all__ = [
+    "DEVICE",
     "SECOND_STEP",
     "AuditQuery",
     "SpeciesUses",

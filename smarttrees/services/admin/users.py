@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from smarttrees.errors import Conflict, NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.models import ApiToken, Role, User
+from smarttrees.schemas import Schema, Text
 from smarttrees.services.admin.password_policy import check_password, weakness
 from smarttrees.vietnamese import nfc
 
@@ -96,6 +97,10 @@ def _digest(token: str) -> str:
 
 
 TOKEN_DAYS = 90  # a field tablet's token works this long, unless revoked before
+DEVICE = Schema(
+    "Device",
+    (Text("device", max_length=80, about="A name for the device, shown in its user's tokens."),),
+)
 
 
 def issue_token(user: User, *, name: str, days: int = TOKEN_DAYS) -> str:

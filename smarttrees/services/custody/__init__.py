@@ -1,6 +1,7 @@
 """Chain of custody: nurseries, seedling lots and their ledger, harvests, product batches,
 shipments, the trace between them and the EUDR geolocation file."""
 
+from smarttrees.services.custody.event_rules import EVENT
 from smarttrees.services.custody.ledger import (
     dispatch,
     merge,
@@ -30,6 +31,7 @@ from smarttrees.services.custody.lots import (
 )
 
 __all__ = [
+    "EVENT",
     "LOT_FIELDS",
     "LOT_PREFIX",
     "all_nurseries",

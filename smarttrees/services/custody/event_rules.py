@@ -16,6 +16,7 @@ from smarttrees.inputs import Fields
 from smarttrees.labels import codes
 from smarttrees.models import LotEvent, LotEventKind, SeedlingLot
 from smarttrees.models.nursery import STOCK_IN
+from smarttrees.schemas import Choice, Day, Moment, Schema, Text, Whole
 
 MAX_QUANTITY = 100_000_000
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -27,21 +28,37 @@ REQUIRED = {
 MAX_TREE_POINTS = 2000  # tree codes on one planting event
 
 
+def _event_schema(*, quantity_required: bool) -> Schema:
+    return Schema(
+        "Lot event",
+        (
+            Choice("kind", required=True, choices=LotEventKind),
+            Whole("quantity", required=quantity_required, low=1, high=MAX_QUANTITY,
+                  about="Seedlings; a planting with tree codes may leave it out."),
+            Whole("losses", low=0, high=MAX_QUANTITY),
+            Whole("stand_id", low=1, about="Where a planting went."),
+            Text("counterparty", max_length=160, about="Who received a dispatch (required)."),
+            Text("document", max_length=80),
+            Text("reason", max_length=200, about="Why seedlings were lost (required)."),
+            Text("notes", max_length=2000),
+            Text("client_id", max_length=64, about="The device's own id: a replay adds nothing."),
+            Moment("occurred_at"),
+            Day("occurred_on", about="A day without a time, as forms send it."),
+            Text("trees", max_length=40_000,
+                 about="A planting's tree codes, separated by spaces or commas."),
+        ),
+    )  # fmt: skip
+
+
+EVENT = _event_schema(quantity_required=True)
+PLANTING_TREES = _event_schema(quantity_required=False)
+
+
 def parse_event(raw: Mapping[str, Any]) -> dict:
     """An event's values from any door, or ValidationFailed naming every wrong field."""
-    fields = Fields(raw)
-    fields.choice("kind", LotEventKind, required=True)
-    planting_trees = fields.raw.get("kind") == "planted" and fields.present("trees")
-    fields.integer("quantity", required=not planting_trees, low=1, high=MAX_QUANTITY)
-    fields.integer("losses", low=0, high=MAX_QUANTITY)
-    fields.integer("stand_id", low=1)
-    fields.text("counterparty", max_length=160)
-    fields.text("document", max_length=80)
-    fields.text("reason", max_length=200)
-    fields.text("notes", max_length=2000)
-    fields.text("client_id", max_length=64)
-    fields.moment("occurred_at")
-    fields.day("occurred_on")
+    planting_trees = raw.get("kind") == "planted" and Fields(raw).present("trees")
+    fields = (PLANTING_TREES if planting_trees else EVENT).read(raw)
+    fields.values.pop("trees", None)  # the codes are read by the planting's own rule
     kind = fields.values.get("kind")
     for name in REQUIRED.get(kind, ()):
         if not fields.values.get(name) and name not in fields.errors:

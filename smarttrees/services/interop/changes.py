@@ -5,9 +5,8 @@ from collections.abc import Mapping
 
 from sqlalchemy import text
 
-from smarttrees.errors import ValidationFailed
 from smarttrees.extensions import db
-from smarttrees.inputs import Fields
+from smarttrees.schemas import INVALID_PARAMETERS, Schema, Whole
 
 PAGE = 1000
 MOST = 10_000
@@ -16,14 +15,20 @@ SELECT id, entity, entity_id, action, at FROM changes
  WHERE id > :since ORDER BY id LIMIT :limit"""
 
 
+FEED = Schema(
+    "Change feed",
+    (
+        Whole("since", low=0, high=2**63 - 1, about="The `next` of the page before; 0 at first."),
+        Whole("limit", low=1, high=MOST, about=f"Changes per page: {PAGE} unless given."),
+    ),
+    message=INVALID_PARAMETERS,
+)
+
+
 def parse_feed(raw: Mapping[str, str]) -> tuple[int, int]:
     """The cursor to read after (0: from the start) and the page size, checked."""
-    fields = Fields({name: raw[name] for name in ("since", "limit") if name in raw})
-    fields.integer("since", low=0, high=2**63 - 1)
-    fields.integer("limit", low=1, high=MOST)
-    if fields.errors:
-        raise ValidationFailed("Some parameters are not valid.", details=fields.errors)
-    return fields.values.get("since") or 0, fields.values.get("limit") or PAGE
+    values = FEED.parse(raw)
+    return values.get("since") or 0, values.get("limit") or PAGE
 
 
 def changes_since(since: int, *, limit: int = PAGE) -> dict:

@@ -2,6 +2,7 @@
 app's offline area and sync, the reference lists and the start page's figures."""
 
 from smarttrees.services.inventory.catalog import (
+    NAME_SEARCH,
     commune_tree_counts,
     get_commune,
     list_communes,
@@ -10,28 +11,39 @@ from smarttrees.services.inventory.catalog import (
 )
 from smarttrees.services.inventory.exports import trees_csv, trees_geojson
 from smarttrees.services.inventory.inspections import (
+    INSPECTION,
     INSPECTION_FIELDS,
     Recorded,
     record_inspection,
 )
-from smarttrees.services.inventory.offline import area_for_offline
+from smarttrees.services.inventory.offline import OFFLINE_AREA, area_for_offline
 from smarttrees.services.inventory.overview import summary
-from smarttrees.services.inventory.sync import Photos, apply_records
+from smarttrees.services.inventory.sync import MAX_RECORDS, Photos, apply_records
 from smarttrees.services.inventory.trees import (
+    NEW_TREE,
+    TREE_CHANGES,
+    TREE_LIST,
     TreeQuery,
     edit_tree,
     filtered_trees,
     get_tree,
     list_trees,
-    parse_location,
     plant_tree,
     reserve_tree_codes,
     service_area_enabled,
     tree_from_client,
+    tree_query,
 )
 
 __all__ = [
+    "INSPECTION",
     "INSPECTION_FIELDS",
+    "MAX_RECORDS",
+    "NAME_SEARCH",
+    "NEW_TREE",
+    "OFFLINE_AREA",
+    "TREE_CHANGES",
+    "TREE_LIST",
     "Photos",
     "Recorded",
     "TreeQuery",
@@ -45,7 +57,6 @@ __all__ = [
     "list_communes",
     "list_species",
     "list_trees",
-    "parse_location",
     "plant_tree",
     "province_bounds",
     "record_inspection",
@@ -53,6 +64,7 @@ __all__ = [
     "service_area_enabled",
     "summary",
     "tree_from_client",
+    "tree_query",
     "trees_csv",
     "trees_geojson",
 ]

@@ -5,7 +5,14 @@ from sqlalchemy import func, or_, select
 from smarttrees.errors import NotFound
 from smarttrees.extensions import db
 from smarttrees.models import AdminLevel, AdminUnit, Species, Tree
+from smarttrees.schemas import INVALID_PARAMETERS, Schema, Text
 from smarttrees.vietnamese import fold
+
+NAME_SEARCH = Schema(
+    "Name search",
+    (Text("q", max_length=200, about="Part of a name; diacritics are ignored (Đ is D)."),),
+    message=INVALID_PARAMETERS,
+)
 
 
 def list_species(q: str | None = None) -> list[Species]:

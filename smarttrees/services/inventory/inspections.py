@@ -17,7 +17,8 @@ from smarttrees.inputs import Fields
 from smarttrees.measures import MEASURES
 from smarttrees.models import Condition, Inspection, User
 from smarttrees.photos import NotAPhoto, PhotoNotStored, store_photo
-from smarttrees.services.inventory.trees import get_tree, parse_location
+from smarttrees.schemas import Choice, Flag, Location, Moment, Number, Schema, Text
+from smarttrees.services.inventory.trees import get_tree
 from smarttrees.services.saving import commit_changes
 
 INSPECTION_FIELDS = (
@@ -135,19 +136,27 @@ def _same(stored, sent) -> bool:
         return stored == sent
 
 
+INSPECTION = Schema(
+    "Inspection",
+    (
+        Text("client_id", max_length=64, about="The recording device's own id of this record."),
+        Moment("inspected_at", about="When it was made; now if not sent."),
+        Moment("base_updated_at", about="The tree's updated_at the device last saw."),
+        *(Number(name) for name in ("dbh_cm", "height_m", "crown_m", "accuracy_m")),
+        Number("circumference_cm", about="The girth at 1.3 m; gives dbh_cm when none is sent."),
+        Choice("condition", choices=Condition),
+        Text("notes"),
+        Flag("moved", about="The tree was found elsewhere: lon and lat give where."),
+        Location(),
+    ),
+    about="Give at least one measurement, the condition, a note or a photo.",
+)
+
+
 def _parse_inspection(raw: Mapping[str, Any], *, has_photo: bool) -> dict:
     """Typed values of an inspection, or ValidationFailed naming every wrong field."""
-    fields = Fields(raw)
-    fields.text("client_id", max_length=64)
-    fields.moment("inspected_at")
-    fields.moment("base_updated_at")
-    for name in ("dbh_cm", "height_m", "crown_m", "accuracy_m"):
-        fields.number(name)
+    fields = INSPECTION.read(raw)
     _dbh_from_circumference(fields)
-    fields.choice("condition", Condition)
-    fields.text("notes")
-    fields.flag("moved")
-    parse_location(fields, required=False)
     if fields.values["moved"] and "geom" not in fields.values:
         fields.errors["location"] = "Give the new position to move the tree."
     measured = ("dbh_cm", "height_m", "crown_m", "condition", "notes", "moved")
@@ -159,12 +168,10 @@ def _parse_inspection(raw: Mapping[str, Any], *, has_photo: bool) -> dict:
 
 
 def _dbh_from_circumference(fields: Fields) -> None:
-    """A tape round the trunk at 1.3 m gives the girth: DBH = circumference / π."""
-    if not fields.present("circumference_cm") or fields.values.get("dbh_cm"):
-        return
-    fields.number("circumference_cm")
+    """A tape round the trunk at 1.3 m gives the girth: DBH = circumference / π (a DBH sent
+    beside it wins)."""
     girth = fields.values.pop("circumference_cm", None)
-    if girth is None:
+    if girth is None or fields.values.get("dbh_cm"):
         return
     dbh = round(girth / Decimal(str(math.pi)), 1)
     if not MEASURES["dbh"].holds(dbh):

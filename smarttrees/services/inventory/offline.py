@@ -7,9 +7,15 @@ from sqlalchemy.orm import joinedload
 from smarttrees.errors import NotFound
 from smarttrees.extensions import db
 from smarttrees.models import AdminUnit, Tree
+from smarttrees.schemas import INVALID_PARAMETERS, Schema, Whole
 from smarttrees.services.inventory.catalog import list_species
 
 MAX_TREES = 60_000  # a phone keeps a commune's trees; a city ward holds about 15,000
+OFFLINE_AREA = Schema(
+    "Offline area",
+    (Whole("commune_id", required=True, low=1, high=2**31 - 1, about="From /communes."),),
+    message=INVALID_PARAMETERS,
+)
 
 
 def _num(value):

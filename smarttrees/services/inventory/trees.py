@@ -6,14 +6,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from geoalchemy2.shape import from_shape
-from shapely.geometry import Point
 from sqlalchemy import Select, func, or_, select, text
 
 from smarttrees.errors import NotFound, ValidationFailed
 from smarttrees.extensions import db
 from smarttrees.inputs import Fields
 from smarttrees.labels import codes
+from smarttrees.measures import MEASURES
 from smarttrees.models import Condition, Species, Tree, TreeCategory, User
+from smarttrees.schemas import (
+    INVALID_PARAMETERS,
+    BoundingBox,
+    Choice,
+    Day,
+    Location,
+    Number,
+    Schema,
+    Text,
+    Whole,
+)
 from smarttrees.services.saving import commit_changes
 from smarttrees.vietnamese import fold
 
@@ -36,36 +47,33 @@ def service_area_enabled() -> bool:
     return os.environ.get("SMARTTREES_SERVICE_AREA", "province").lower() != "none"
 
 
-def parse_location(fields: Fields, *, required: bool) -> None:
-    if not (fields.present("lon") or fields.present("lat")):
-        if required:
-            fields.errors["location"] = "Give the tree's longitude and latitude."
-        return
-    try:
-        lon = float(str(fields.raw.get("lon")).replace(",", "."))
-        lat = float(str(fields.raw.get("lat")).replace(",", "."))
-    except ValueError:
-        fields.errors["location"] = "Longitude and latitude must be numbers."
-        return
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        fields.errors["location"] = "Longitude must be within ±180 and latitude within ±90."
-        return
-    fields.values["geom"] = Point(lon, lat)
+def _tree_schema(*, creating: bool) -> Schema:
+    measured = tuple(
+        Number(name, about=f"In {MEASURES[key].unit}.")
+        for key, name in (("dbh", "dbh_cm"), ("height", "height_m"), ("crown", "crown_m"))
+    )
+    return Schema(
+        "New tree" if creating else "Tree changes",
+        (
+            Location(required=creating, about="Where the tree stands (WGS 84)."),
+            Whole("species_id", required=creating, low=1, about="An id from /species."),
+            Choice("category", required=creating, choices=TreeCategory),
+            *measured,
+            Choice("condition", choices=Condition),
+            Day("planted_on"),
+            Text("notes"),
+            *(
+                (Text("code", max_length=20, about="A pre-printed label's code, if any."),)
+                if creating
+                else ()
+            ),
+        ),
+        about="A tree's values; only those sent are changed." if not creating else "",
+    )
 
 
-def _parse_tree(raw: Mapping[str, Any], *, creating: bool) -> Fields:
-    fields = Fields(raw)
-    parse_location(fields, required=creating)
-    fields.integer("species_id", required=creating)
-    fields.choice("category", TreeCategory, required=creating)
-    for name in ("dbh_cm", "height_m", "crown_m"):
-        fields.number(name)
-    fields.choice("condition", Condition)
-    fields.day("planted_on")
-    fields.text("notes")
-    if creating:
-        fields.text("code", max_length=20)
-    return fields
+NEW_TREE = _tree_schema(creating=True)
+TREE_CHANGES = _tree_schema(creating=False)
 
 
 def _check_rules(fields: Fields) -> None:
@@ -141,7 +149,7 @@ def plant_tree(raw: Mapping[str, Any], *, actor: User | None) -> Tree:
     client_id = raw.get("client_id") or None
     if existing := tree_from_client(client_id):
         return existing
-    fields = _parse_tree(raw, creating=True)
+    fields = NEW_TREE.read(raw)
     _check_rules(fields)
     tree = Tree(code=fields.values.get("code") or next_tree_code())
     _apply(tree, fields.values)
@@ -161,7 +169,7 @@ def plant_tree(raw: Mapping[str, Any], *, actor: User | None) -> Tree:
 def edit_tree(code: str, raw: Mapping[str, Any], *, actor: User | None) -> Tree:
     """Change a tree's recorded values; measurements normally come through inspections."""
     tree = get_tree(code)
-    fields = _parse_tree(raw, creating=False)
+    fields = TREE_CHANGES.read(raw)
     _check_rules(fields)
     _apply(tree, fields.values)
     tree.updated_by_id = actor.id if actor else None
@@ -189,6 +197,38 @@ class TreeQuery:
     import_batch_id: int | None = None
     after: int | None = None
     limit: int = 50
+
+
+TREE_LIST = Schema(
+    "Tree list",
+    (
+        Whole("species_id", low=1),
+        Choice("category", choices=TreeCategory),
+        Choice("condition", choices=Condition),
+        Whole("commune_id", low=1),
+        Text(
+            "q",
+            max_length=200,
+            about="Species names (any language, diacritics ignored) or the start of a label code.",
+        ),
+        BoundingBox(),
+        Whole("cursor", low=1, about="The next_cursor of the page before."),
+        Whole("limit", low=1, about=f"Trees per page: 100 unless given, at most {MAX_PAGE}."),
+    ),
+    message=INVALID_PARAMETERS,
+)
+
+
+def tree_query(raw: Mapping[str, Any]) -> TreeQuery:
+    """The list's filters from a query string, or ValidationFailed naming the parameter."""
+    values = TREE_LIST.parse(raw)
+    return TreeQuery(
+        **{name: values.get(name) for name in ("species_id", "category", "condition", "q")},
+        commune_id=values.get("commune_id"),
+        bbox=values.get("bbox"),
+        after=values.get("cursor"),
+        limit=values.get("limit") or 100,
+    )
 
 
 def _text_filter(q: str):

@@ -2,6 +2,9 @@
 and the search box."""
 
 from smarttrees.services.maps.cards import (
+    NEAREST,
+    POINT,
+    SEARCH,
     commune_summary,
     nearest_trees,
     place_at,
@@ -18,6 +21,9 @@ from smarttrees.services.maps.tiles import (
 )
 
 __all__ = [
+    "NEAREST",
+    "POINT",
+    "SEARCH",
     "TileFilter",
     "commune_summary",
     "commune_tile",

@@ -15,6 +15,7 @@ from smarttrees.models import (
     Stand,
     Tree,
 )
+from smarttrees.schemas import INVALID_PARAMETERS, Location, Schema, Text, Whole
 from smarttrees.services import reports
 from smarttrees.services.inventory.catalog import get_commune
 from smarttrees.vietnamese import fold
@@ -107,6 +108,13 @@ def stand_summary(stand_id: int, *, with_owner: bool = False) -> dict:
     }
 
 
+SEARCH = Schema(
+    "Map search",
+    (Text("q", max_length=200, about="A tree's code, or part of a commune's name."),),
+    message=INVALID_PARAMETERS,
+)
+
+
 def search(q: str, *, limit: int = 8) -> list[dict]:
     """Places to fly to: trees by code, communes by name (diacritics ignored)."""
     q = (q or "").strip()
@@ -141,6 +149,22 @@ def search(q: str, *, limit: int = 8) -> list[dict]:
     return results[:limit]
 
 
+NEAREST_LIMIT = 50
+POINT = Schema(
+    "A point",
+    (Location(required=True, about="WGS 84 degrees."),),
+    message=INVALID_PARAMETERS,
+)
+NEAREST = Schema(
+    "Near a point",
+    (
+        *POINT.fields,
+        Whole("limit", low=1, about=f"How many: 10 unless given, at most {NEAREST_LIMIT}."),
+    ),
+    message=INVALID_PARAMETERS,
+)
+
+
 def place_at(lon: float, lat: float) -> dict:
     """The stand and the commune a map click falls in (either may be none)."""
     point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
@@ -156,7 +180,6 @@ def place_at(lon: float, lat: float) -> dict:
     }
 
 
-NEAREST_LIMIT = 50
 CANDIDATES_PER_TREE = 4
 
 

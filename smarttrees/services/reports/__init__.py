@@ -10,11 +10,12 @@ from smarttrees.services.reports.carbon import (
 )
 from smarttrees.services.reports.dashboard import dashboard
 from smarttrees.services.reports.figures import commune_shapes, province_name
-from smarttrees.services.reports.filters import ReportFilter, parse_filter
+from smarttrees.services.reports.filters import FILTER, ReportFilter, parse_filter
 from smarttrees.services.reports.growth import growth, refresh_growth
 from smarttrees.services.reports.survival import survival
 
 __all__ = [
+    "FILTER",
     "ReportFilter",
     "carbon_by_commune",
     "carbon_of_stand",

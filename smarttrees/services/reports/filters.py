@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from smarttrees.errors import NotFound, ValidationFailed
-from smarttrees.inputs import Fields
 from smarttrees.models import TreeCategory
+from smarttrees.schemas import Choice, Schema, Text, Whole
 from smarttrees.services import inventory
 
 FIRST_YEAR = 1900
 MAX_ID = 2**31 - 1
-FILTER_FIELDS = ("category", "species_id", "commune_id", "year")
+FILTER_FIELDS = ("category", "species_id", "commune_id", "commune", "year")
 CODE = re.compile(r"[0-9]{5}")  # a commune's statistics code
 
 
@@ -55,18 +55,29 @@ class ReportFilter:
         return {name: str(value) for name, value in values.items() if value}
 
 
+FILTER = Schema(
+    "Report filter",
+    (
+        Choice("category", choices=TreeCategory),
+        Whole("species_id", low=1, high=MAX_ID),
+        Whole("commune_id", low=1, high=MAX_ID),
+        Text("commune", max_length=5, about="A commune's five-digit statistics code."),
+        Whole("year", low=FIRST_YEAR, about="Of planting."),
+    ),
+    message="Some filters are not valid.",
+)
+
+
 def parse_filter(raw: Mapping[str, str]) -> ReportFilter:
     """A filter from query-string values; ValidationFailed names every wrong field."""
-    fields = Fields({name: value for name, value in raw.items() if name in FILTER_FIELDS})
-    fields.choice("category", TreeCategory)
-    fields.integer("species_id", low=1, high=MAX_ID)
-    fields.integer("commune_id", low=1, high=MAX_ID)
-    fields.integer("year", low=FIRST_YEAR, high=date.today().year + 1)
-    commune = (raw.get("commune") or "").strip()
+    fields = FILTER.read({name: value for name, value in raw.items() if name in FILTER_FIELDS})
+    if (year := fields.values.get("year")) and year > date.today().year + 1:
+        fields.errors["year"] = "The number is too large."
+    commune = fields.values.pop("commune", None) or ""
     if commune and not CODE.fullmatch(commune):
         fields.errors["commune"] = "Give the commune's five-digit statistics code."
     if fields.errors:
-        raise ValidationFailed("Some filters are not valid.", details=fields.errors)
+        raise ValidationFailed(FILTER.message, details=fields.errors)
     values = {name: value for name, value in fields.values.items() if value}
     if commune:
         try:
