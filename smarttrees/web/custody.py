@@ -85,7 +85,10 @@ def lot_trace(code: str):
     found = trace.forward_from_lot(custody.get_lot(code))
     stands = list({row["stand"].id: row["stand"] for row in found["planted"]}.values())
     return render_template(
-        "custody/lot_trace.html", trace=found, stands=trace.stands_geojson(stands)
+        "custody/lot_trace.html",
+        trace=found,
+        stands=trace.stands_geojson(stands),
+        reached=trace.tree_filters(found),
     )
 
 
@@ -199,6 +202,7 @@ def batch_tag(code: str):
         trace=found,
         lineage=batches.lineage(batch),
         stands=trace.stands_geojson(found["stands"]) if found else None,
+        reached=trace.tree_filters(found) if found else None,
         verdict=eudr.batch_verdict(batch),
     )
 

@@ -14,6 +14,8 @@ from smarttrees.web import bp
 
 MAP_STRINGS = (
     "Trees",
+    "This stand's trees",
+    "as a GeoPackage",
     "Plantation stands",
     "Communes and wards",
     "Colour trees by",
@@ -134,6 +136,12 @@ def _config() -> dict:
         if current_user.is_authenticated and current_user.can(Role.FIELD)
         else None,
         "export_trees": url_for("pages.tree_export", fmt="gpkg")
+        if current_user.is_authenticated
+        else None,
+        "stand_trees": url_for("pages.tree_list") + "?stand={id}"
+        if current_user.is_authenticated
+        else None,
+        "stand_file": url_for("pages.tree_export", fmt="gpkg") + "?stand={id}"
         if current_user.is_authenticated
         else None,
         "basemap": basemap_info(),

@@ -23,12 +23,16 @@ from smarttrees.errors import ValidationFailed
 from smarttrees.inputs import is_whole
 from smarttrees.labels.sheets import LAYOUTS
 from smarttrees.models import Condition, Role, TreeCategory
-from smarttrees.services import inventory, labels
+from smarttrees.services import custody, inventory, labels
 from smarttrees.services.inventory import TreeQuery
 from smarttrees.web import bp
 from smarttrees.web.printing import ROLL_LIMIT, label_pdf, roll_pdf
 
-FILTERS = ("species_id", "category", "condition", "commune_id", "q", "year", "bbox", "batch")
+FILTERS = (
+    "species_id", "category", "condition", "commune_id", "q", "year", "bbox", "batch",
+    "stand", "lot",
+)  # fmt: skip
+HIDDEN_FILTERS = ("bbox", "batch", "stand", "lot")  # set by the map, an import, a stand, a trace
 
 
 def _choices() -> dict:
@@ -50,6 +54,12 @@ def _bbox(text: str) -> tuple[float, float, float, float] | None:
     return (west, south, east, north) if west < east and south < north else None
 
 
+def _ids(text: str) -> tuple[int, ...] | None:
+    """1,2,3 (a stand's or a trace's); anything else is no filter."""
+    parts = text.split(",") if text else []
+    return tuple(int(part) for part in parts) if parts and all(map(is_whole, parts)) else None
+
+
 def list_query() -> tuple[TreeQuery, dict]:
     """Filters from the query string; a bad value is ignored and shown as not applied."""
     args = {name: request.args.get(name, "").strip() for name in FILTERS}
@@ -69,6 +79,8 @@ def list_query() -> tuple[TreeQuery, dict]:
         planted_year=as_int("year"),
         import_batch_id=as_int("batch"),
         bbox=_bbox(args["bbox"]),
+        stand_ids=_ids(args["stand"]),
+        lot_ids=_ids(args["lot"]),
         after=int(request.args["after"]) if is_whole(request.args.get("after", "")) else None,
     )
     return query, args
@@ -89,8 +101,17 @@ def tree_list():
         next_url=next_url,
         first=query.after is None,
         layouts=sorted(LAYOUTS),
+        hidden={name: args[name] for name in HIDDEN_FILTERS if args[name]},
+        scope=_scope(query),
         **_choices(),
     )
+
+
+def _scope(query: TreeQuery) -> dict | None:
+    """What a stand's or a trace's list is narrowed to, named for the page."""
+    if query.stand_ids is None and query.lot_ids is None:
+        return None
+    return custody.scope_names(query.stand_ids or (), query.lot_ids or ())
 
 
 @bp.get("/trees/<code>")

@@ -248,6 +248,13 @@ var SmartTreesMap = (function () {
     });
   }
 
+  // A signed-in user takes a stand's trees to the list, or as a GeoPackage.
+  function standLinks(id) {
+    if (!config.stand_trees) return "";
+    return '<p><a href="' + fill(config.stand_trees, { id: id }) + '">' + escapeHtml(t("This stand's trees")) + "</a> · " +
+      '<a href="' + fill(config.stand_file, { id: id }) + '">' + escapeHtml(t("as a GeoPackage")) + "</a></p>";
+  }
+
   function showStand(props, latlng) {
     var card = popup(latlng, t("Loading…"));
     getJson(fill(config.api.stand, { id: props.id })).then(function (s) {
@@ -259,7 +266,7 @@ var SmartTreesMap = (function () {
         [t("Survival"), s.survival && s.survival.trees ? number(s.survival.survival) + " % (" +
           t("inspected") + " " + number(s.survival.inspected_share) + " %)" : null],
         [t("CO₂ equivalent (t)"), s.co2e_t ? number(s.co2e_t) : null]
-      ]) + "</div>");
+      ]) + standLinks(s.id) + "</div>");
     });
   }
 

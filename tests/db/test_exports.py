@@ -289,3 +289,44 @@ def _codes(gpkg: bytes) -> list[str]:
     """The trees' codes a GeoPackage holds, as GDAL reads them."""
     meta, _, _, columns = raw.read(io.BytesIO(gpkg), read_geometry=False)
     return list(columns[list(meta["fields"]).index("code")])
+
+
+def _inside(stand) -> dict:
+    point = to_shape(stand.geom).representative_point()
+    return {"lon": point.x, "lat": point.y}
+
+
+def test_a_stand_s_and_a_trace_s_trees_export_alone(client):
+    """The stand card's file holds the stand's trees; a lot's trace page offers the trees it
+    reaches (its stand's, and those planted from it as points) and no other; a trace that
+    reaches none gives an empty file, never the province."""
+    from smarttrees.models import LotEventKind
+    from smarttrees.services import custody
+    from tests.helpers.factories import make_stand
+
+    manager = sign_in(client, Role.MANAGER)
+    stand = make_stand("Gia Sàng")
+    in_stand = make_tree(category="plantation", **_inside(stand))
+    elsewhere = make_tree()
+    nursery = custody.create_nursery(name="Vườn ươm Phú Lương")
+    acacia = species_named("Acacia mangium").id
+    lot = custody.create_lot(species_id=acacia, nursery_id=nursery.id, seed_source="Ba Vì")
+    custody.record_event(lot, LotEventKind.SOWN, 100)
+    custody.record_event(lot, LotEventKind.PLANTED, 40, stand_id=stand.id)
+    as_point = make_tree(commune="Quan Triều")
+    custody.record(lot, {"kind": "planted", "trees": as_point.code}, actor=manager)
+    db.session.commit()
+
+    assert _codes(client.get(f"/trees/export.gpkg?stand={stand.id}").data) == [in_stand.code]
+    page = client.get(f"/l/{lot.code}/trace").get_data(as_text=True)
+    link = re.search(r'href="(/trees/export\.gpkg\?[^"]+)" id="export-gpkg"', page).group(1)
+    reached = _codes(client.get(link.replace("&amp;", "&")).data)
+    assert sorted(reached) == sorted([in_stand.code, as_point.code])
+    assert elsewhere.code not in reached
+    listed = client.get(link.replace("/trees/export.gpkg", "/trees").replace("&amp;", "&"))
+    assert "Chỉ những cây thuộc các lô rừng:" in listed.get_data(as_text=True)
+
+    unplanted = custody.create_lot(species_id=acacia, nursery_id=nursery.id, seed_source="Ba Vì")
+    db.session.commit()
+    empty = client.get(f"/trees/export.gpkg?lot={unplanted.id}")
+    assert empty.status_code == 200 and _codes(empty.data) == []

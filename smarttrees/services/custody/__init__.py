@@ -29,6 +29,7 @@ from smarttrees.services.custody.lots import (
     new_nursery,
     nurseries_for,
 )
+from smarttrees.services.custody.stands import scope_names
 
 __all__ = [
     "EVENT",
@@ -54,5 +55,6 @@ __all__ = [
     "nurseries_for",
     "record",
     "record_event",
+    "scope_names",
     "split",
 ]

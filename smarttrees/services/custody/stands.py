@@ -28,6 +28,13 @@ def stand_label(stand: Stand) -> str:
     return ", ".join(part for part in parts if part)
 
 
+def scope_names(stand_ids: tuple[int, ...], lot_ids: tuple[int, ...]) -> dict[str, list[str]]:
+    """The stands and seedling lots a tree list is narrowed to, as people know them."""
+    stands = db.session.scalars(select(Stand).where(Stand.id.in_(stand_ids)).order_by(Stand.id))
+    lots = db.session.scalars(select(SeedlingLot.code).where(SeedlingLot.id.in_(lot_ids)))
+    return {"stands": [stand_label(stand) for stand in stands], "lots": sorted(lots)}
+
+
 def stand_choices(lot: SeedlingLot) -> list[tuple[int, str]]:
     """Stands to plant a lot in: of its species first, then the others, newest first."""
     same = Stand.species_id == lot.species_id

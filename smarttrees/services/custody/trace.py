@@ -166,6 +166,18 @@ def _source(lot: SeedlingLot) -> str | None:
     return " — ".join(parts) or None
 
 
+def tree_filters(trace: dict) -> dict[str, str] | None:
+    """The tree list's filters for the trees a trace reaches: those of its stands and, forward
+    from a lot, those planted from its lots as points. None when it reaches no tree."""
+    stands = {row["stand"].id for row in trace["planted"]}
+    stands |= {stand.id for stand in trace.get("stands", ())}
+    lots = {lot.id for lot in trace["lots"]} if "lot" in trace else set()
+    if not (stands or lots):
+        return None
+    found = {"stand": ",".join(map(str, sorted(stands))), "lot": ",".join(map(str, sorted(lots)))}
+    return {name: ids for name, ids in found.items() if ids}
+
+
 def as_json(trace: dict) -> dict:
     """The trace as plain values for the API (stands as GeoJSON geometries)."""
     out = {}

@@ -31,8 +31,9 @@ def as_query(filters: dict) -> TreeQuery:
         values["category"] = TreeCategory(values["category"])
     if "condition" in values:
         values["condition"] = Condition(values["condition"])
-    if "bbox" in values:
-        values["bbox"] = tuple(values["bbox"])
+    for name in ("bbox", "stand_ids", "lot_ids"):  # JSON kept them as lists
+        if name in values:
+            values[name] = tuple(values[name])
     return TreeQuery(**values)
 
 

@@ -195,6 +195,9 @@ class TreeQuery:
     bbox: tuple[float, float, float, float] | None = None
     planted_year: int | None = None
     import_batch_id: int | None = None
+    # The trees a stand or a trace reaches: in these stands, or planted from these lots.
+    stand_ids: tuple[int, ...] | None = None
+    lot_ids: tuple[int, ...] | None = None
     after: int | None = None
     limit: int = 50
 
@@ -273,6 +276,13 @@ def filtered_trees(query: TreeQuery) -> Select:
         stmt = stmt.where(Tree.geom.intersects(func.ST_MakeEnvelope(*query.bbox, 4326)))
     if query.planted_year:
         stmt = stmt.where(func.extract("year", Tree.planted_on) == query.planted_year)
+    if query.stand_ids is not None or query.lot_ids is not None:  # () reaches no tree
+        stmt = stmt.where(
+            or_(
+                Tree.stand_id.in_(query.stand_ids or ()),
+                Tree.seedling_lot_id.in_(query.lot_ids or ()),
+            )
+        )
     return stmt
 
 
