@@ -28,7 +28,7 @@ def described(summary: str, *, tag: str, answers: dict[int, dict], **more) -> Ca
     """Put under the route's decorators (above the view): the role decorators keep it."""
 
     def mark(view: Callable) -> Callable:
-        about = (view.__doc__ or "").strip()
+        about = " ".join((view.__doc__ or "").split())  # one line: it is a msgid too
         view.operation = Operation(summary, tag, answers, about=about, **more)
         return view
 

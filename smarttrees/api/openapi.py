@@ -5,6 +5,7 @@ the schemas that validate its requests and the shapes of its answers. Served at
 import re
 
 from flask import Flask, current_app, render_template, url_for
+from flask_babel import gettext
 from werkzeug.routing import Rule
 
 from smarttrees.api import bp, shapes
@@ -71,15 +72,38 @@ def _refusals(rule: Rule, view, op: Operation) -> set[int]:
 def _security(view) -> tuple[list[dict], str]:
     role = getattr(view, "role", None)
     if role is None:
-        return [{}], "Open to everyone."
+        return [{}], gettext("Open to everyone.")
     signed_in = [{"token": []}, {"session": []}]
     if getattr(view, "public", False):
-        return [{}, *signed_in], "Open to everyone when the public map is on; else viewers."
-    return signed_in, f"Needs the role {role.value} or above."
+        return [{}, *signed_in], gettext(
+            "Open to everyone when the public map is on; else to viewers and above."
+        )
+    return signed_in, gettext("Needs the role %(role)s or above.", role=gettext(role.value))
+
+
+PROSE = ("summary", "description", "title")
+
+
+def in_language(value):
+    """The document's prose (summaries, descriptions, titles, tags) in the request's language;
+    names, types and values as they are. The operation's own description is done already."""
+    if isinstance(value, dict):
+        return {
+            key: _translated(item) if key in PROSE and isinstance(item, str) else in_language(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [in_language(item) for item in value]
+    return value
+
+
+def _translated(text: str) -> str:
+    return gettext(text) if text.strip() else text
 
 
 def _operation(rule: Rule, view, op: Operation) -> dict:
     security, who = _security(view)
+    about = gettext(op.about) if op.about else ""
     responses = {
         str(status): {
             "description": "Done.",
@@ -93,8 +117,8 @@ def _operation(rule: Rule, view, op: Operation) -> dict:
     operation = {
         "operationId": rule.endpoint.removeprefix("api."),
         "summary": op.summary,
-        "description": f"{op.about}\n\n{who}".strip(),
-        "tags": [op.tag],
+        "description": f"{about}\n\n{who}".strip(),
+        "tags": [gettext(op.tag)],
         "security": security,
         "parameters": parameters,
         "responses": responses,
@@ -116,6 +140,10 @@ def document(app: Flask) -> dict:
             raise LookupError(f"the route {rule.endpoint} is not described")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(_path(rule), {})[method.lower()] = _operation(rule, view, op)
+    return in_language(_whole(paths))
+
+
+def _whole(paths: dict) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -124,8 +152,9 @@ def document(app: Flask) -> dict:
             "description": (
                 "Trees, communes, the field app's sync, custody and reports of a province's "
                 "forestry inventory. Every error has one shape: "
-                '{"error": {"code", "message", "details"}}; messages follow Accept-Language '
-                "(Vietnamese or English). Collections for GIS clients are at /ogcapi."
+                '{"error": {"code", "message", "details"}}. Messages and this description are '
+                "in Vietnamese, or in English with ?lang=en (a token's user: in their own "
+                "language). Collections for GIS clients are at /ogcapi."
             ),
         },
         "servers": [{"url": PREFIX}],

@@ -63,13 +63,39 @@ def test_the_document_is_valid_openapi_and_covers_every_api_route(client, app):
 def test_request_bodies_are_the_schemas_that_validate_them(client):
     """The body described for POST /trees is NEW_TREE's; a value past its maximum is refused
     by the API naming the field, and one within it is not."""
-    document = client.get("/api/v1/openapi.json").get_json()
+    document = client.get("/api/v1/openapi.json?lang=en").get_json()
     body = document["paths"]["/trees"]["post"]["requestBody"]["content"]["application/json"]
     assert body["schema"] == inventory.NEW_TREE.json_schema()
     dbh = body["schema"]["properties"]["dbh_cm"]["anyOf"][0]["anyOf"][0]
     assert dbh == {"type": "number", "exclusiveMinimum": 0, "maximum": 500}
     listing = document["paths"]["/trees"]["get"]["parameters"]
     assert {p["name"] for p in listing} == {f.name for f in inventory.TREE_LIST.fields}
+
+
+def _prose(english, vietnamese, where=""):
+    """(where, English, Vietnamese) of every summary, description, title and tag."""
+    if isinstance(english, dict):
+        for key, value in english.items():
+            if key in ("summary", "description", "title") and isinstance(value, str):
+                yield f"{where}/{key}", value, vietnamese[key]
+            elif key == "tags":
+                yield from zip([f"{where}/tags"] * len(value), value, vietnamese[key], strict=True)
+            else:
+                yield from _prose(value, vietnamese[key], f"{where}/{key}")
+    elif isinstance(english, list):
+        for index, (one, other) in enumerate(zip(english, vietnamese, strict=True)):
+            yield from _prose(one, other, f"{where}/{index}")
+
+
+def test_the_description_is_in_vietnamese_and_in_english_on_request(client):
+    english = client.get("/api/v1/openapi.json?lang=en").get_json()
+    vietnamese = client.get("/api/v1/openapi.json?lang=vi").get_json()
+    pairs = list(_prose(english, vietnamese))
+    assert len(pairs) > 100
+    untranslated = [(where, text) for where, text, said in pairs if said == text]
+    assert untranslated == []
+    said = {where: text for where, _, text in pairs}
+    assert said["/paths//trees/get/summary"] == "Cây, từng trang một"
 
 
 def test_the_documented_maximum_is_the_one_enforced(client, admin_token):

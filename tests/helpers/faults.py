@@ -52,7 +52,7 @@ class Served:
                    "--bind", f"127.0.0.1:{self.port}", "--timeout", "120", "wsgi:app"]  # fmt: skip
         # Its log goes to a file: a pipe nobody reads fills up (64 KiB of tracebacks) and then
         # blocks the worker in the middle of a request.
-        self.log = tempfile.TemporaryFile(mode="w+")
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  (open while it serves)
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, preexec_fn=preexec,
             stdout=self.log, stderr=subprocess.STDOUT, text=True,
