@@ -18,6 +18,7 @@ ENTITIES = {
     "users": _l("Users"),
     "api_tokens": _l("API tokens"),
     "admin_units": _l("Communes"),
+    "user_communes": _l("Communes of field staff"),
     "import_batches": _l("Imports"),
 }
 
@@ -57,6 +58,7 @@ FIELDS = {
     "mass_kg": _l("Mass (kg)"),
     "must_change_password": _l("Temporary password"),
     "name": _l("Name"),
+    "name_folded": _l("Name without diacritics"),
     "note": _l("Note"),
     "notes": _l("Notes"),
     "number": _l("Number"),
@@ -92,6 +94,7 @@ FIELDS = {
     "tieu_khu": _l("Tiểu khu"),
     "totp_enabled_at": _l("Two-step sign-in since"),
     "trees": _l("Trees"),
+    "user_id": _l("Account"),
     "vehicle": _l("Vehicle"),
     "vi_name": _l("Vietnamese name"),
     "volume_m3": _l("Volume (m³)"),

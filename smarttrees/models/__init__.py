@@ -21,7 +21,7 @@ from smarttrees.models.species import Species
 from smarttrees.models.stand import ForestFunction, Stand
 from smarttrees.models.tally import CommuneTally, LayerVersion, TileVersion, TreeCell, TreeTally
 from smarttrees.models.tree import Condition, Inspection, Tree, TreeCategory
-from smarttrees.models.user import ApiToken, LoginAttempt, RecoveryCode, Role, User
+from smarttrees.models.user import ApiToken, LoginAttempt, RecoveryCode, Role, User, UserCommune
 
 __all__ = [
     "AdminLevel",
@@ -65,5 +65,6 @@ __all__ = [
     "TreeCell",
     "TreeTally",
     "User",
+    "UserCommune",
     "product_lineage",
 ]

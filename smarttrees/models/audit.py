@@ -29,6 +29,7 @@ AUDITED_TABLES = {
     "users",
     "api_tokens",
     "admin_units",
+    "user_communes",
 }
 # Columns whose values stay out of the log.
 UNLOGGED = {
@@ -40,6 +41,7 @@ UNLOGGED = {
     "created_at",
     "updated_at",
     "last_used_at",
+    "name_corrected_at",  # the time of the entry that corrected the name
 }
 
 

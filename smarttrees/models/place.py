@@ -1,8 +1,9 @@
 """Administrative units: the province and its communes and wards (two levels since 2025)."""
 
 import enum
+from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smarttrees.extensions import db
@@ -31,3 +32,5 @@ class AdminUnit(db.Model):
     area_ha: Mapped[float | None] = mapped_column(Numeric(12, 2))
     population: Mapped[int | None]
     geom = multipolygon(nullable=False)
+    # When an admin last corrected the name: reloading the reference data keeps that name.
+    name_corrected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

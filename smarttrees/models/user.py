@@ -78,6 +78,20 @@ class User(db.Model):
         return self.totp_secret is not None
 
 
+class UserCommune(db.Model):
+    """A commune a field user is assigned to. A field user with assignments records trees and
+    inspections in those communes only; one with none, everywhere."""
+
+    __tablename__ = "user_communes"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    commune_id: Mapped[int] = mapped_column(
+        ForeignKey("admin_units.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class ApiToken(db.Model):
     """A bearer token for non-browser clients; only its SHA-256 is stored."""
 

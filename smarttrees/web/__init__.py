@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
         account_settings,
         admin,
         assets,
+        communes,
         custody,
         exports,
         field,

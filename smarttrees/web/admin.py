@@ -24,6 +24,7 @@ def _users_page(**shown):
         users=admin.list_accounts(),
         roles=list(Role),
         nurseries=custody.all_nurseries(),
+        assigned=admin.communes_by_user(),
         **shown,
     )
 

@@ -19,7 +19,7 @@ MUTABLE_TABLES = (
     "audit_log, lot_events, seedling_lots, nurseries, inspections, trees, stands, "
     "product_lineage, product_batches, import_row_errors, import_batches, api_tokens, users, "
     "procrastinate_jobs, login_attempts, harvests, shipments, shipment_items, "
-    "forest_baseline, changes"
+    "forest_baseline, changes, user_communes"
 )  # truncating trees also empties the map tallies (a database trigger)
 
 

@@ -1,8 +1,17 @@
-"""Administration: accounts and API tokens, reference data and the species list, the demo
-inventory."""
+"""Administration: accounts and API tokens, reference data, the species list and the communes,
+the demo inventory."""
 
 from smarttrees.services.admin.accounts import change_account, invite, list_accounts
 from smarttrees.services.admin.audit import AuditQuery, audit_csv, audit_page
+from smarttrees.services.admin.communes import (
+    CommuneRow,
+    assign_communes,
+    communes_by_user,
+    communes_with_uses,
+    field_users_of,
+    get_account,
+    rename_commune,
+)
 from smarttrees.services.admin.demo import load_demo
 from smarttrees.services.admin.passwords import change_password
 from smarttrees.services.admin.reference import analyze, invalid_polygon_count, load_reference
@@ -45,20 +54,26 @@ __all__ = [
     "DEVICE",
     "SECOND_STEP",
     "AuditQuery",
+    "CommuneRow",
     "SpeciesUses",
     "TooManyAttempts",
     "add_species",
     "analyze",
+    "assign_communes",
     "audit_csv",
     "audit_page",
     "authenticate",
     "change_account",
     "change_password",
+    "communes_by_user",
+    "communes_with_uses",
     "create_user",
     "edit_species",
     "end_sessions",
     "ensure_user",
+    "field_users_of",
     "find_user",
+    "get_account",
     "get_species",
     "get_user",
     "invalid_polygon_count",
@@ -72,6 +87,7 @@ __all__ = [
     "merge_species",
     "new_two_step_secret",
     "recovery_codes_left",
+    "rename_commune",
     "revoke_token",
     "sign_in",
     "sign_in_code",

@@ -16,7 +16,8 @@ LEVEL_BY_TYPE = {"Xã": AdminLevel.COMMUNE, "Phường": AdminLevel.WARD, "Tỉn
 
 
 def load_reference(directory: Path) -> dict:
-    """Load (or refresh) administrative units and species; safe to run again."""
+    """Load (or refresh) administrative units and species; safe to run again (a commune name
+    an admin corrected is kept)."""
     counts = {
         "admin_units": _load_admin_units(directory),
         "species": _load_species(directory),
@@ -29,8 +30,9 @@ def _upsert_unit(props: dict, geometry, *, code: str, parent_id: int | None) -> 
     unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == code)) or AdminUnit(
         code=code
     )
-    unit.name = nfc(props["ten"])
-    unit.name_folded = fold(unit.name)
+    if unit.name_corrected_at is None:  # a name an admin corrected stays theirs
+        unit.name = nfc(props["ten"])
+        unit.name_folded = fold(unit.name)
     unit.level = LEVEL_BY_TYPE[nfc(props["loai"])]
     unit.parent_id = parent_id
     unit.area_ha = round(props["dien_tich_km2"] * 100, 2)
