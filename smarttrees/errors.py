@@ -47,6 +47,12 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class OutsideAssignedCommunes(Forbidden):
+    """A field user assigned to communes worked outside them; the message names the commune."""
+
+    code = "outside_assigned_communes"
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"

@@ -107,7 +107,8 @@ def sync_records():
     for result in results:  # the phone shows rejections as they are: in the user's language
         error = result.get("error")
         if error:
-            error["message"] = gettext(error.get("message") or "The record was refused.")
+            params = error.pop("params", None) or {}
+            error["message"] = gettext(error.get("message") or "The record was refused.", **params)
             error["details"] = translate_details(error.get("details"))
     return {"results": results}
 

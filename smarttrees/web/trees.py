@@ -19,7 +19,7 @@ from geoalchemy2.shape import to_shape
 
 from smarttrees.auth import role_required
 from smarttrees.error_handlers import translate_details
-from smarttrees.errors import ValidationFailed
+from smarttrees.errors import OutsideAssignedCommunes, ValidationFailed
 from smarttrees.inputs import is_whole
 from smarttrees.labels.sheets import LAYOUTS
 from smarttrees.models import Condition, Role, TreeCategory
@@ -121,8 +121,10 @@ def tree_detail(code: str):
     return render_template("trees/detail.html", tree=tree, point=to_shape(tree.geom))
 
 
-def _form_page(template: str, *, values: dict, errors: dict | None = None, tree=None):
-    status = 422 if errors else 200
+def _form_page(
+    template: str, *, values: dict, errors: dict | None = None, tree=None, status: int = 422
+):
+    status = status if errors else 200
     page = render_template(template, values=values, errors=errors or {}, tree=tree, **_choices())
     return page, status
 
@@ -131,9 +133,13 @@ def _submit(template: str, save: Callable, *, done: Callable, tree=None):
     """Run a form's service call: back to the form with field errors, or on to the tree."""
     try:
         saved = save()
-    except ValidationFailed as error:
+    except (ValidationFailed, OutsideAssignedCommunes) as error:
         errors = translate_details(error.details)
-        return _form_page(template, values=request.form, tree=tree, errors=errors)
+        if isinstance(error, OutsideAssignedCommunes):  # the commune, said at the top
+            errors["form"] = gettext(error.message, **error.params)
+        return _form_page(
+            template, values=request.form, tree=tree, errors=errors, status=error.status
+        )
     message, code = done(saved)
     flash(message)
     return redirect(url_for("pages.tree_detail", code=code))

@@ -18,6 +18,7 @@ from smarttrees.measures import MEASURES
 from smarttrees.models import Condition, Inspection, User
 from smarttrees.photos import NotAPhoto, PhotoNotStored, store_photo
 from smarttrees.schemas import Choice, Flag, Location, Moment, Number, Schema, Text
+from smarttrees.services.inventory.assigned_communes import ensure_may_work_at, ensure_may_work_in
 from smarttrees.services.inventory.trees import get_tree
 from smarttrees.services.saving import commit_changes
 
@@ -68,10 +69,13 @@ def record_inspection(
     if earlier := inspection_from_client(raw.get("client_id")):
         return Recorded(earlier, created=False)
     tree = get_tree(code)
+    ensure_may_work_in(actor, tree.commune_id, field="code")
     values = _parse_inspection(raw, has_photo=photo is not None)
     base = values.pop("base_updated_at", None)
     conflict = base is not None and tree.updated_at > base
     geom = values.pop("geom", None)
+    if values.get("moved"):  # the tree moves there: the new place must be the user's too
+        ensure_may_work_at(actor, geom, field="location")
     if values.get("inspected_at") is None:
         values.pop("inspected_at", None)  # the database's now()
     if photo is None and (twin := _same_values_just_now(tree.id, actor, values, geom)):

@@ -113,10 +113,9 @@ def _apply_one(record: Any, actor: User, photos: Photos, actor_id: int) -> dict:
         result = APPLY[kind](record, actor, photos)
     except DomainError as error:
         db.session.rollback()
-        result = {
-            "status": "rejected",
-            "error": {"code": error.code, "message": error.message, "details": error.details},
-        }
+        refusal = {"code": error.code, "message": error.message, "details": error.details}
+        # What the message names ("%(commune)s"), for the door that translates it.
+        result = {"status": "rejected", "error": refusal | {"params": error.params}}
     except Exception as error:  # any other failure rejects this record alone
         _roll_back()
         if isinstance(error, OperationalError) and not _database_answers():

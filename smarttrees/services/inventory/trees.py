@@ -25,6 +25,7 @@ from smarttrees.schemas import (
     Text,
     Whole,
 )
+from smarttrees.services.inventory.assigned_communes import ensure_may_work_at, ensure_may_work_in
 from smarttrees.services.saving import commit_changes
 from smarttrees.vietnamese import fold
 
@@ -151,6 +152,7 @@ def plant_tree(raw: Mapping[str, Any], *, actor: User | None) -> Tree:
         return existing
     fields = NEW_TREE.read(raw)
     _check_rules(fields)
+    ensure_may_work_at(actor, fields.values["geom"], field="location")
     tree = Tree(code=fields.values.get("code") or next_tree_code())
     _apply(tree, fields.values)
     if client_id:
@@ -169,8 +171,11 @@ def plant_tree(raw: Mapping[str, Any], *, actor: User | None) -> Tree:
 def edit_tree(code: str, raw: Mapping[str, Any], *, actor: User | None) -> Tree:
     """Change a tree's recorded values; measurements normally come through inspections."""
     tree = get_tree(code)
+    ensure_may_work_in(actor, tree.commune_id, field="code")
     fields = TREE_CHANGES.read(raw)
     _check_rules(fields)
+    if "geom" in fields.values:
+        ensure_may_work_at(actor, fields.values["geom"], field="location")
     _apply(tree, fields.values)
     tree.updated_by_id = actor.id if actor else None
     return save(tree, actor=actor)
