@@ -37,6 +37,11 @@ MESSAGES = {
     500: "Something went wrong on the server; nothing was saved.",
 }
 CSRF_MESSAGE = "The form has expired or was sent twice; reload the page and try again."
+# A program writing with a session cookie: it names what is missing.
+API_CSRF_MESSAGE = (
+    "A write with a session cookie needs the X-CSRFToken header; other programs send "
+    "Authorization: Bearer and a token."
+)
 
 
 def wants_json() -> bool:
@@ -93,7 +98,9 @@ def _domain_error(error: DomainError):
 
 def _http_error(error: HTTPException):
     status = error.code or 500
-    message = CSRF_MESSAGE if isinstance(error, CSRFError) else MESSAGES.get(status, error.name)
+    message = MESSAGES.get(status, error.name)
+    if isinstance(error, CSRFError):
+        message = API_CSRF_MESSAGE if request.path.startswith("/api/") else CSRF_MESSAGE
     details = None
     if status == 413:  # say what the limit is (SMARTTREES_MAX_UPLOAD_MB)
         details = {"limit_mb": (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 2**20}

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal
 from flask_login import current_user
 from jinja2 import Undefined
@@ -12,8 +12,9 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    """The ?lang= choice (remembered in the session), else the user's own, else Vietnamese
-    (also for the command line, which has no request)."""
+    """The ?lang= choice (remembered in the session); for a program (a token, or no sign-in)
+    calling the API, the Accept-Language header's; else the user's own, else Vietnamese (also
+    for the command line)."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
@@ -24,8 +25,14 @@ def select_locale() -> str:
         return session["lang"]
     try:
         own = getattr(current_user, "locale", None) if current_user else None
+        program = g.get("signed_in_by_token") or not current_user.is_authenticated
     except SQLAlchemyError:  # the database went away mid-request: answer all the same
-        own = None
+        own, program = None, True
+    if program and request.path.startswith(("/api/", "/ogcapi")) and request.accept_languages:
+        # A program says what it reads; a person's pages and the field app follow the person.
+        asked = request.accept_languages.best_match(languages)
+        if asked:
+            return asked
     return own if own in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -113,8 +113,6 @@ def stand_summary(stand_id: str):
 
 @bp.get("/search")
 @public_or_viewer
-@described(
-    "Find a place, a stand or a tree", tag="Map", query=maps.SEARCH, answers={200: shapes.SEARCH}
-)
+@described("Find a commune or a tree", tag="Map", query=maps.SEARCH, answers={200: shapes.SEARCH})
 def search():
     return {"results": maps.search(maps.SEARCH.parse(request.args).get("q") or "")}

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from smarttrees.api.description import described
 from smarttrees.api.params import json_body
 from smarttrees.auth import role_required
 from smarttrees.error_handlers import translate_details
+from smarttrees.errors import Forbidden
 from smarttrees.models import Role
 from smarttrees.schemas import Schema
 from smarttrees.services import admin, inventory
@@ -58,6 +59,11 @@ SYNC_FORM = shapes.record(
 )
 def field_token():
     """A token for this device, so its records can sync after the session has ended."""
+    if g.get("signed_in_by_token"):  # else a stolen token would outlive its revocation
+        raise Forbidden(
+            "A token cannot issue another token: sign in with your password.",
+            code="token_from_token",
+        )
     sent = request.get_json(silent=True)
     device = admin.DEVICE.parse({} if sent is None else json_body()).get("device")
     return {"token": admin.issue_token(current_user, name=device or "field app")}, 201

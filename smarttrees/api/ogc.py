@@ -9,6 +9,8 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from smarttrees import field_names
+from smarttrees.api import ogc_definition
+from smarttrees.api.ogc_definition import OPENAPI_MEDIA
 from smarttrees.auth import public_or_viewer
 from smarttrees.services.interop import features
 from smarttrees.services.interop.collections import COLLECTIONS, CRS, CRS84
@@ -18,6 +20,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ]
 GEOJSON = "application/geo+json"
@@ -59,10 +62,25 @@ def landing():
             _link("ogc.landing", "self", "application/json", "This document"),
             _link("ogc.landing", "alternate", "text/html", "This document as HTML"),
             _link("ogc.conformance", "conformance", "application/json", "Conformance"),
+            {
+                "href": url_for("ogc.definition", _external=True),
+                "rel": "service-desc",
+                "type": OPENAPI_MEDIA,
+                "title": "The API definition (OpenAPI 3.0)",
+            },
             _link("ogc.collections", "data", "application/json", "Collections"),
         ],
     }
     return _answer(body, "ogc/landing.html")
+
+
+@bp.get("/api")
+@public_or_viewer
+def definition():
+    """The API definition the landing page links (rel service-desc)."""
+    response = jsonify(ogc_definition.definition(url_for("ogc.landing", _external=True)))
+    response.mimetype = "application/vnd.oai.openapi+json"
+    return response
 
 
 @bp.get("/conformance")

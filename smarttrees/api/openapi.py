@@ -153,8 +153,9 @@ def _whole(paths: dict) -> dict:
                 "Trees, communes, the field app's sync, custody and reports of a province's "
                 "forestry inventory. Every error has one shape: "
                 '{"error": {"code", "message", "details"}}. Messages and this description are '
-                "in Vietnamese, or in English with ?lang=en (a token's user: in their own "
-                "language). Collections for GIS clients are at /ogcapi."
+                "in the language Accept-Language asks for (Vietnamese or English; ?lang=en or "
+                "?lang=vi chooses too), else Vietnamese. Collections for GIS clients are at "
+                "/ogcapi."
             ),
         },
         "servers": [{"url": PREFIX}],

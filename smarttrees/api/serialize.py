@@ -48,6 +48,7 @@ def tree_feature(tree: Tree) -> dict:
             "stand_id": tree.stand_id,
             "source": tree.source,
             "external_id": tree.external_id,
+            "notes": tree.notes,
             "updated_at": tree.updated_at.isoformat(),
         },
     }

@@ -70,6 +70,7 @@ TREE_PROPERTIES = record(
         "stand_id": OPT_WHOLE,
         "source": OPT_TEXT,
         "external_id": OPT_TEXT,
+        "notes": OPT_TEXT,
         "updated_at": {"type": "string", "format": "date-time"},
     },
     {"inspections": items(ref("Inspection"))},

@@ -8,6 +8,8 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
+from smarttrees.error_handlers import translate_details
+from smarttrees.errors import ValidationFailed
 from smarttrees.models import Role
 from smarttrees.services import admin
 from smarttrees.web import bp
@@ -95,14 +97,26 @@ def logout():
 
 @bp.get("/account/tokens")
 @login_required
-def tokens():
+def tokens(**shown):
     """The user's API tokens (an admin sees everyone's), each one revocable."""
     return render_template(
         "account/tokens.html",
         tokens=admin.list_tokens(current_user),
         everyone=current_user.role == Role.ADMIN,
         now=datetime.now(UTC),
+        **shown,
     )
+
+
+@bp.post("/account/tokens/new")
+@login_required
+def token_issue():
+    """A token for a program or a device, shown once here (only its digest is kept)."""
+    try:
+        device = admin.DEVICE.parse(request.form).get("device")
+    except ValidationFailed as error:
+        return tokens(errors=translate_details(error.details)), error.status
+    return tokens(issued=admin.issue_token(current_user, name=device or gettext("API token")))
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

@@ -121,8 +121,14 @@ def test_the_docs_page_is_served_with_local_assets(client):
 def test_what_the_schema_run_found_is_refused_cleanly(client, admin_token):
     """Three 500s schemathesis found, each now a 4xx naming what was wrong."""
     headers = {"Authorization": f"Bearer {admin_token}"}
-    # A device name that is not an object's field: JSON `true` as the body.
-    token = client.post("/api/v1/field/token", json=True, headers=headers)
+    # A device name that is not an object's field: JSON `true` as the body (from a session:
+    # a token may not issue tokens).
+    from tests.helpers.web import csrf_from, sign_in
+
+    browser = client.application.test_client()
+    sign_in(browser, Role.FIELD)
+    session_write = {"X-CSRFToken": csrf_from(browser)}
+    token = browser.post("/api/v1/field/token", json=True, headers=session_write)
     assert token.status_code == 422 and "body" in token.get_json()["error"]["details"]
     # A form part with no name.
     nameless = client.post(
@@ -175,3 +181,38 @@ def test_every_operation_answers_as_described(app, admin_token, mode):
         except (Exception, BaseExceptionGroup) as failure:  # each operation's is reported
             failures[operation.label] = str(failure)[:3000]
     assert not failures, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
+
+
+def test_a_program_gets_messages_in_the_language_it_asks_for(client, admin_token):
+    """Accept-Language is heard by the API (people's pages stay Vietnamese unless chosen);
+    a tree's notes come back."""
+    headers = {"Authorization": f"Bearer {admin_token}"}
+    tree = client.get("/api/v1/trees?limit=1", headers=headers).get_json()["features"][0]
+    bad = {"dbh_cm": 900}
+    english = client.patch(
+        f"/api/v1/trees/{tree['id']}",
+        json=bad,
+        headers=headers | {"Accept-Language": "en-US,en;q=0.9"},
+    )
+    assert english.get_json()["error"]["details"]["dbh_cm"].startswith("DBH must be")
+    vietnamese = client.patch(f"/api/v1/trees/{tree['id']}", json=bad, headers=headers)
+    assert vietnamese.get_json()["error"]["details"]["dbh_cm"].startswith("D1.3 phải")
+    assert (
+        client.get("/login", headers={"Accept-Language": "en"})
+        .get_data(as_text=True)
+        .count("Đăng nhập")
+        > 0
+    )
+    noted = client.patch(
+        f"/api/v1/trees/{tree['id']}", json={"notes": "Gốc bị mối"}, headers=headers
+    )
+    assert noted.get_json()["properties"]["notes"] == "Gốc bị mối"
+
+
+def test_a_session_write_without_its_csrf_header_is_told_what_is_missing(client):
+    from tests.helpers.web import sign_in
+
+    sign_in(client, Role.FIELD)
+    answer = client.post("/api/v1/field/token", json={"device": "tablet"})
+    assert answer.status_code == 400
+    assert "X-CSRFToken" in answer.get_json()["error"]["message"]

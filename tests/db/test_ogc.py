@@ -197,3 +197,25 @@ def test_seedling_lots_and_product_batches_are_collections_too(client, public_ma
     assert staff["properties"]["notes"] == "xe 20C-123"
     dated = client.get("/ogcapi/collections/batches/items?datetime=2026-10-01/2026-10-31")
     assert [f["id"] for f in dated.get_json()["features"]] == [batch.code]
+
+
+def test_the_landing_page_links_its_api_definition_and_a_large_limit_is_the_maximum(
+    client, public_map
+):
+    """GDAL and QGIS read the definition the landing page links (rel service-desc) for the
+    page size; without it GDAL probed /ogcapi/api, met a 404 and read 10 features a page. A
+    limit over the maximum is no error (OGC API – Features, Part 1): the maximum is used."""
+    from openapi_spec_validator import validate
+
+    _trees(3)
+    landing = client.get("/ogcapi/?f=json").get_json()
+    link = next(link for link in landing["links"] if link["rel"] == "service-desc")
+    definition = client.get(link["href"].replace("http://localhost", ""))
+    assert definition.status_code == 200
+    document = definition.get_json()
+    validate(document)
+    items = document["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
+    limit = next(p for p in items if p["name"] == "limit")["schema"]
+    assert limit["maximum"] == 10_000
+    answer = client.get("/ogcapi/collections/trees/items?limit=20000")
+    assert answer.status_code == 200 and len(answer.get_json()["features"]) == 3

@@ -86,3 +86,30 @@ def test_a_made_up_authorization_header_does_not_skip_the_csrf_check(client):
     assert forged.status_code == 400  # the session's write without a CSRF token
     assert forged.get_json()["error"]["code"] == "bad_request"
     assert db.session.scalar(text("SELECT count(*) FROM trees")) == 0
+
+
+def test_a_user_issues_a_token_on_the_page_and_a_program_uses_it(client, app):
+    sign_in(client, Role.VIEWER)
+    page = client.get("/account/tokens").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    answer = client.post(
+        "/account/tokens/new", data={"device": "QGIS phòng quy hoạch", "csrf_token": csrf}
+    )
+    shown = answer.get_data(as_text=True)
+    token = re.search(r'<code class="token">(st_[^<]+)</code>', shown).group(1)
+    assert "QGIS phòng quy hoạch" in shown  # listed with its name
+    program = app.test_client()
+    assert program.get("/api/v1/trees", headers=_bearer(token)).status_code == 200
+    too_long = client.post("/account/tokens/new", data={"device": "x" * 81, "csrf_token": csrf})
+    assert too_long.status_code == 422  # named beside its field
+    assert 'class="error">Văn bản quá dài.' in too_long.get_data(as_text=True)
+
+
+def test_a_token_cannot_issue_another_token(client):
+    """A stolen token must not outlive its revocation by minting a fresh one."""
+    user = make_user(Role.FIELD)
+    token = admin.issue_token(user, name="tablet 4")
+    minted = client.post("/api/v1/field/token", json={"device": "copy"}, headers=_bearer(token))
+    assert minted.status_code == 403
+    assert minted.get_json()["error"]["code"] == "token_from_token"
+    assert len(admin.list_tokens(user)) == 1

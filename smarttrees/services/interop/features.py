@@ -62,7 +62,8 @@ def parse_items(found: Collection, args: Mapping[str, str]) -> ItemsQuery:
     if unknown := sorted(set(args) - set(known_parameters(found))):
         raise _invalid(unknown[0], "This parameter is not one the collection knows.")
     return ItemsQuery(
-        limit=_whole(args, "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT),
+        # Over the maximum is no error: the maximum is used (OGC API – Features, Part 1).
+        limit=min(_whole(args, "limit", DEFAULT_LIMIT, low=1, high=10**18), MAX_LIMIT),
         after=_whole(args, "cursor", None, low=0, high=2**62),
         bbox=_bbox(args.get("bbox")),
         bbox_crs=_crs(args, "bbox-crs"),

@@ -207,6 +207,7 @@ class TreeQuery:
     limit: int = 50
 
 
+PAGE_SIZE = f"Trees per page: 100 unless given; more than {MAX_PAGE} reads as {MAX_PAGE}."
 TREE_LIST = Schema(
     "Tree list",
     (
@@ -221,7 +222,11 @@ TREE_LIST = Schema(
         ),
         BoundingBox(),
         Whole("cursor", low=1, about="The next_cursor of the page before."),
-        Whole("limit", low=1, about=f"Trees per page: 100 unless given, at most {MAX_PAGE}."),
+        Whole(
+            "limit",
+            low=1,
+            about=f"Trees per page: 100 unless given; more than {MAX_PAGE} reads as {MAX_PAGE}.",
+        ),
     ),
     message=INVALID_PARAMETERS,
 )
