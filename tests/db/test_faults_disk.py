@@ -192,9 +192,8 @@ def test_after_postgresql_restarted_the_first_request_is_answered(private_app):
 
 def test_postgresql_restarted_during_a_sync_answers_each_record_truthfully(private_app):
     """The server restarts while a phone's 200 records are applied: the answer says which were
-    stored (exactly those the database holds) and which were not, because the database went
-    away (the rest are not tried one by one against a server that is down); sent again, each
-    record is stored once."""
+    stored and which were not, because the database went away (the rest are not tried one by
+    one against a server that is down); sent again, each record is stored once."""
     server, cluster, headers = private_app
     records, stored = _private_records(cluster, "during")
     replies = {}
@@ -208,9 +207,13 @@ def test_postgresql_restarted_during_a_sync_answers_each_record_truthfully(priva
     results = replies["sync"].json()["results"]
     created = {r["client_id"] for r in results if r["status"] == "created"}
     refused = [r for r in results if r["status"] == "rejected"]
-    assert created == stored() and 20 <= len(created) < RECORDS
     assert {r["error"]["code"] for r in refused} == {"database_away"}
-    assert len(created) + len(refused) == RECORDS
+    assert len(created) + len(refused) == RECORDS and 20 <= len(created) < RECORDS
+    # Every record said created is stored. The one in flight when the server went may be
+    # stored too (its commit done, the answer lost): it is said not saved, and sent again it
+    # is found, not stored twice.
+    held = stored()
+    assert created <= held and held - created <= {refused[0]["client_id"]}
     again = _sync(server, headers, records).json()["results"]
-    assert [r["status"] for r in again].count("duplicate") == len(created)
+    assert [r["status"] for r in again].count("duplicate") == len(held)
     assert len(stored()) == RECORDS
