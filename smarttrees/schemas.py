@@ -46,6 +46,14 @@ class Field:
     def described(self, schema: dict) -> dict:
         return {**schema, "description": self.about} if self.about else schema
 
+    def body_properties(self) -> dict[str, dict]:
+        """Its values in a JSON body, by name."""
+        return {self.name: self.described(self.body_schema())}
+
+    def query_properties(self) -> dict[str, dict]:
+        """Its values as query parameters, by name."""
+        return {self.name: self.query_schema()}
+
 
 @dataclass(frozen=True)
 class Text(Field):
@@ -151,15 +159,15 @@ class Location(Field):
     def read(self, fields: Fields) -> None:
         fields.location(required=self.required)
 
-    def value_schema(self) -> dict:
-        raise TypeError("a location is two values: see properties()")
-
-    def properties(self) -> dict:
+    def body_properties(self) -> dict[str, dict]:
         def degrees(limit: int) -> dict:
             number = {"type": "number", "minimum": -limit, "maximum": limit}
             return {"anyOf": [number, {"type": "string", "pattern": DECIMAL_TEXT}]}
 
         return {"lon": degrees(180), "lat": degrees(90)}
+
+    def query_properties(self) -> dict[str, dict]:
+        return {name: schema["anyOf"][0] for name, schema in self.body_properties().items()}
 
 
 @dataclass(frozen=True)
@@ -212,15 +220,9 @@ class Schema:
         """The body this schema reads, as JSON Schema (2020-12, as OpenAPI 3.1 uses)."""
         properties: dict[str, Any] = {}
         for spec in self.fields:
-            if isinstance(spec, Location):
-                properties |= spec.properties()
-            else:
-                properties[spec.name] = spec.described(spec.body_schema())
+            properties |= spec.body_properties()
         required = [
-            name
-            for spec in self.fields
-            if spec.required
-            for name in (("lon", "lat") if isinstance(spec, Location) else (spec.name,))
+            name for spec in self.fields if spec.required for name in spec.body_properties()
         ]
         schema = {"title": self.title, "type": "object", "properties": properties}
         if self.about:
@@ -229,19 +231,11 @@ class Schema:
 
     def parameters(self) -> list[dict]:
         """The query parameters this schema reads, as OpenAPI parameter objects."""
-        found = []
-        for spec in self.fields:
-            if isinstance(spec, Location):
-                for name, schema in spec.properties().items():
-                    typed = schema["anyOf"][0]
-                    found.append(_parameter(name, typed, required=spec.required, about=""))
-            else:
-                found.append(
-                    _parameter(
-                        spec.name, spec.query_schema(), required=spec.required, about=spec.about
-                    )
-                )
-        return found
+        return [
+            _parameter(name, schema, required=spec.required, about=spec.about)
+            for spec in self.fields
+            for name, schema in spec.query_properties().items()
+        ]
 
 
 def _parameter(name: str, schema: dict, *, required: bool, about: str) -> dict:

@@ -15,7 +15,7 @@ def _parameter(name: str, schema: dict, about: str, *, where: str = "query") -> 
         "required": where == "path",
         "schema": schema,
         "description": about,
-        **({"style": "form", "explode": False} if name in ("bbox",) else {}),
+        **({"style": "form", "explode": False} if name == "bbox" else {}),
     }
 
 

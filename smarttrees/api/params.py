@@ -29,23 +29,6 @@ def enum_arg(name: str, enum_type):
         ) from None
 
 
-def bbox_arg() -> tuple[float, float, float, float] | None:
-    value = request.args.get("bbox", "").strip()
-    if not value:
-        return None
-    try:
-        west, south, east, north = (float(part) for part in value.split(","))
-    except ValueError:
-        raise ValidationFailed(
-            "Some parameters are not valid.", details={"bbox": "Use bbox=west,south,east,north."}
-        ) from None
-    if west >= east or south >= north:
-        raise ValidationFailed(
-            "Some parameters are not valid.", details={"bbox": "Use bbox=west,south,east,north."}
-        )
-    return west, south, east, north
-
-
 def json_body() -> dict:
     """The request's JSON object; anything else is refused naming the body."""
     body = request.get_json(silent=True)

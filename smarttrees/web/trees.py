@@ -20,9 +20,10 @@ from geoalchemy2.shape import to_shape
 from smarttrees.auth import role_required
 from smarttrees.error_handlers import translate_details
 from smarttrees.errors import OutsideAssignedCommunes, ValidationFailed
-from smarttrees.inputs import is_whole
+from smarttrees.inputs import Fields, is_whole
 from smarttrees.labels.sheets import LAYOUTS
 from smarttrees.models import Condition, Role, TreeCategory
+from smarttrees.schemas import BoundingBox
 from smarttrees.services import custody, inventory, labels
 from smarttrees.services.inventory import TreeQuery
 from smarttrees.web import bp
@@ -47,11 +48,9 @@ def _choices() -> dict:
 
 def _bbox(text: str) -> tuple[float, float, float, float] | None:
     """west,south,east,north from the map's view; anything else is no bounding box."""
-    try:
-        west, south, east, north = (float(part) for part in text.split(","))
-    except ValueError:
-        return None
-    return (west, south, east, north) if west < east and south < north else None
+    fields = Fields({"bbox": text})
+    BoundingBox().read(fields)
+    return fields.values.get("bbox")
 
 
 def _ids(text: str) -> tuple[int, ...] | None:

@@ -56,7 +56,7 @@ PLANTING_TREES = _event_schema(quantity_required=False)
 
 def parse_event(raw: Mapping[str, Any]) -> dict:
     """An event's values from any door, or ValidationFailed naming every wrong field."""
-    planting_trees = raw.get("kind") == "planted" and Fields(raw).present("trees")
+    planting_trees = raw.get("kind") == "planted" and str(raw.get("trees") or "").strip() != ""
     fields = (PLANTING_TREES if planting_trees else EVENT).read(raw)
     fields.values.pop("trees", None)  # the codes are read by the planting's own rule
     kind = fields.values.get("kind")

@@ -56,7 +56,7 @@ def _tree_schema(*, creating: bool) -> Schema:
     return Schema(
         "New tree" if creating else "Tree changes",
         (
-            Location(required=creating, about="Where the tree stands (WGS 84)."),
+            Location(required=creating),
             Whole("species_id", required=creating, low=1, about="An id from /species."),
             Choice("category", required=creating, choices=TreeCategory),
             *measured,

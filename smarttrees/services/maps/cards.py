@@ -152,7 +152,7 @@ def search(q: str, *, limit: int = 8) -> list[dict]:
 NEAREST_LIMIT = 50
 POINT = Schema(
     "A point",
-    (Location(required=True, about="WGS 84 degrees."),),
+    (Location(required=True),),
     message=INVALID_PARAMETERS,
 )
 NEAREST = Schema(
